@@ -1,0 +1,59 @@
+# ESACT verification project.  Two commands set up everything on a fresh machine:
+#   make sim    Verilator regression (cocotb + pyuvm), creates .venv on first use
+#   make test   every test: golden models, lint, and the Verilator regression
+# Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> JOBS=<n> WAVES=1
+#        IN_GAP / OUT_STALL = 'prob[:max_run]' flow-control densities of stream agents
+
+PYTHON  ?= python3
+VENV    := .venv
+VPY     := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+JOBS    ?= 2
+UNIT    ?=
+TEST    ?=
+
+export SEED
+export WAVES
+export IN_GAP
+export OUT_STALL
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+PYTEST  := $(VPY) -m pytest -p no:cacheprovider
+XDIST   := $(if $(filter-out 1,$(JOBS)),-n $(JOBS),)
+SIMSEL  := $(if $(UNIT),tests/sim/test_$(UNIT).py,tests/sim)
+KSEL    := $(if $(TEST),-k "$(TEST)",)
+
+.PHONY: all venv sim test lint clean distclean help
+
+all: test
+
+help:
+	@sed -n '1,6p' Makefile
+
+$(STAMP): requirements.txt constraints.txt
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -r requirements.txt -c constraints.txt
+	@touch $@
+
+venv: $(STAMP)
+
+sim: $(STAMP)
+	@if [ -n "$(UNIT)" ] && [ ! -f tests/sim/test_$(UNIT).py ]; then \
+	  echo "make sim: unknown UNIT '$(UNIT)' (have: $$(ls tests/sim | sed -n 's/^test_\(.*\)\.py$$/\1/p' | tr '\n' ' '))"; exit 2; fi
+	$(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL)
+
+test: $(STAMP)
+	$(PYTEST) tests $(XDIST) $(KSEL)
+
+lint: $(STAMP)
+	$(VPY) -m tb.tools.lint
+
+clean:
+	rm -rf build reports/*.tmp .pytest_cache
+	find . -name __pycache__ -prune -not -path './.venv/*' -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

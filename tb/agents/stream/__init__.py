@@ -1,0 +1,19 @@
+"""Reusable valid/ready stream agent (OpenTitan-style folder: cfg, item, bfm, driver,
+monitor, sequencer, agent, seq_lib), parametrized by the transaction type."""
+
+from .stream_agent import StreamAgent
+from .stream_bfm import StreamBfm
+from .stream_cfg import FlowPolicy, StreamCfg
+from .stream_item import StreamItem
+from .stream_monitor import StreamMonitor
+from .stream_driver import StreamDriver
+
+__all__ = [
+    "FlowPolicy",
+    "StreamAgent",
+    "StreamBfm",
+    "StreamCfg",
+    "StreamDriver",
+    "StreamItem",
+    "StreamMonitor",
+]

@@ -1,0 +1,103 @@
+"""Thin bus-functional model of one valid/ready interface.
+
+It owns the only per-cycle coroutines of the agent; driver and monitor talk to it
+through queues.  Handshake semantics: a beat transfers at a rising edge where valid
+and ready are both high.  Signals read right after ``RisingEdge`` hold their pre-edge
+values (checked for Verilator), so the sampled handshake is exactly the one the DUT
+saw; writes made there take effect for the next cycle.
+"""
+
+from __future__ import annotations
+
+import cocotb
+from cocotb.queue import Queue
+from cocotb.triggers import ClockCycles, Event, RisingEdge
+from cocotb_bus.bus import Bus
+
+from .stream_cfg import StreamCfg
+
+
+class StreamBfm:
+    def __init__(self, dut, clk, cfg: StreamCfg):
+        self.cfg = cfg
+        self.clk = clk
+        self.bus = Bus(dut, cfg.prefix, cfg.signals, bus_separator="_")
+        self._tx_q: Queue = Queue(maxsize=max(1, cfg.queue_depth))
+        self.rx_q: Queue = Queue()
+        self._tasks: list = []
+        self.beats = 0
+        self.sent = 0
+        self.idle = Event()  # set while a source has nothing queued or on the wire
+        self.idle.set()
+
+    # -- lifecycle -----------------------------------------------------------------
+    def start(self, drive: bool) -> None:
+        """Start monitoring; with ``drive``, also drive this side of the handshake."""
+        if drive and self.cfg.role == "source":
+            self.bus.valid.value = 0
+            self._tasks.append(cocotb.start_soon(self._source()))
+        elif drive and self.cfg.role == "sink":
+            self._tasks.append(cocotb.start_soon(self._sink()))
+        self._tasks.append(cocotb.start_soon(self._monitor()))
+
+    def stop(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        self._tasks.clear()
+
+    # -- source side -----------------------------------------------------------------
+    async def send(self, beat: dict[str, int]) -> None:
+        """Queue a beat; blocks while ``queue_depth`` beats are waiting."""
+        self.idle.clear()
+        await self._tx_q.put(beat)
+
+    async def _source(self) -> None:
+        bus, flow = self.bus, self.cfg.flow
+        while True:
+            if self._tx_q.empty():
+                bus.valid.value = 0
+                self.idle.set()
+            beat = await self._tx_q.get()
+            gap = flow.idle_run()
+            if gap:
+                bus.valid.value = 0
+                await ClockCycles(self.clk, gap)
+            for name, val in beat.items():
+                getattr(bus, name).value = val
+            bus.valid.value = 1
+            await RisingEdge(self.clk)
+            while not bus.ready.value:
+                await RisingEdge(self.clk)
+            self.sent += 1
+
+    # -- sink side ---------------------------------------------------------------------
+    async def _sink(self) -> None:
+        bus, flow = self.bus, self.cfg.flow
+        bus.ready.value = 1
+        if not flow.active:
+            return  # always ready: no per-cycle work
+        while True:
+            bus.ready.value = 1
+            await ClockCycles(self.clk, flow.busy_run())
+            stall = flow.idle_run()
+            if stall:
+                bus.ready.value = 0
+                await ClockCycles(self.clk, stall)
+
+    # -- monitor -------------------------------------------------------------------
+    async def _monitor(self) -> None:
+        bus, fields = self.bus, self.cfg.data_fields
+        signals = [(f, getattr(bus, f)) for f in fields]
+        stall = gap = 0
+        while True:
+            await RisingEdge(self.clk)
+            if bus.valid.value:
+                if bus.ready.value:
+                    beat = {f: s.value.to_unsigned() for f, s in signals}
+                    self.rx_q.put_nowait((beat, stall, gap))
+                    self.beats += 1
+                    stall = gap = 0
+                else:
+                    stall += 1
+            else:
+                gap += 1

@@ -1,0 +1,19 @@
+"""Driver: takes items from the sequencer and hands their beats to the BFM."""
+
+from __future__ import annotations
+
+from pyuvm import uvm_driver
+
+
+class StreamDriver(uvm_driver):
+    def __init__(self, name, parent, bfm=None):
+        super().__init__(name, parent)
+        self.bfm = bfm
+        self.sent = 0
+
+    async def run_phase(self):
+        while True:
+            item = await self.seq_item_port.get_next_item()
+            await self.bfm.send(item.to_beat())
+            self.sent += 1
+            self.seq_item_port.item_done()

@@ -1,0 +1,1 @@
+"""Shared testbench infrastructure: simulator runner, seeds, clock/reset, reporting."""

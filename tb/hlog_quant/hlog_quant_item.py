@@ -1,0 +1,108 @@
+"""Transactions of hlog_quant: input beats (LANES values) and output beats (LANES codes)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tb.agents.stream import StreamItem
+
+
+def _pack(values, width: int) -> int:
+    mask = (1 << width) - 1
+    word = 0
+    for lane, v in enumerate(values):
+        word |= (int(v) & mask) << (lane * width)
+    return word
+
+
+def _unpack(word: int, width: int, lanes: int, signed: bool = False) -> list[int]:
+    mask = (1 << width) - 1
+    out = []
+    for lane in range(lanes):
+        v = (word >> (lane * width)) & mask
+        if signed and v >> (width - 1):
+            v -= 1 << width
+        out.append(v)
+    return out
+
+
+class HlogQuantCfg:
+    """DUT parameters shared by the items (one DUT per simulation)."""
+
+    WIDTH = 8
+    LANES = 1
+    ROUND = 0
+
+    @classmethod
+    def configure(cls, width: int, lanes: int, rnd: int) -> None:
+        cls.WIDTH, cls.LANES, cls.ROUND = width, lanes, rnd
+
+    @classmethod
+    def exp_w(cls) -> int:
+        return max(1, (cls.WIDTH - 1).bit_length())
+
+    @classmethod
+    def mode(cls) -> str:
+        return "round" if cls.ROUND else "trunc"
+
+
+class HlogQuantInItem(StreamItem):
+    """LANES signed input values."""
+
+    def __init__(self, name: str = "hlog_in", values=None):
+        super().__init__(name)
+        self.values = list(values) if values is not None else [0] * HlogQuantCfg.LANES
+
+    def to_beat(self) -> dict[str, int]:
+        return {"data": _pack(self.values, HlogQuantCfg.WIDTH)}
+
+    @classmethod
+    def from_beat(cls, beat):
+        return cls(values=_unpack(beat["data"], HlogQuantCfg.WIDTH, HlogQuantCfg.LANES, signed=True))
+
+    def __str__(self) -> str:
+        return f"x={self.values}"
+
+
+class HlogQuantOutItem(StreamItem):
+    """Per lane: the code {zero, sign, exp, half} and the reconstructed value."""
+
+    FIELDS = ("zero", "sign", "exp", "half", "value")
+
+    def __init__(self, name: str = "hlog_out", zero=(), sign=(), exp=(), half=(), value=()):
+        super().__init__(name)
+        self.zero, self.sign, self.exp = list(zero), list(sign), list(exp)
+        self.half, self.value = list(half), list(value)
+
+    @classmethod
+    def from_model(cls, code) -> "HlogQuantOutItem":
+        return cls(
+            zero=np.asarray(code.zero, int).tolist(),
+            sign=np.asarray(code.sign, int).tolist(),
+            exp=np.asarray(code.exp, int).tolist(),
+            half=np.asarray(code.half, int).tolist(),
+            value=np.asarray(code.value, int).tolist(),
+        )
+
+    @classmethod
+    def from_beat(cls, beat):
+        w, n, e = HlogQuantCfg.WIDTH, HlogQuantCfg.LANES, HlogQuantCfg.exp_w()
+        return cls(
+            zero=_unpack(beat["zero"], 1, n),
+            sign=_unpack(beat["sign"], 1, n),
+            exp=_unpack(beat["exp"], e, n),
+            half=_unpack(beat["half"], 1, n),
+            value=_unpack(beat["value"], w, n, signed=True),
+        )
+
+    def diff(self, other: "HlogQuantOutItem") -> list[str]:
+        return [f for f in self.FIELDS if getattr(self, f) != getattr(other, f)]
+
+    def __str__(self) -> str:
+        lanes = []
+        for i in range(len(self.value)):
+            lanes.append(
+                f"{{zero={self.zero[i]} sign={self.sign[i]} exp={self.exp[i]} "
+                f"half={self.half[i]} value={self.value[i]}}}"
+            )
+        return "[" + ", ".join(lanes) + "]"

@@ -1,0 +1,61 @@
+"""Sequences of hlog_quant: base (random), exhaustive, corner values."""
+
+from __future__ import annotations
+
+import random
+
+from pyuvm import uvm_sequence
+
+from .hlog_quant_item import HlogQuantCfg, HlogQuantInItem
+
+
+class HlogQuantBaseSeq(uvm_sequence):
+    """Random signed values, uniform over the input range; ``n_beats`` beats."""
+
+    n_beats = 256
+
+    def values(self) -> list[int]:
+        lo, hi = -(1 << (HlogQuantCfg.WIDTH - 1)), (1 << (HlogQuantCfg.WIDTH - 1)) - 1
+        return [random.randint(lo, hi) for _ in range(self.n_beats * HlogQuantCfg.LANES)]
+
+    async def body(self):
+        vals = self.values()
+        lanes = HlogQuantCfg.LANES
+        if len(vals) % lanes:  # pad the last beat with zeros
+            vals = vals + [0] * (lanes - len(vals) % lanes)
+        for i in range(0, len(vals), lanes):
+            item = HlogQuantInItem("x", vals[i : i + lanes])
+            await self.start_item(item)
+            await self.finish_item(item)
+
+
+class HlogQuantRandomSeq(HlogQuantBaseSeq):
+    pass
+
+
+class HlogQuantExhaustiveSeq(HlogQuantBaseSeq):
+    """Every input code once, in a random order (so lanes see different neighbours)."""
+
+    def values(self) -> list[int]:
+        w = HlogQuantCfg.WIDTH
+        vals = list(range(-(1 << (w - 1)), 1 << (w - 1)))
+        random.shuffle(vals)
+        return vals
+
+
+class HlogQuantCornerSeq(HlogQuantBaseSeq):
+    """Extremes and level boundaries: min, -1, 0, 1, max, and each 2^p - 1, 2^p, 2^p + 1,
+    3*2^(p-1) +- 1 on both signs, repeated in random lane positions."""
+
+    def values(self) -> list[int]:
+        w = HlogQuantCfg.WIDTH
+        lo, hi = -(1 << (w - 1)), (1 << (w - 1)) - 1
+        base = {lo, lo + 1, -1, 0, 1, hi, hi - 1}
+        for p in range(w - 1):
+            for v in ((1 << p) - 1, 1 << p, (1 << p) + 1, 3 << p >> 1, (3 << p >> 1) + 1, (3 << p >> 1) - 1):
+                for s in (v, -v):
+                    if lo <= s <= hi:
+                        base.add(s)
+        vals = sorted(base) * 4
+        random.shuffle(vals)
+        return vals

@@ -1,0 +1,17 @@
+"""Verilator regression of hlog_quant: each pyuvm test, for each parameter set."""
+
+import pytest
+
+from tb.common.sim import run
+from tb.common.units import PARAM_SETS, UNITS
+
+UNIT = UNITS["hlog_quant"]
+PARAMS = PARAM_SETS["hlog_quant"]
+TESTS = ["HlogQuantExhaustiveTest", "HlogQuantRandomTest", "HlogQuantCornerTest"]
+
+
+@pytest.mark.sim
+@pytest.mark.parametrize("params", list(PARAMS))
+@pytest.mark.parametrize("test", TESTS)
+def test_hlog_quant(test, params):
+    run(UNIT, test, PARAMS[params])
