@@ -1,0 +1,113 @@
+"""The whole encoder: float MiniLM embeddings, then 6 integer layers (dense or SPLS),
+then mean pooling of the dequantized output.  Calibration of the integer model from
+float traces lives here too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .int_layer import CalibConfig, LayerQuant, OpCount, calib_stat, calibrate_layer, dequantize, int_layer, quantize_input
+from .minilm import HEADS, MiniLM, embed_float, encode_float, load_minilm, pool
+from .spls import SplsConfig
+
+STAT_TENSORS = ("q", "k", "v", "ctx", "res1", "h1", "ffn1", "gelu", "res2", "out")
+PER_CHANNEL = ("v", "ctx", "h1", "gelu", "out")  # INT8 with per-channel scales (when enabled)
+INT16 = ("res1", "res2", "ffn1")
+
+
+@dataclass
+class IntModel:
+    """Integer parameters of every layer; ``s_in`` is the INT8 scale of layer 0's input."""
+
+    s_in: np.ndarray  # scalar or per-channel
+    layers: list[LayerQuant]
+    calib: CalibConfig
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        out = {"s_in": np.asarray(self.s_in, np.float64), "n_layers": np.int64(len(self.layers))}
+        for i, lq in enumerate(self.layers):
+            out.update(lq.to_arrays(f"L{i}_"))
+        return out
+
+    @classmethod
+    def from_arrays(cls, d) -> "IntModel":
+        n = int(d["n_layers"])
+        return cls(
+            s_in=np.asarray(d["s_in"], np.float64),
+            layers=[LayerQuant.from_arrays(d, f"L{i}_") for i in range(n)],
+            calib=CalibConfig(),
+        )
+
+
+def collect_stats(calib_ids: list[np.ndarray], model: MiniLM, calib: CalibConfig) -> tuple[float, list[dict]]:
+    """Clipping ranges of the embedding output and of every layer's activations."""
+    per_layer: list[dict[str, list]] = [{n: [] for n in STAT_TENSORS} for _ in model.layers]
+    emb = []
+    for ids in calib_ids:
+        traces: list[dict] = []
+        encode_float(ids, model, traces)
+        emb.append(traces[0]["x"].numpy())
+        for i, tr in enumerate(traces):
+            for n in STAT_TENSORS:
+                per_layer[i][n].append(tr[n].numpy())
+    axis = 0 if calib.per_channel else None
+    s_emb = calib_stat(np.concatenate(emb, axis=0), calib.chan_act, axis)
+    stats = []
+    for acc in per_layer:
+        st = {}
+        for n, vals in acc.items():
+            v = np.concatenate(vals, axis=0)  # (tokens, channels)
+            if n in PER_CHANNEL:
+                st[n] = calib_stat(v, calib.chan_act, axis)
+            elif n in INT16:
+                st[n] = float(calib_stat(v, "max")) * calib.int16_headroom
+            else:
+                st[n] = float(calib_stat(v, calib.act))
+        st["pred"] = max(st["q"], st["k"])
+        stats.append(st)
+    return s_emb, stats
+
+
+def calibrate(calib_ids: list[np.ndarray], calib: CalibConfig | None = None, model: MiniLM | None = None) -> IntModel:
+    calib = calib or CalibConfig()
+    m = model or load_minilm()
+    s_emb, stats = collect_stats(calib_ids, m, calib)
+    s_x = np.asarray(s_emb) / 127
+    layers = []
+    for i, w in enumerate(m.layers):
+        s_out = stats[i]["out"] / 127
+        layers.append(calibrate_layer(w, stats[i], s_x, s_out, HEADS))
+        s_x = s_out
+    return IntModel(s_in=np.asarray(s_emb) / 127, layers=layers, calib=calib)
+
+
+def encode_int(
+    ids: np.ndarray,
+    im: IntModel,
+    cfg: SplsConfig | None = None,
+    model: MiniLM | None = None,
+    traces: list | None = None,
+) -> tuple[np.ndarray, np.ndarray, OpCount]:
+    """(INT8 last hidden state, its float dequantization, total OpCount)."""
+    m = model or load_minilm()
+    x = quantize_input(embed_float(ids, m).numpy(), im.s_in)
+    ops = OpCount(pred_weight=(cfg or SplsConfig()).pred_weight)
+    for lq in im.layers:
+        tr = {} if traces is not None else None
+        x, o = int_layer(x, lq, cfg, tr)
+        ops += o
+        if traces is not None:
+            traces.append(tr)
+    return x, dequantize(x, im.layers[-1].scales["s_out"]), ops
+
+
+def embed_int(ids, im: IntModel, cfg: SplsConfig | None = None, model: MiniLM | None = None):
+    """Sentence embedding of the integer model (pooled, L2-normalised) and its OpCount."""
+    _, h, ops = encode_int(ids, im, cfg, model)
+    return pool(h), ops
+
+
+def embed_float_pooled(ids, model: MiniLM | None = None) -> np.ndarray:
+    return pool(encode_float(ids, model).numpy())

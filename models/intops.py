@@ -1,0 +1,176 @@
+"""Integer-only nonlinear operators of the encoder layer: softmax, GELU, LayerNorm.
+
+These are the bit-exact specifications of the RTL units ``softmax``, ``gelu`` and
+``layernorm``.  All run-time arithmetic is on integers; the float work (choosing the
+constants from the scales) happens once per layer, offline, in
+:mod:`models.int_layer`.
+
+Softmax (base-2, LUT):
+    For a row of INT32 scores ``s_j`` over the kept positions ``j``:
+    ``m = max_j s_j``; ``u_j = ((s_j - m) * M_sm) >> sh_sm`` is a fixed-point base-2
+    exponent (``EXP_FRAC`` fractional bits, ``u_j <= 0``; ``M_sm`` folds in
+    ``s_q * s_k / sqrt(d_head) * log2(e)``); with ``n = (-u) >> EXP_FRAC`` and
+    ``f = (-u) & (2**EXP_FRAC - 1)``, ``e_j = EXP_LUT[f] >> n`` (0 when n >= 16), where
+    ``EXP_LUT[f] = round(2**15 * 2**(-f / 2**EXP_FRAC))`` (so ``e`` is in [0, 2**15]);
+    ``sum = sum_j e_j``; ``recip = floor(2**32 / sum)``;
+    ``p_j = min(255, (e_j * recip + 2**23) >> 24)``: an unsigned 8-bit probability with
+    scale 2**-8.  Positions that are not kept get ``p = 0``.
+
+GELU (I-BERT i-GELU on INT16):
+    The FFN intermediate is requantized to INT16 (scale ``S``).  With
+    ``erf(u) ~ sign(u) * (1 - A * (min(|u|, -B) + B)**2)``, ``A = 0.2888``,
+    ``B = -1.769`` (I-BERT, Kim et al. 2021) applied to ``u = x / sqrt(2)``:
+    ``qb = floor(B * sqrt(2) / S)`` (negative), ``qc = floor(2 / (A * S**2))``;
+    ``L = (min(|q|, -qb) + qb)**2``; ``t = q * (2*qc - L)`` for ``q >= 0`` and
+    ``t = q * L`` for ``q < 0``; ``t`` has scale ``S / (2 * qc)`` and is then
+    requantized to INT8 per channel (:func:`models.quant.requant`).  Only the
+    constants ``qb``, ``qc`` come from floats, offline.
+
+LayerNorm (exact centring, integer square root, reciprocal):
+    For a row ``r`` of ``N`` integers: ``S = sum r``; ``c_i = N * r_i - S`` (exact
+    N-times-centred values); ``V = sum c_i**2``; ``D = isqrt(V // N)`` (= N * std, floor
+    integer square root); ``R = floor(2**LN_RECIP_BITS / D)`` (R = 0 when D = 0);
+    ``z_i = (c_i * R) >> (LN_RECIP_BITS - LN_ZF)`` (normalised value with ``LN_ZF``
+    fractional bits, arithmetic shift);
+    ``y_i = sat8((z_i * G_i + B_i + 2**(LN_ZF+gf-1)) >> (LN_ZF + gf))`` with the
+    per-channel ``G_i = rint(gamma_i / s_out * 2**gf)`` (INT16) and
+    ``B_i = rint(beta_i / s_out * 2**(LN_ZF+gf))``.  Inputs are bounded by
+    ``|r_i| <= 2**16`` and ``N <= 512`` so that every intermediate fits int64.  BERT's epsilon (1e-12) is below
+    the integer resolution and is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .quant import qrange, round_shift, sat
+
+EXP_FRAC = 6
+EXP_LUT = np.array(
+    [int(round(2**15 * 2.0 ** (-f / 2**EXP_FRAC))) for f in range(2**EXP_FRAC)], dtype=np.int64
+)
+EXP_ZERO_SHIFT = 16  # e = 0 once the integer part of the exponent reaches this
+SM_RECIP_BITS = 32
+P_BITS = 8  # probability: unsigned, scale 2**-P_BITS
+LN_RECIP_BITS = 40
+LN_ZF = 10
+GF_MAX = 15  # G is INT16
+LN_MAX_N = 512
+LN_MAX_IN = 1 << 16
+
+
+# ----------------------------------------------------------------------------------
+# Softmax
+# ----------------------------------------------------------------------------------
+def softmax_int(scores, keep, mult: int, shift: int, trace: dict | None = None) -> np.ndarray:
+    """Row-wise integer softmax over the kept entries of the last axis.
+
+    ``scores``: int64 array (..., T); ``keep``: bool array of the same shape (every
+    row must keep at least one entry).  Returns p (int64 in [0, 255]).
+    """
+    s = np.asarray(scores, dtype=np.int64)
+    keep = np.asarray(keep, dtype=bool)
+    if s.shape != keep.shape:
+        raise ValueError(f"keep must have the shape of scores {s.shape}, got {keep.shape}")
+    if not np.all(keep.any(axis=-1)):
+        raise ValueError("keep: every softmax row must keep at least one entry")
+    lo = np.iinfo(np.int64).min
+    m = np.max(np.where(keep, s, lo), axis=-1, keepdims=True)
+    delta = np.where(keep, s - m, 0)  # <= 0
+    u = np.right_shift(delta * np.int64(mult), np.int64(shift))  # floor, <= 0
+    neg = -u
+    n = np.right_shift(neg, EXP_FRAC)
+    f = np.bitwise_and(neg, (1 << EXP_FRAC) - 1)
+    e = np.where(n >= EXP_ZERO_SHIFT, 0, np.right_shift(EXP_LUT[f], np.minimum(n, 63)))
+    e = np.where(keep, e, 0)
+    total = e.sum(axis=-1, keepdims=True)  # >= 2**15: the max entry has e = 2**15
+    recip = np.floor_divide(np.int64(1) << SM_RECIP_BITS, total)
+    p = np.minimum(255, np.right_shift(e * recip + (1 << 23), SM_RECIP_BITS - P_BITS))
+    if trace is not None:
+        trace.update(sm_max=m[..., 0], sm_exp=e, sm_sum=total[..., 0], sm_recip=recip[..., 0])
+    return p
+
+
+def softmax_constants(s_q: float, s_k: float, head_dim: int):
+    """(M_sm, sh_sm) for u = (delta * M) >> sh ~ delta * s_q*s_k/sqrt(d)*log2(e) * 2**EXP_FRAC."""
+    from .quant import make_requant
+
+    ratio = s_q * s_k / math.sqrt(head_dim) * math.log2(math.e) * 2**EXP_FRAC
+    rq = make_requant(ratio, 32)
+    return int(rq.mult), int(rq.shift)
+
+
+# ----------------------------------------------------------------------------------
+# GELU
+# ----------------------------------------------------------------------------------
+GELU_A = 0.2888
+GELU_B = -1.769
+
+
+def gelu_constants(s_in: float) -> tuple[int, int, float]:
+    """(qb, qc, scale of t) of i-GELU for an input scale ``s_in``."""
+    qb = math.floor(GELU_B * math.sqrt(2.0) / s_in)
+    qc = math.floor(2.0 / (GELU_A * s_in**2))
+    return qb, qc, s_in / (2.0 * qc)
+
+
+def gelu_int(q, qb: int, qc: int) -> np.ndarray:
+    """i-GELU numerator t (int64): GELU(q * S) ~ t * S / (2 * qc)."""
+    q = np.asarray(q, dtype=np.int64)
+    L = (np.minimum(np.abs(q), -qb) + qb) ** 2
+    return np.where(q >= 0, q * (2 * qc - L), q * L)
+
+
+# ----------------------------------------------------------------------------------
+# LayerNorm
+# ----------------------------------------------------------------------------------
+def isqrt(n) -> np.ndarray:
+    """Exact floor square root of non-negative int64 values (< 2**62)."""
+    n = np.asarray(n, dtype=np.int64)
+    if n.size and n.min() < 0:
+        raise ValueError("isqrt: negative input")
+    s = np.floor(np.sqrt(n.astype(np.float64))).astype(np.int64)
+    for _ in range(3):  # float rounding is off by at most one
+        s = np.where(s * s > n, s - 1, s)
+        s = np.where((s + 1) * (s + 1) <= n, s + 1, s)
+    return s
+
+
+def layernorm_constants(gamma, beta, s_out: float):
+    """(G, B, gf): INT16 gains with the largest gf <= GF_MAX that fits, and biases."""
+    gamma = np.asarray(gamma, np.float64)
+    beta = np.asarray(beta, np.float64)
+    gmax = float(np.max(np.abs(gamma / s_out)))
+    gf = GF_MAX
+    while gf > 0 and gmax * 2**gf > qrange(16)[1]:
+        gf -= 1
+    if gmax * 2**gf > qrange(16)[1]:
+        raise ValueError(f"layernorm: gamma/s_out up to {gmax:g} does not fit INT16")
+    G = np.rint(gamma / s_out * 2**gf).astype(np.int64)
+    B = np.rint(beta / s_out * 2.0 ** (LN_ZF + gf)).astype(np.int64)
+    return G, B, gf
+
+
+def layernorm_int(r, G, B, gf: int, trace: dict | None = None) -> np.ndarray:
+    """Integer LayerNorm over the last axis of ``r`` (int64, |r| <= 2**16, N <= 512).
+
+    The bounds keep every intermediate inside int64: |c| < 2**27, V < 2**63.
+    """
+    r = np.asarray(r, dtype=np.int64)
+    N = r.shape[-1]
+    if not 1 <= N <= LN_MAX_N:
+        raise ValueError(f"layernorm: row length N must be in [1, {LN_MAX_N}], got {N}")
+    if r.size and np.abs(r).max() > LN_MAX_IN:
+        raise ValueError(f"layernorm: input magnitude must stay within 2**16, got {np.abs(r).max()}")
+    S = r.sum(axis=-1, keepdims=True)
+    c = N * r - S
+    V = (c * c).sum(axis=-1, keepdims=True)
+    D = isqrt(V // N)
+    R = np.where(D > 0, np.floor_divide(np.int64(1) << LN_RECIP_BITS, np.maximum(D, 1)), 0)
+    z = np.right_shift(c * R, LN_RECIP_BITS - LN_ZF)
+    y = sat(round_shift(z * np.asarray(G, np.int64) + np.asarray(B, np.int64), LN_ZF + gf), 8)
+    if trace is not None:
+        trace.update(ln_sum=S[..., 0], ln_var=V[..., 0], ln_std=D[..., 0], ln_recip=R[..., 0], ln_z=z)
+    return y

@@ -1,0 +1,137 @@
+"""Integer arithmetic rules shared by the golden model and the RTL.
+
+Requantization (multiplier + shift), every place an INT32 accumulator becomes a
+narrower integer::
+
+    requant(acc, M, sh, bits) = sat_bits((acc * M + 2**(sh-1)) >> sh)
+
+* ``M`` is an unsigned 15-bit multiplier normalised to ``[2**14, 2**15)`` (or 0),
+  ``sh`` a shift in ``[1, 62]``; both may be per output channel.
+* ``>>`` is an arithmetic shift (floor); adding ``2**(sh-1)`` first makes the rounding
+  *round half up* (towards +inf on ties), the same for positive and negative values.
+* ``sat_bits`` saturates to the signed ``bits`` range (no wrap-around).
+* The product ``acc * M`` needs at most 32 + 15 = 47 bits plus sign.
+
+Offline quantization of float tensors (weights, biases, the layer input) rounds half
+to even (``numpy.rint``) and saturates; it never runs in hardware.
+
+Integer matrix products are computed exactly with float64 BLAS when every partial
+sum is below 2**53 in magnitude (checked), which is the case for INT8 x INT8 products
+over any realistic reduction length; otherwise with int64 einsum.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+MULT_BITS = 15
+SHIFT_MAX = 62
+
+
+def qrange(bits: int) -> tuple[int, int]:
+    return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+
+def sat(x, bits: int) -> np.ndarray:
+    lo, hi = qrange(bits)
+    return np.clip(np.asarray(x, dtype=np.int64), lo, hi)
+
+
+def round_shift(x, sh) -> np.ndarray:
+    """(x + 2**(sh-1)) >> sh, arithmetic; sh may be an array; sh == 0 returns x."""
+    x = np.asarray(x, dtype=np.int64)
+    sh = np.asarray(sh, dtype=np.int64)
+    half = np.where(sh > 0, np.left_shift(np.int64(1), np.maximum(sh - 1, 0)), 0)
+    return np.right_shift(x + half, sh)
+
+
+@dataclass(frozen=True)
+class Requant:
+    """Multiplier and shift (scalars or per-channel arrays) and the output width."""
+
+    mult: np.ndarray
+    shift: np.ndarray
+    bits: int
+
+    def __call__(self, acc) -> np.ndarray:
+        return requant(acc, self.mult, self.shift, self.bits)
+
+    def as_dict(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}_mult": np.asarray(self.mult, np.int64),
+            f"{prefix}_shift": np.asarray(self.shift, np.int64),
+            f"{prefix}_bits": np.asarray(self.bits, np.int64),
+        }
+
+    @classmethod
+    def from_dict(cls, d, prefix: str) -> "Requant":
+        return cls(
+            mult=np.asarray(d[f"{prefix}_mult"], np.int64),
+            shift=np.asarray(d[f"{prefix}_shift"], np.int64),
+            bits=int(d[f"{prefix}_bits"]),
+        )
+
+
+def requant(acc, mult, shift, bits: int) -> np.ndarray:
+    acc = np.asarray(acc, dtype=np.int64)
+    prod = acc * np.asarray(mult, dtype=np.int64)
+    return sat(round_shift(prod, shift), bits)
+
+
+def make_requant(ratio, bits: int) -> Requant:
+    """Multiplier/shift approximating the real factor(s) ``ratio`` (> 0).
+
+    M = round(ratio * 2**sh) with sh chosen so that M lies in [2**14, 2**15).
+    Raises ValueError when a ratio is not positive and finite or needs a shift
+    outside [1, 62] (a ratio >= 2**14 or < 2**-48).
+    """
+    r = np.atleast_1d(np.asarray(ratio, dtype=np.float64))
+    if not np.all(np.isfinite(r)) or np.any(r <= 0):
+        raise ValueError(f"requant ratio must be positive and finite, got {r[~(np.isfinite(r) & (r > 0))][:4]}")
+    mults = np.empty(r.shape, np.int64)
+    shifts = np.empty(r.shape, np.int64)
+    for i, v in enumerate(r.flat):
+        e = math.frexp(v)[1]  # v = m * 2**e, m in [0.5, 1)
+        sh = MULT_BITS - e
+        m = int(round(v * 2.0**sh))
+        if m == 1 << MULT_BITS:
+            m >>= 1
+            sh -= 1
+        if not 1 <= sh <= SHIFT_MAX:
+            raise ValueError(f"requant ratio {v:g} needs shift {sh}, outside [1, {SHIFT_MAX}]")
+        mults.flat[i], shifts.flat[i] = m, sh
+    if np.ndim(ratio) == 0:
+        return Requant(mult=mults.reshape(()), shift=shifts.reshape(()), bits=bits)
+    return Requant(mult=mults, shift=shifts, bits=bits)
+
+
+def quantize(x, scale, bits: int) -> np.ndarray:
+    """Offline symmetric quantization: sat(rint(x / scale))."""
+    q = np.rint(np.asarray(x, dtype=np.float64) / np.asarray(scale, dtype=np.float64))
+    lo, hi = qrange(bits)
+    return np.clip(q, lo, hi).astype(np.int64)
+
+
+def imatmul(a, b) -> np.ndarray:
+    """Exact integer a @ b (int64 result)."""
+    a = np.asarray(a)
+    b = np.asarray(b)
+    amax = int(np.abs(a).max()) if a.size else 0
+    bmax = int(np.abs(b).max()) if b.size else 0
+    if amax * bmax * max(a.shape[-1], 1) < 2**53:
+        return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(np.int64)
+    return np.matmul(a.astype(np.int64), b.astype(np.int64))
+
+
+def check_int(x, bits: int, name: str) -> np.ndarray:
+    """Validate that ``x`` is an integer array within the signed ``bits`` range."""
+    arr = np.asarray(x)
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"{name} must be an integer (INT{bits}) array, got dtype {arr.dtype}")
+    lo, hi = qrange(bits)
+    if arr.size and (arr.min() < lo or arr.max() > hi):
+        raise ValueError(f"{name} must lie in the INT{bits} range [{lo}, {hi}], got [{arr.min()}, {arr.max()}]")
+    return arr.astype(np.int64)
