@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from . import intops
+from .hlog import hlog_quantize
 from .quant import Requant, check_int, imatmul, make_requant, quantize
 from .spls import (
     SplsConfig,
@@ -96,6 +97,21 @@ class LayerQuant:
     pshift_q: np.ndarray
     pshift_k: np.ndarray
     scales: dict = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def weight_t(self, name: str) -> tuple[np.ndarray, int]:
+        """W^T as float32 (exact for INT8) and max|W|, cached: the GEMM operand."""
+        if name not in self._cache:
+            w = getattr(self, name)
+            self._cache[name] = (np.ascontiguousarray(w.T, dtype=np.float32), int(np.abs(w).max()))
+        return self._cache[name]
+
+    def hlog_weight_t(self, name: str, mode: str) -> np.ndarray:
+        """HLog(W)^T as float32, cached (the prediction unit's weight operand)."""
+        key = (name, mode)
+        if key not in self._cache:
+            self._cache[key] = np.ascontiguousarray(hlog_quantize(getattr(self, name), 8, mode).T, dtype=np.float32)
+        return self._cache[key]
 
     @property
     def hidden(self) -> int:
@@ -108,6 +124,8 @@ class LayerQuant:
     def to_arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         for f in fields(self):
+            if f.name.startswith("_"):
+                continue
             v = getattr(self, f.name)
             key = prefix + f.name
             if isinstance(v, Requant):
@@ -123,6 +141,8 @@ class LayerQuant:
     def from_arrays(cls, d, prefix: str = "") -> "LayerQuant":
         kw = {}
         for f in fields(cls):
+            if f.name.startswith("_"):
+                continue
             key = prefix + f.name
             if f.name.startswith("rq_"):
                 kw[f.name] = Requant.from_dict(d, key)
@@ -336,8 +356,8 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
     # --- SPLS: prediction, top-k, local similarity ---------------------------------
     k = cfg.k_for(T)
     if cfg.scheme in ("spls", "topk"):
-        q8 = predict_qk(x, lq.wq, lq.bq, lq.pshift_q, cfg.hlog_mode, tr, "q")
-        k8 = predict_qk(x, lq.wk, lq.bk, lq.pshift_k, cfg.hlog_mode, tr, "k")
+        q8 = predict_qk(x, lq.wq, lq.bq, lq.pshift_q, cfg.hlog_mode, tr, "q", lq.hlog_weight_t("wq", cfg.hlog_mode))
+        k8 = predict_qk(x, lq.wk, lq.bk, lq.pshift_k, cfg.hlog_mode, tr, "k", lq.hlog_weight_t("wk", cfg.hlog_mode))
         pam = predict_pam(q8, k8, H, cfg.hlog_mode)
         keep = topk_mask(pam, k)
         window = cfg.window if cfg.scheme == "spls" else 1
@@ -351,21 +371,25 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
     ffn_rows = reps if (cfg.scheme == "spls" and cfg.ffn_reuse) else np.arange(T)
 
     # --- Q/K/V generation -------------------------------------------------------------
-    def gen(w, b, rq, rows):
-        return rq(imatmul(x[rows], w.T) + b)
+    def gemm(a, wname, amax=128):
+        wt, wmax = lq.weight_t(wname)
+        return imatmul(a, wt, amax=amax, bmax=wmax)
+
+    def gen(wname, b, rq, rows):
+        return rq(gemm(x[rows], wname) + b)
 
     q = np.zeros((T, d), np.int64)
-    q[reps] = gen(lq.wq, lq.bq, lq.rq_q, reps)
+    q[reps] = gen("wq", lq.bq, lq.rq_q, reps)
     if cfg.scheme == "sanger":
-        k_all = gen(lq.wk, lq.bk, lq.rq_k, np.arange(T))
+        k_all = gen("wk", lq.bk, lq.rq_k, np.arange(T))
         keep = sanger_mask(q, k_all, H, lq.scales["s_q"], lq.scales["s_k"], cfg.sanger_threshold)
         ops.prediction = H * T * T * dh
     colneed = column_mask(keep, rep)  # (H, T)
     kv_rows = np.flatnonzero(colneed.any(axis=0))
     kk = np.zeros((T, d), np.int64)
     vv = np.zeros((T, d), np.int64)
-    kk[kv_rows] = gen(lq.wk, lq.bk, lq.rq_k, kv_rows)
-    vv[kv_rows] = gen(lq.wv, lq.bv, lq.rq_v, kv_rows)
+    kk[kv_rows] = gen("wk", lq.bk, lq.rq_k, kv_rows)
+    vv[kv_rows] = gen("wv", lq.bv, lq.rq_v, kv_rows)
     # a head's K/V slice of a row is only needed (and counted) where that head needs it
     head_mask = np.repeat(colneed.T, dh, axis=1)  # (T, d)
     kk = np.where(head_mask, kk, 0)
@@ -381,7 +405,7 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
     ctx_acc_h = imatmul(p, vh)  # (H, R, dh)
     ctx_acc = ctx_acc_h.transpose(1, 0, 2).reshape(len(reps), d)
     ctx_r = lq.rq_ctx(ctx_acc)
-    yo_r = lq.rq_o(imatmul(ctx_r, lq.wo.T) + lq.bo)
+    yo_r = lq.rq_o(gemm(ctx_r, "wo") + lq.bo)
     pos = np.searchsorted(reps, rep)  # index of each row's representative in reps
     ctx = ctx_r[pos]
     y_o = yo_r[pos]
@@ -393,10 +417,10 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
     h1 = intops.layernorm_int(res1, lq.ln1_g, lq.ln1_b, lq.ln1_gf, ln1_tr)
 
     # --- FFN ------------------------------------------------------------------------------------
-    f1_r = lq.rq_f1(imatmul(h1[ffn_rows], lq.w1.T) + lq.b1)
+    f1_r = lq.rq_f1(gemm(h1[ffn_rows], "w1") + lq.b1)
     t_r = intops.gelu_int(f1_r, lq.gelu_qb, lq.gelu_qc)
     g_r = lq.rq_g(t_r)
-    y2_r = lq.rq_f2(imatmul(g_r, lq.w2.T) + lq.b2)
+    y2_r = lq.rq_f2(gemm(g_r, "w2") + lq.b2)
     fpos = np.searchsorted(ffn_rows, rep if len(ffn_rows) < T else np.arange(T))
     y_2 = y2_r[fpos]
     h1_r = lq.rq_hr(h1)

@@ -115,13 +115,38 @@ def quantize(x, scale, bits: int) -> np.ndarray:
     return np.clip(q, lo, hi).astype(np.int64)
 
 
-def imatmul(a, b) -> np.ndarray:
-    """Exact integer a @ b (int64 result)."""
+F32_EXACT = 1 << 24  # float32 holds every integer up to 2**24 exactly
+F64_EXACT = 1 << 53
+
+
+def imatmul(a, b, amax: int | None = None, bmax: int | None = None) -> np.ndarray:
+    """Exact integer ``a @ b`` (int64 result), computed with float BLAS where exact.
+
+    If every partial sum is bounded by 2**24 (``amax * bmax * K``), float32 is exact;
+    otherwise the reduction is split into chunks that are, and the chunk results are
+    summed in int64; float64 (bound 2**53) and int64 are the fall-backs.
+    ``amax``/``bmax`` are the operands' largest magnitudes when known.
+    """
     a = np.asarray(a)
     b = np.asarray(b)
-    amax = int(np.abs(a).max()) if a.size else 0
-    bmax = int(np.abs(b).max()) if b.size else 0
-    if amax * bmax * max(a.shape[-1], 1) < 2**53:
+    K = a.shape[-1]
+    if a.size == 0 or b.size == 0:
+        return np.matmul(a.astype(np.int64), b.astype(np.int64))
+    amax = int(np.abs(a).max()) if amax is None else amax
+    bmax = int(np.abs(b).max()) if bmax is None else bmax
+    prod = max(amax * bmax, 1)
+    if prod * K <= F32_EXACT:
+        return np.matmul(a.astype(np.float32, copy=False), b.astype(np.float32, copy=False)).astype(np.int64)
+    chunk = F32_EXACT // prod
+    if chunk >= 64:
+        a32 = a.astype(np.float32, copy=False)
+        b32 = b.astype(np.float32, copy=False)
+        out = None
+        for k0 in range(0, K, chunk):
+            part = np.matmul(a32[..., k0 : k0 + chunk], b32[..., k0 : k0 + chunk, :]).astype(np.int64)
+            out = part if out is None else out + part
+        return out
+    if prod * K < F64_EXACT:
         return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(np.int64)
     return np.matmul(a.astype(np.int64), b.astype(np.int64))
 

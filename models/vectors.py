@@ -1,0 +1,180 @@
+"""`make vectors`: real-model traces of the integer MiniLM for trace-driven RTL tests.
+
+    python -m models.vectors [--full N] [--check]
+
+For each selected text half (real English prose from :mod:`models.datasets`), the
+embedding output is quantized to INT8 and run through the 6 integer layers in two
+modes, ``dense`` and the default SPLS point; every layer's input, output and
+intermediate tensors are stored in compact dtypes in one compressed ``.npz`` per
+(text, mode).  Layer parameters (INT8 weights, requantization constants, ...) are
+*not* stored in the traces: they are regenerated deterministically from the pinned
+MiniLM package by :func:`models.datasets.default_int_model` (a few seconds), and
+every trace records the SHA-256 of the parameters it was made with.
+
+* ``vectors/ci/``   a small committed subset (CI and `make sim` replay it)
+* ``vectors/full/`` the full set (``--full N`` halves per regime), regenerated, not committed
+* ``vectors/manifest.json`` (committed): parameter digest, corpus digests, files
+
+``--check`` regenerates the committed subset in memory and fails if any stored
+tensor differs (the golden model changed without regenerating vectors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .spls import DEFAULT_SPLS, SplsConfig
+
+REPO = Path(__file__).resolve().parents[1]
+VEC = REPO / "vectors"
+CI_SET = {"short": 2, "long": 1}  # committed: 2 short halves + 1 long half (~128 tokens)
+
+# tensors stored per layer (name -> dtype); missing ones (e.g. pam in dense mode) are skipped
+TENSORS = {
+    "x": np.int8, "out": np.int8,
+    "pred_q8": np.int8, "pred_k8": np.int8, "pam": np.int32, "keep": np.bool_, "rep": np.int16,
+    "colneed": np.bool_, "q": np.int8, "k": np.int8, "v": np.int8, "scores": np.int32, "p": np.uint8,
+    "ctx": np.int8, "y_o": np.int16, "x_r": np.int16, "res1": np.int32, "h1": np.int8, "f1": np.int16,
+    "g": np.int8, "y_2": np.int16, "h1_r": np.int16, "res2": np.int32,
+}
+
+
+def params_digest(im) -> str:
+    h = hashlib.sha256()
+    for k, v in sorted(im.to_arrays().items()):
+        h.update(k.encode())
+        h.update(np.ascontiguousarray(v).tobytes())
+    return h.hexdigest()
+
+
+def modes() -> dict[str, SplsConfig]:
+    return {"dense": SplsConfig("dense"), "spls": DEFAULT_SPLS}
+
+
+def trace_arrays(ids, im, cfg: SplsConfig) -> dict[str, np.ndarray]:
+    """All stored arrays of one text half in one mode."""
+    from .encoder import encode_int
+
+    traces: list[dict] = []
+    out, _, ops = encode_int(ids, im, cfg, traces=traces)
+    arrays: dict[str, np.ndarray] = {"ids": np.asarray(ids, np.int32), "n_layers": np.int8(len(traces))}
+    for li, tr in enumerate(traces):
+        for name, dt in TENSORS.items():
+            if name in tr:
+                v = np.asarray(tr[name])
+                if dt is not np.bool_:
+                    info = np.iinfo(dt)
+                    if v.size and (v.min() < info.min or v.max() > info.max):
+                        raise ValueError(f"{name} does not fit {np.dtype(dt).name}")
+                arrays[f"L{li}_{name}"] = v.astype(dt)
+    arrays["ops"] = np.array([ops.dense_total, ops.executed_total, ops.prediction], np.int64)
+    return arrays
+
+
+def selection(counts: dict[str, int]):
+    from . import datasets
+
+    out = []
+    for regime, n in counts.items():
+        items = datasets.texts(regime, max(n, 1))[:n]
+        for i, t in enumerate(items):
+            out.append((f"{regime}{i:03d}", regime, t))
+    return out
+
+
+def write_set(dest: Path, counts: dict[str, int], im, digest: str) -> list[dict]:
+    from .datasets import MAX_TOKENS
+    from .minilm import tokenize
+
+    dest.mkdir(parents=True, exist_ok=True)
+    files = []
+    sel = selection(counts)
+    for n, (name, regime, t) in enumerate(sel):
+        ids = tokenize(t.first, MAX_TOKENS)
+        for mode, cfg in modes().items():
+            t0 = time.time()
+            arrays = trace_arrays(ids, im, cfg)
+            arrays["params_sha256"] = np.array(digest)
+            arrays["config"] = np.array(json.dumps(cfg.as_dict()))
+            path = dest / f"{name}_{mode}.npz"
+            np.savez_compressed(path, **arrays)
+            files.append({"file": str(path.relative_to(REPO)), "regime": regime, "source": t.source,
+                          "tokens": int(len(ids)), "mode": mode, "bytes": path.stat().st_size})
+            print(f"  [{n + 1}/{len(sel)}] {path.relative_to(REPO)}: T={len(ids)} "
+                  f"{path.stat().st_size / 1024:.0f} KiB ({time.time() - t0:.1f} s)", flush=True)
+    return files
+
+
+def load_trace(path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+def check(im=None) -> list[str]:
+    """Differences between the committed subset and a fresh regeneration."""
+    from . import datasets
+
+    im = im or datasets.default_int_model()
+    digest = params_digest(im)
+    problems = []
+    man = json.loads((VEC / "manifest.json").read_text())
+    if man["params_sha256"] != digest:
+        problems.append(f"parameter digest changed: manifest {man['params_sha256'][:12]} vs now {digest[:12]}")
+    for f in man["ci_files"]:
+        stored = load_trace(REPO / f["file"])
+        cfg = SplsConfig(**json.loads(str(stored["config"])))
+        fresh = trace_arrays(stored["ids"], im, cfg)
+        for k, v in fresh.items():
+            if k not in stored or not np.array_equal(stored[k], v):
+                problems.append(f"{f['file']}: {k} differs")
+    return problems
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m models.vectors", description=__doc__.splitlines()[0])
+    ap.add_argument("--full", type=int, default=16, help="halves per regime in vectors/full (default 16)")
+    ap.add_argument("--check", action="store_true", help="verify the committed subset and exit")
+    a = ap.parse_args(argv)
+    from . import corpus, datasets
+
+    t0 = time.time()
+    im = datasets.default_int_model()
+    digest = params_digest(im)
+    print(f"[vectors] integer MiniLM calibrated in {time.time() - t0:.0f} s, params sha256 {digest[:16]}")
+    if a.check:
+        problems = check(im)
+        for p in problems:
+            print("  MISMATCH", p)
+        print(f"[vectors] check: {len(problems)} difference(s)")
+        return 1 if problems else 0
+    print("[vectors] committed CI subset -> vectors/ci/")
+    ci_files = write_set(VEC / "ci", CI_SET, im, digest)
+    print(f"[vectors] full set ({a.full} per regime) -> vectors/full/")
+    full_files = write_set(VEC / "full", {"short": a.full, "long": a.full}, im, digest)
+    manifest = {
+        "params_sha256": digest,
+        "calibration_texts": len(datasets.calibration_texts()),
+        "corpus_digest": {r: corpus.corpus_digest(datasets.texts(r)) for r in datasets.REGIMES},
+        "modes": {m: c.as_dict() for m, c in modes().items()},
+        "ci_files": ci_files,
+    }
+    (VEC / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    ci_bytes = sum(f["bytes"] for f in ci_files)
+    full_bytes = sum(f["bytes"] for f in full_files)
+    print("\n" + "=" * 72)
+    print(f"{'set':8s} {'files':>6s} {'KiB':>9s}  location")
+    print(f"{'ci':8s} {len(ci_files):6d} {ci_bytes / 1024:9.0f}  vectors/ci (committed)")
+    print(f"{'full':8s} {len(full_files):6d} {full_bytes / 1024:9.0f}  vectors/full (regenerated)")
+    print(f"params sha256 {digest}; wall {time.time() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
