@@ -48,12 +48,18 @@ def sweep(kind: str) -> list[SplsConfig]:
         grid = [
             (r, w, t, f)
             for r in (0.5, 0.25)
-            for w in (2, 4, 8)
-            for t in (0.9, 0.75, 0.5)
+            for w in (2, 4)
+            for t in (0.9, 0.75, 0.6)
             for f in (True, False)
         ]
     for r, w, t, f in grid:
         spls.append(SplsConfig("spls", keep_ratio=r, window=w, tau=t, ffn_reuse=f))
+    if kind == "full":  # the refinement: a separate, stricter FFN reuse threshold
+        spls += [
+            SplsConfig("spls", keep_ratio=0.25, window=4, tau=0.5, ffn_tau=0.9),
+            SplsConfig("spls", keep_ratio=0.125, window=8, tau=0.4, ffn_tau=0.8),
+            SplsConfig("spls", keep_ratio=0.25, window=8, tau=0.5, ffn_reuse=False),
+        ]
     if DEFAULT_SPLS not in spls:
         spls.append(DEFAULT_SPLS)
     base = [SplsConfig("topk", keep_ratio=r) for r in TOPK_RATIOS]
@@ -338,11 +344,15 @@ def main(argv=None) -> int:
     ap.add_argument("--regimes", default="short,long")
     ap.add_argument("--out", type=Path, default=REPO / "reports" / "accuracy.json")
     ap.add_argument("--docs", type=Path, default=REPO / "docs" / "accuracy.md")
+    ap.add_argument("--from-json", type=Path, help="re-render the outputs of an earlier run (no evaluation)")
     a = ap.parse_args(argv)
     if a.n < 1:
         raise SystemExit("--n must be >= 1")
     regimes = tuple(r for r in a.regimes.split(",") if r)
-    report = evaluate(a.n, a.sweep, a.jobs, regimes)
+    if a.from_json:
+        report = json.loads(a.from_json.read_text())
+    else:
+        report = evaluate(a.n, a.sweep, a.jobs, regimes)
     finish(report)
     write_outputs(report, a.out, a.docs)
     summary(report)

@@ -362,13 +362,19 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
         keep = topk_mask(pam, k)
         window = cfg.window if cfg.scheme == "spls" else 1
         rep = local_similarity(keep, k, window, cfg.tau, tr)
+        if cfg.scheme == "spls" and cfg.ffn_reuse and cfg.ffn_tau is not None:
+            rep_ffn = local_similarity(keep, k, window, cfg.ffn_tau)
         tr["pam"] = pam
         ops.prediction = 2 * T * d * d + H * T * T * dh
     else:
         keep = np.ones((H, T, T), dtype=bool)
         rep = np.arange(T)
     reps = np.flatnonzero(rep == np.arange(T))
-    ffn_rows = reps if (cfg.scheme == "spls" and cfg.ffn_reuse) else np.arange(T)
+    if not (cfg.scheme == "spls" and cfg.ffn_reuse):
+        rep_ffn = np.arange(T)
+    elif cfg.ffn_tau is None:
+        rep_ffn = rep
+    ffn_rows = np.flatnonzero(rep_ffn == np.arange(T))
 
     # --- Q/K/V generation -------------------------------------------------------------
     def gemm(a, wname, amax=128):
@@ -421,7 +427,7 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
     t_r = intops.gelu_int(f1_r, lq.gelu_qb, lq.gelu_qc)
     g_r = lq.rq_g(t_r)
     y2_r = lq.rq_f2(gemm(g_r, "w2") + lq.b2)
-    fpos = np.searchsorted(ffn_rows, rep if len(ffn_rows) < T else np.arange(T))
+    fpos = np.searchsorted(ffn_rows, rep_ffn)
     y_2 = y2_r[fpos]
     h1_r = lq.rq_hr(h1)
     res2 = y_2 + h1_r
@@ -450,7 +456,7 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
         tr.update(
             x=x, keep=keep, rep=rep, colneed=colneed, q=q, k=kk, v=vv, scores=full_s, p=full_p,
             ctx_acc=ctx_acc, ctx=ctx, y_o=y_o, x_r=x_r, res1=res1, h1=h1, f1=f1_r, gelu_t=t_r, g=g_r, y_2=y_2,
-            h1_r=h1_r, res2=res2, out=out, ffn_rows=ffn_rows, k_eff=np.int64(k),
+            h1_r=h1_r, res2=res2, out=out, ffn_rows=ffn_rows, rep_ffn=rep_ffn, k_eff=np.int64(k),
         )
         tr.update({f"softmax_{n}": v for n, v in sm_tr.items()})
         tr.update({f"ln1_{n}": v for n, v in ln1_tr.items()})

@@ -52,6 +52,9 @@ class SplsConfig:
     window (W)       rows a representative may cover, itself included (1 = no reuse)
     tau              overlap threshold as a fraction of ``H * k``
     ffn_reuse        reused rows also copy the representative's FFN output
+    ffn_tau          refinement ("spls" with a separate FFN threshold): FFN reuse uses
+                     its own reuse map with this (stricter) threshold; None = the
+                     attention reuse map
     hlog_mode        HLog rounding of the prediction operands ("trunc" or "round")
     pred_weight      cost of one prediction op (shift-add or 4-bit MAC) in INT8 MACs
     sanger_threshold probability threshold of the Sanger baseline
@@ -63,6 +66,7 @@ class SplsConfig:
     window: int = 4
     tau: float = 0.75
     ffn_reuse: bool = True
+    ffn_tau: float | None = None
     hlog_mode: str = "trunc"
     pred_weight: float = 0.25
     sanger_threshold: float = 2e-3
@@ -79,6 +83,8 @@ class SplsConfig:
             raise ValueError(f"window must be an integer >= 1, got {self.window!r}")
         if not 0.0 <= self.tau <= 1.0:
             raise ValueError(f"tau must be in [0, 1], got {self.tau}")
+        if self.ffn_tau is not None and not 0.0 <= self.ffn_tau <= 1.0:
+            raise ValueError(f"ffn_tau must be in [0, 1] or None, got {self.ffn_tau}")
         if self.hlog_mode not in ("trunc", "round"):
             raise ValueError(f"hlog_mode must be 'trunc' or 'round', got {self.hlog_mode!r}")
         if not 0.0 <= self.pred_weight <= 1.0:
@@ -101,7 +107,8 @@ class SplsConfig:
             return "dense"
         kk = f"k{self.k}" if self.k is not None else f"r{self.keep_ratio:g}"
         if self.scheme == "spls":
-            return f"spls_{kk}_w{self.window}_t{self.tau:g}" + ("" if self.ffn_reuse else "_noffn")
+            ffn = "_noffn" if not self.ffn_reuse else (f"_ft{self.ffn_tau:g}" if self.ffn_tau is not None else "")
+            return f"spls_{kk}_w{self.window}_t{self.tau:g}{ffn}"
         if self.scheme == "topk":
             return f"topk_{kk}"
         return f"sanger_th{self.sanger_threshold:g}"

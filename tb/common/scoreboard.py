@@ -4,7 +4,8 @@ produced.
 
 It reports every mismatch with the input, the expected and the actual values, and at
 the end of the test it checks that nothing was dropped (expected left over), added
-(actual with nothing expected) or reordered (shows as a mismatch).
+(actual with nothing expected) or reordered (shows as a mismatch).  Units with several
+input streams name them in ``INPUTS``; each gets an ``<name>_export``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,18 @@ MAX_REPORTED = 20
 
 
 class InOrderScoreboard(uvm_component):
-    """Subclasses implement :meth:`predict` and, if needed, :meth:`compare`."""
+    """Subclasses implement :meth:`predict` (or :meth:`predict_stream`) and may
+    refine :meth:`compare` and :meth:`describe`."""
+
+    INPUTS: tuple[str, ...] = ("in",)
 
     def build_phase(self):
-        self.in_export = uvm_subscriber.uvm_AnalysisImp("in_export", self, self._write_in)
+        for name in self.INPUTS:
+            setattr(
+                self,
+                f"{name}_export",
+                uvm_subscriber.uvm_AnalysisImp(f"{name}_export", self, lambda item, n=name: self._write_in(n, item)),
+            )
         self.out_export = uvm_subscriber.uvm_AnalysisImp("out_export", self, self._write_out)
         self._expected: deque = deque()
         self.inputs = 0
@@ -36,17 +45,26 @@ class InOrderScoreboard(uvm_component):
         """Expected output transactions for one input transaction."""
         raise NotImplementedError
 
+    def predict_stream(self, stream: str, item) -> list:
+        """Expected outputs for an input on ``stream`` (default: :meth:`predict`)."""
+        return self.predict(item)
+
     def compare(self, exp, act) -> list[str]:
-        """Names of the fields that differ (empty when equal)."""
+        """Descriptions of the differences (empty when equal)."""
         return [] if exp == act else ["value"]
 
     def describe(self, item) -> str:
         return str(item)
 
     # -- analysis --------------------------------------------------------------------
-    def _write_in(self, item) -> None:
+    def _write_in(self, stream: str, item) -> None:
         self.inputs += 1
-        for exp in self.predict(item):
+        try:
+            expected = self.predict_stream(stream, item)
+        except Exception as exc:  # a model error is a test failure, reported clearly
+            self._error(f"MODEL ERROR on input {self.describe(item)}: {exc!r}")
+            return
+        for exp in expected:
             self._expected.append((item, exp))
             self.drained.clear()
 
@@ -59,7 +77,7 @@ class InOrderScoreboard(uvm_component):
         diff = self.compare(exp, act)
         if diff:
             self._error(
-                f"MISMATCH output #{self.outputs - 1} fields {diff}: input {self.describe(src)} "
+                f"MISMATCH output #{self.outputs - 1} {diff}: input {self.describe(src)} "
                 f"expected {self.describe(exp)} actual {self.describe(act)}"
             )
         else:
@@ -86,6 +104,8 @@ class InOrderScoreboard(uvm_component):
             )
         if self.inputs == 0:
             self._error("no input transaction reached the scoreboard")
+        if self.matched == 0:
+            self._error("no output was checked")
         self.logger.info(
             f"scoreboard: {self.inputs} inputs, {self.outputs} outputs, {self.matched} matched, "
             f"{len(self.errors)} errors"

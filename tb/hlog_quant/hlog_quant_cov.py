@@ -10,20 +10,20 @@
 from __future__ import annotations
 
 from cocotb_coverage.coverage import CoverCross, CoverPoint
-from pyuvm import uvm_component, uvm_subscriber
 
 from models.hlog import hlog_levels
-from tb.common import coverage
+from tb.common.unit_env import UnitCov
 
 from .hlog_quant_item import HlogQuantCfg
 
 PREFIX = "hlog_quant"
 
 
-class HlogQuantCov(uvm_component):
-    def build_phase(self):
-        self.in_export = uvm_subscriber.uvm_AnalysisImp("in_export", self, self._write_in)
-        self.out_export = uvm_subscriber.uvm_AnalysisImp("out_export", self, self._write_out)
+class HlogQuantCov(UnitCov):
+    PREFIX = PREFIX
+    STREAMS = ("in", "out")
+
+    def define(self):
         w = HlogQuantCfg.WIDTH
         levels = [int(v) for v in hlog_levels(w)]
         exps = list(range(w))
@@ -55,21 +55,13 @@ class HlogQuantCov(uvm_component):
         def sample_in_flow(n):
             pass
 
-        self._sample_lane = sample_lane
-        self._sample_out_flow = sample_out_flow
-        self._sample_in_flow = sample_in_flow
+        self._lane, self._out_flow, self._in_flow = sample_lane, sample_out_flow, sample_in_flow
 
-    def _write_in(self, item):
+    def sample_in(self, item):
         if item.index > 0:  # the first beat's gap is just the time since reset
-            self._sample_in_flow(item.gap_cycles)
+            self._in_flow(item.gap_cycles)
 
-    def _write_out(self, item):
+    def sample_out(self, item):
         for v, e, s, h in zip(item.value, item.exp, item.sign, item.half):
-            self._sample_lane(v, e, s, h)
-        self._sample_out_flow(item.stall_cycles)
-
-    def report_phase(self):
-        coverage.export(PREFIX, self.logger)
-
-    def missing(self, name: str) -> list:
-        return coverage.missing_bins(f"{PREFIX}.{name}")
+            self._lane(v, e, s, h)
+        self._out_flow(item.stall_cycles)

@@ -1,32 +1,29 @@
-"""Sequences of hlog_quant: base (random), exhaustive, corner values."""
+"""Virtual sequences of hlog_quant: random (base), exhaustive, corner values."""
 
 from __future__ import annotations
 
 import random
 
-from pyuvm import uvm_sequence
+from tb.common.unit_env import UnitVirtualSeq
 
 from .hlog_quant_item import HlogQuantCfg, HlogQuantInItem
 
 
-class HlogQuantBaseSeq(uvm_sequence):
-    """Random signed values, uniform over the input range; ``n_beats`` beats."""
+class HlogQuantBaseSeq(UnitVirtualSeq):
+    """Random signed values, uniform over the input range; ``n`` beats (``JOBS_N``)."""
 
-    n_beats = 256
+    n_default = 256
 
     def values(self) -> list[int]:
         lo, hi = -(1 << (HlogQuantCfg.WIDTH - 1)), (1 << (HlogQuantCfg.WIDTH - 1)) - 1
-        return [random.randint(lo, hi) for _ in range(self.n_beats * HlogQuantCfg.LANES)]
+        return [random.randint(lo, hi) for _ in range(self.n * HlogQuantCfg.LANES)]
 
     async def body(self):
         vals = self.values()
         lanes = HlogQuantCfg.LANES
         if len(vals) % lanes:  # pad the last beat with zeros
             vals = vals + [0] * (lanes - len(vals) % lanes)
-        for i in range(0, len(vals), lanes):
-            item = HlogQuantInItem("x", vals[i : i + lanes])
-            await self.start_item(item)
-            await self.finish_item(item)
+        await self.send("in", [HlogQuantInItem("x", vals[i : i + lanes]) for i in range(0, len(vals), lanes)])
 
 
 class HlogQuantRandomSeq(HlogQuantBaseSeq):

@@ -14,6 +14,7 @@ class StreamDriver(uvm_driver):
     async def run_phase(self):
         while True:
             item = await self.seq_item_port.get_next_item()
-            await self.bfm.send(item.to_beat())
+            for beat in item.to_beats():
+                await self.bfm.send(beat)
             self.sent += 1
             self.seq_item_port.item_done()

@@ -16,9 +16,17 @@ class StreamMonitor(uvm_monitor):
         self.ap = uvm_analysis_port("ap", self)
 
     async def run_phase(self):
+        packet = "last" in self.bfm.cfg.signals
+        beats, stall, gap = [], 0, 0
         while True:
-            beat, stall, gap = await self.bfm.rx_q.get()
-            item = self.item_type.from_beat(beat)
+            beat, b_stall, b_gap = await self.bfm.rx_q.get()
+            beats.append(beat)
+            stall += b_stall
+            gap = gap if len(beats) > 1 else b_gap
+            if packet and not beat["last"]:
+                continue
+            item = self.item_type.from_beats(beats)
             item.stall_cycles, item.gap_cycles, item.index = stall, gap, self.count
             self.count += 1
+            beats, stall, gap = [], 0, 0
             self.ap.write(item)
