@@ -77,8 +77,14 @@ class Requant:
 
 def requant(acc, mult, shift, bits: int) -> np.ndarray:
     acc = np.asarray(acc, dtype=np.int64)
-    prod = acc * np.asarray(mult, dtype=np.int64)
-    return sat(round_shift(prod, shift), bits)
+    mult = np.asarray(mult, dtype=np.int64)
+    amax = int(np.abs(acc).max()) if acc.size else 0
+    if amax * (int(mult.max()) if mult.size else 0) < 2**61:
+        return sat(round_shift(acc * mult, shift), bits)
+    # wide products (e.g. the 52-bit i-GELU numerator): exact Python integers
+    a, m, sh = np.broadcast_arrays(acc.astype(object), mult.astype(object), np.asarray(shift, np.int64).astype(object))
+    out = [(int(x) * int(y) + ((1 << (int(s) - 1)) if s > 0 else 0)) >> int(s) for x, y, s in zip(a.ravel(), m.ravel(), sh.ravel())]
+    return sat(np.array(out, dtype=object).reshape(a.shape).clip(-(2**62), 2**62).astype(np.int64), bits)
 
 
 def make_requant(ratio, bits: int) -> Requant:

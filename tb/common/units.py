@@ -13,6 +13,10 @@ UNITS: dict[str, SimUnit] = {
         sources=("hlog_enc.sv", "hlog_quant.sv"),
         test_module="tb.hlog_quant.hlog_quant_tests",
     ),
+    "requant": SimUnit(
+        name="requant", toplevel="requant", sources=("requant.sv",), test_module="tb.requant.requant_tests"
+    ),
+    "topk": SimUnit(name="topk", toplevel="topk", sources=("topk.sv",), test_module="tb.topk.topk_tests"),
 }
 
 # Parameter sets each unit is linted and simulated with (the first is the default build).
@@ -21,4 +25,6 @@ PARAM_SETS: dict[str, dict[str, dict[str, int]]] = {
         "w8_l1_trunc": {"WIDTH": 8, "LANES": 1, "ROUND": 0},
         "w8_l4_round": {"WIDTH": 8, "LANES": 4, "ROUND": 1},
     },
+    "requant": {"l8": {"LANES": 8}, "l3": {"LANES": 3}},
+    "topk": {"t128_l8": {"T_MAX": 128, "LANES": 8, "W": 24}, "t20_l3": {"T_MAX": 20, "LANES": 3, "W": 24}},
 }

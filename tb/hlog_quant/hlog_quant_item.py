@@ -5,25 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from tb.agents.stream import StreamItem
-
-
-def _pack(values, width: int) -> int:
-    mask = (1 << width) - 1
-    word = 0
-    for lane, v in enumerate(values):
-        word |= (int(v) & mask) << (lane * width)
-    return word
-
-
-def _unpack(word: int, width: int, lanes: int, signed: bool = False) -> list[int]:
-    mask = (1 << width) - 1
-    out = []
-    for lane in range(lanes):
-        v = (word >> (lane * width)) & mask
-        if signed and v >> (width - 1):
-            v -= 1 << width
-        out.append(v)
-    return out
+from tb.common.packing import pack as _pack
+from tb.common.packing import unpack as _unpack
 
 
 class HlogQuantCfg:

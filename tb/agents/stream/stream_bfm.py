@@ -93,7 +93,7 @@ class StreamBfm:
             await RisingEdge(self.clk)
             if bus.valid.value:
                 if bus.ready.value:
-                    beat = {f: s.value.to_unsigned() for f, s in signals}
+                    beat = {f: int(s.value) for f, s in signals}
                     self.rx_q.put_nowait((beat, stall, gap))
                     self.beats += 1
                     stall = gap = 0

@@ -1,0 +1,25 @@
+"""Transactions of requant: packets of LANES-lane beats."""
+
+from __future__ import annotations
+
+from tb.common.lane_item import LaneField, LanePacket
+
+
+class RequantIn(LanePacket):
+    FIELDS = ()
+
+
+class RequantOut(LanePacket):
+    FIELDS = ()
+
+
+def configure(p: dict) -> None:
+    n = p["LANES"]
+    RequantIn.FIELDS = (
+        LaneField("acc", p["IN_W"], n, True),
+        LaneField("bias", p["BIAS_W"], n, True),
+        LaneField("mult", p["MULT_W"], n),
+        LaneField("shift", p["SH_W"], n),
+        LaneField("out16", 1),
+    )
+    RequantOut.FIELDS = (LaneField("data", 16, n, True),)

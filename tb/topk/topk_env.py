@@ -1,0 +1,26 @@
+"""Environment of topk."""
+
+from __future__ import annotations
+
+from tb.common.unit_env import StreamSpec, UnitEnv
+
+from . import topk_item
+from .topk_cov import TopkCov
+from .topk_item import TopkIn, TopkOut
+from .topk_scoreboard import TopkScoreboard
+
+IN_SIGNALS = {"valid": "valid_i", "ready": "ready_o", "data": "data_i", "len": "len_i", "k": "k_i", "last": "last_i"}
+OUT_SIGNALS = {"valid": "valid_o", "ready": "ready_i", "keep": "keep_o", "err": "err_o"}
+
+
+class TopkEnv(UnitEnv):
+    DEFAULTS = {"T_MAX": 128, "LANES": 8, "W": 24}
+    INPUTS = (StreamSpec("in", "in", IN_SIGNALS, TopkIn),)
+    OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS, TopkOut),)
+    SCOREBOARD = TopkScoreboard
+    COV = TopkCov
+
+    def configure(self, p):
+        topk_item.configure(p)
+        TopkScoreboard.T_MAX, TopkScoreboard.LANES = p["T_MAX"], p["LANES"]
+        TopkCov.T_MAX = p["T_MAX"]
