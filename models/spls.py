@@ -202,10 +202,16 @@ def local_similarity(keep, k: int, window: int, tau: float, trace: dict | None =
     keep = np.asarray(keep, dtype=bool)
     if keep.ndim != 3:
         raise ValueError(f"keep must be (heads, T, T), got shape {keep.shape}")
+    return reuse_map(keep, window, similarity_threshold(tau, keep.shape[0], k), trace)
+
+
+def reuse_map(keep, window: int, thr: int, trace: dict | None = None) -> np.ndarray:
+    """The integer core of :func:`local_similarity` (what the RTL computes):
+    ``keep`` (H, T, C) masks, ``window`` W >= 1, integer overlap threshold ``thr``."""
+    keep = np.asarray(keep, dtype=bool)
     if not isinstance(window, (int, np.integer)) or window < 1:
         raise ValueError(f"window must be an integer >= 1, got {window!r}")
     H, T, _ = keep.shape
-    thr = similarity_threshold(tau, H, k)
     rep = np.arange(T)
     overlap = np.zeros(T, np.int64)
     cur = 0
