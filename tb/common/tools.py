@@ -31,6 +31,12 @@ def setup_verilator_env(env: dict[str, str] | None = None) -> dict[str, str]:
     bindir = str(root / "bin")
     if bindir not in env.get("PATH", "").split(os.pathsep):
         env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    # The wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so a model split into
+    # several C++ files fails to compile ("Vtop__pch.h.fast: linker input file not
+    # found").  GCC reads a precompiled header through -include.
+    fix = "CFG_CXXFLAGS_PCH_I=-include"
+    if fix not in env.get("MAKEFLAGS", ""):
+        env["MAKEFLAGS"] = (env.get("MAKEFLAGS", "") + " " + fix).strip()
     return env
 
 
