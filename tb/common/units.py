@@ -21,6 +21,10 @@ UNITS: dict[str, SimUnit] = {
         name="spls_predict", toplevel="spls_predict", sources=("hlog_enc.sv", "hlog_mul.sv", "spls_predict.sv"),
         test_module="tb.spls_predict.spls_predict_tests",
     ),
+    "softmax": SimUnit(
+        name="softmax", toplevel="softmax", sources=("softmax_pkg.sv", "div_seq.sv", "softmax.sv"),
+        test_module="tb.softmax.softmax_tests",
+    ),
     "local_sim": SimUnit(
         name="local_sim", toplevel="local_sim", sources=("local_sim.sv",), test_module="tb.local_sim.local_sim_tests"
     ),
@@ -35,5 +39,6 @@ PARAM_SETS: dict[str, dict[str, dict[str, int]]] = {
     "requant": {"l8": {"LANES": 8}, "l3": {"LANES": 3}},
     "topk": {"t128_l8": {"T_MAX": 128, "LANES": 8, "W": 24}, "t20_l3": {"T_MAX": 20, "LANES": 3, "W": 24}},
     "spls_predict": {"l8_e4": {"LANES": 8, "ELEMS": 4, "ROUND": 0}, "l3_e1_round": {"LANES": 3, "ELEMS": 1, "ROUND": 1}},
+    "softmax": {"t128_l8": {"T_MAX": 128, "LANES": 8}, "t20_l3": {"T_MAX": 20, "LANES": 3}},
     "local_sim": {"t128_h12": {"T_MAX": 128, "H_MAX": 12}, "t16_h3": {"T_MAX": 16, "H_MAX": 3}},
 }

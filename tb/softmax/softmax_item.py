@@ -1,0 +1,34 @@
+"""Transactions of softmax: a score row in, a probability row out."""
+
+from __future__ import annotations
+
+from tb.common.lane_item import LaneField, LanePacket
+
+
+class SoftmaxIn(LanePacket):
+    FIELDS = ()
+
+
+class SoftmaxOut(LanePacket):
+    FIELDS = ()
+
+
+def configure(p: dict) -> None:
+    n, len_w = p["LANES"], p["T_MAX"].bit_length()
+    SoftmaxIn.FIELDS = (
+        LaneField("score", p["IN_W"], n, True), LaneField("keep", 1, n), LaneField("len", len_w),
+        LaneField("mult", 15), LaneField("shift", 6),
+    )
+    SoftmaxOut.FIELDS = (LaneField("p", 8, n), LaneField("err", 1))
+
+
+def row(scores, keep, length, mult, shift, lanes) -> SoftmaxIn:
+    scores, keep = list(scores), [int(k) for k in keep]
+    n_beats = max(1, -(-len(scores) // lanes))
+    scores += [0] * (n_beats * lanes - len(scores))
+    keep += [0] * (n_beats * lanes - len(keep))
+    pkt = SoftmaxIn()
+    for i in range(n_beats):
+        sl = slice(i * lanes, (i + 1) * lanes)
+        pkt.beats.append({"score": scores[sl], "keep": keep[sl], "len": length, "mult": mult, "shift": shift})
+    return pkt
