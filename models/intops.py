@@ -118,6 +118,10 @@ def gelu_constants(s_in: float) -> tuple[int, int, float]:
 
 def gelu_int(q, qb: int, qc: int) -> np.ndarray:
     """i-GELU numerator t (int64): GELU(q * S) ~ t * S / (2 * qc)."""
+    if qb > 0:
+        raise ValueError(f"gelu: qb must be <= 0 (it is floor(B*sqrt(2)/S) with B < 0), got {qb}")
+    if qc < 0:
+        raise ValueError(f"gelu: qc must be >= 0, got {qc}")
     q = np.asarray(q, dtype=np.int64)
     L = (np.minimum(np.abs(q), -qb) + qb) ** 2
     return np.where(q >= 0, q * (2 * qc - L), q * L)

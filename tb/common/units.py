@@ -25,6 +25,7 @@ UNITS: dict[str, SimUnit] = {
         name="softmax", toplevel="softmax", sources=("softmax_pkg.sv", "div_seq.sv", "softmax.sv"),
         test_module="tb.softmax.softmax_tests",
     ),
+    "gelu": SimUnit(name="gelu", toplevel="gelu", sources=("gelu.sv",), test_module="tb.gelu.gelu_tests"),
     "local_sim": SimUnit(
         name="local_sim", toplevel="local_sim", sources=("local_sim.sv",), test_module="tb.local_sim.local_sim_tests"
     ),
@@ -40,5 +41,6 @@ PARAM_SETS: dict[str, dict[str, dict[str, int]]] = {
     "topk": {"t128_l8": {"T_MAX": 128, "LANES": 8, "W": 24}, "t20_l3": {"T_MAX": 20, "LANES": 3, "W": 24}},
     "spls_predict": {"l8_e4": {"LANES": 8, "ELEMS": 4, "ROUND": 0}, "l3_e1_round": {"LANES": 3, "ELEMS": 1, "ROUND": 1}},
     "softmax": {"t128_l8": {"T_MAX": 128, "LANES": 8}, "t20_l3": {"T_MAX": 20, "LANES": 3}},
+    "gelu": {"l8": {"LANES": 8}, "l2": {"LANES": 2}},
     "local_sim": {"t128_h12": {"T_MAX": 128, "H_MAX": 12}, "t16_h3": {"T_MAX": 16, "H_MAX": 3}},
 }

@@ -1,0 +1,23 @@
+"""Scoreboard of gelu: predicts every beat with models.intops.gelu_int."""
+
+from __future__ import annotations
+
+from models.intops import gelu_int
+from tb.common.scoreboard import InOrderScoreboard
+
+from .gelu_item import GeluOut
+
+
+class GeluScoreboard(InOrderScoreboard):
+    def predict(self, pkt):
+        out = GeluOut()
+        for b in pkt.beats:
+            try:
+                t = [int(v) for v in gelu_int(b["q"], b["qb"], b["qc"])]
+                out.beats.append({"t": t, "err": 0})
+            except ValueError:
+                out.beats.append({"t": [0] * len(b["q"]), "err": 1})
+        return [out]
+
+    def compare(self, exp, act):
+        return exp.diff(act)
