@@ -26,6 +26,10 @@ UNITS: dict[str, SimUnit] = {
         test_module="tb.softmax.softmax_tests",
     ),
     "gelu": SimUnit(name="gelu", toplevel="gelu", sources=("gelu.sv",), test_module="tb.gelu.gelu_tests"),
+    "layernorm": SimUnit(
+        name="layernorm", toplevel="layernorm", sources=("div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
+        test_module="tb.layernorm.layernorm_tests",
+    ),
     "local_sim": SimUnit(
         name="local_sim", toplevel="local_sim", sources=("local_sim.sv",), test_module="tb.local_sim.local_sim_tests"
     ),
@@ -42,5 +46,6 @@ PARAM_SETS: dict[str, dict[str, dict[str, int]]] = {
     "spls_predict": {"l8_e4": {"LANES": 8, "ELEMS": 4, "ROUND": 0}, "l3_e1_round": {"LANES": 3, "ELEMS": 1, "ROUND": 1}},
     "softmax": {"t128_l8": {"T_MAX": 128, "LANES": 8}, "t20_l3": {"T_MAX": 20, "LANES": 3}},
     "gelu": {"l8": {"LANES": 8}, "l2": {"LANES": 2}},
+    "layernorm": {"n512_l8": {"N_MAX": 512, "LANES": 8}, "n24_l5": {"N_MAX": 24, "LANES": 5}},
     "local_sim": {"t128_h12": {"T_MAX": 128, "H_MAX": 12}, "t16_h3": {"T_MAX": 16, "H_MAX": 3}},
 }

@@ -1,0 +1,342 @@
+// Copyright ESACT verification project contributors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// layernorm: integer LayerNorm of one row (golden model: models/intops.py,
+// layernorm_int):
+//   S = sum r;  c_i = N r_i - S;  V = sum c_i^2;  D = isqrt(V / N);
+//   R = D ? floor(2^40 / D) : 0;  z_i = (c_i R) >>> 30;
+//   y_i = sat8((z_i G_i + B_i + 2^(9+gf)) >>> (10 + gf))
+// Input packet: ceil(N/LANES) beats of LANES residual values r (|r| <= 2^16) with
+// their per-channel gains G (INT16) and biases B; N and gf come with the first beat.
+// Output packet: the same number of beats of LANES INT8 values.  Illegal rows (N = 0
+// or > N_MAX, |r| > 2^16, a beat count that does not match N) give a single beat with
+// out_err_o = 1.  The division by N, the square root and the reciprocal are
+// sequential (64 + 32 + 41 cycles); cycles per row = 3 * ceil(N/LANES) + ~140.
+
+module layernorm #(
+  parameter int unsigned N_MAX = 512,
+  parameter int unsigned LANES = 8,
+  parameter int unsigned IN_W  = 18,
+  parameter int unsigned G_W   = 16,
+  parameter int unsigned B_W   = 32,
+  localparam int unsigned NW   = $clog2(N_MAX + 1)
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+
+  input  logic                  in_valid_i,
+  output logic                  in_ready_o,
+  input  logic [LANES*IN_W-1:0] in_r_i,
+  input  logic [LANES*G_W-1:0]  in_g_i,
+  input  logic [LANES*B_W-1:0]  in_b_i,
+  input  logic [NW-1:0]         in_len_i,
+  input  logic [3:0]            in_gf_i,
+  input  logic                  in_last_i,
+
+  output logic                  out_valid_o,
+  input  logic                  out_ready_i,
+  output logic [LANES*8-1:0]    out_y_o,
+  output logic                  out_err_o,
+  output logic                  out_last_o
+);
+
+  localparam int unsigned RecipBits = 40;
+  localparam int unsigned Zf        = 10;
+  localparam int unsigned Chunks    = (N_MAX + LANES - 1) / LANES;
+  localparam int unsigned ChW       = $clog2(Chunks + 1);
+  localparam int unsigned SW        = IN_W + NW + 1;      // S
+  localparam int unsigned CW        = IN_W + NW + 2;      // c = N r - S
+  localparam int unsigned VW        = 64;                 // V
+  localparam int unsigned DW        = 32;                 // D
+  localparam int unsigned RW        = RecipBits + 1;      // R
+  localparam int unsigned ZW        = 40;                 // z
+  localparam int unsigned YW        = ZW + G_W + 2;       // z G + B
+
+  typedef enum logic [2:0] {Load, Cent, DivN, Sqrt, DivR, Out, Err} state_e;
+
+  state_e             state_d, state_q;
+  logic [IN_W-1:0]    r_d [N_MAX];
+  logic [IN_W-1:0]    r_q [N_MAX];
+  logic [G_W-1:0]     g_d [N_MAX];
+  logic [G_W-1:0]     g_q [N_MAX];
+  logic [B_W-1:0]     b_d [N_MAX];
+  logic [B_W-1:0]     b_q [N_MAX];
+  logic [NW-1:0]      len_d, len_q;
+  logic [3:0]         gf_d, gf_q;
+  logic               first_d, first_q;
+  logic               bad_d, bad_q;
+  logic [ChW-1:0]     beats_d, beats_q;
+  logic [ChW-1:0]     chunk_d, chunk_q;
+  logic [SW-1:0]      s_d, s_q;
+  logic [VW-1:0]      v_d, v_q;
+  logic [DW-1:0]      dd_d, dd_q;
+  logic [RW-1:0]      rr_d, rr_q;
+  logic               accept;
+  logic [ChW-1:0]     nbeats;
+  logic [ChW-1:0]     ld_idx;
+  logic [NW-1:0]      ld_len;
+  logic [LANES-1:0]   ld_in;            // lanes of the loading beat inside the row
+  logic               ld_big;           // a value of the loading beat exceeds 2^16
+  logic [SW-1:0]      ld_sum;
+  logic [LANES-1:0]   cur_in;
+  logic [VW-1:0]      cur_sq;           // sum of c^2 over the current chunk
+  logic [LANES*8-1:0] cur_y;
+  // sequential arithmetic
+  logic               dn_start, dn_busy, dn_done;
+  logic [VW-1:0]      dn_quo;
+  logic               sq_start, sq_busy, sq_done;
+  logic [DW-1:0]      sq_root;
+  logic               dr_start, dr_busy, dr_done;
+  logic [RW-1:0]      dr_quo;
+  // output register
+  logic               ovalid_d, ovalid_q;
+  logic [LANES*8-1:0] oy_d, oy_q;
+  logic               oerr_d, oerr_q;
+  logic               olast_d, olast_q;
+  logic               out_free;
+
+  assign out_free   = !ovalid_q || out_ready_i;
+  assign in_ready_o = (state_q == Load);
+  assign accept     = in_valid_i && in_ready_o;
+  assign nbeats     = ChW'((32'(len_q) + LANES - 1) / LANES);
+  assign ld_idx     = first_q ? '0 : beats_q;
+  assign ld_len     = first_q ? in_len_i : len_q;
+
+  div_seq #(.NUM_W(VW), .DEN_W(NW)) u_div_n (
+    .clk_i, .rst_ni, .start_i(dn_start), .num_i(v_q), .den_i(len_q),
+    .busy_o(dn_busy), .done_o(dn_done), .quo_o(dn_quo)
+  );
+
+  isqrt_seq #(.RAD_W(VW)) u_sqrt (
+    .clk_i, .rst_ni, .start_i(sq_start), .rad_i(v_q),
+    .busy_o(sq_busy), .done_o(sq_done), .root_o(sq_root)
+  );
+
+  div_seq #(.NUM_W(RW), .DEN_W(DW)) u_div_r (
+    .clk_i, .rst_ni, .start_i(dr_start), .num_i(RW'(1) << RecipBits), .den_i(dd_q),
+    .busy_o(dr_busy), .done_o(dr_done), .quo_o(dr_quo)
+  );
+
+  // the beat being loaded: lanes inside the row, magnitude check, lane sum
+  always_comb begin
+    ld_big = 1'b0;
+    ld_sum = '0;
+    for (int unsigned l = 0; l < LANES; l++) begin
+      logic signed [IN_W-1:0] v;
+      v        = $signed(in_r_i[l*IN_W +: IN_W]);
+      ld_in[l] = 32'(ld_idx) * LANES + l < 32'(ld_len);
+      if (ld_in[l]) begin
+        ld_sum = ld_sum + SW'(v);
+        if (v > $signed(IN_W'(1 << 16)) || v < -$signed(IN_W'(1 << 16))) begin
+          ld_big = 1'b1;
+        end
+      end
+    end
+  end
+
+  // the chunk being processed: c, its squares, and the outputs
+  always_comb begin
+    cur_in = '0;
+    cur_sq = '0;
+    cur_y  = '0;
+    for (int unsigned c = 0; c < Chunks; c++) begin
+      if (ChW'(c) == chunk_q) begin
+        for (int unsigned l = 0; l < LANES; l++) begin
+          if (c * LANES + l < N_MAX) begin
+            cur_in[l] = 32'(c * LANES + l) < 32'(len_q);
+            if (cur_in[l]) begin
+              cur_sq = cur_sq + sq_of(c_of(r_q[c*LANES+l], len_q, s_q));
+              cur_y[l*8 +: 8] = y_of(c_of(r_q[c*LANES+l], len_q, s_q), rr_q, g_q[c*LANES+l],
+                                     b_q[c*LANES+l], gf_q);
+            end
+          end
+        end
+      end
+    end
+  end
+
+  // c = N r - S
+  function automatic logic signed [CW-1:0] c_of(logic [IN_W-1:0] r, logic [NW-1:0] n,
+                                                logic [SW-1:0] sum);
+    return CW'($signed({1'b0, n})) * CW'($signed(r)) - CW'($signed(sum));
+  endfunction
+
+  function automatic logic [VW-1:0] sq_of(logic signed [CW-1:0] c);
+    return VW'(c * c);
+  endfunction
+
+  // y = sat8(((c R) >>> 30) G + B, rounded and shifted by 10 + gf)
+  function automatic logic [7:0] y_of(logic signed [CW-1:0] c, logic [RW-1:0] r,
+                                      logic [G_W-1:0] g, logic [B_W-1:0] b, logic [3:0] gf);
+    logic signed [CW+RW-1:0] prod;
+    logic signed [ZW-1:0]    z;
+    logic signed [YW-1:0]    y;
+    logic signed [YW-1:0]    yr;
+    prod = (CW+RW)'(c) * (CW+RW)'($signed({1'b0, r}));
+    z    = ZW'(prod >>> (RecipBits - Zf));
+    y    = YW'(z) * YW'($signed(g)) + YW'($signed(b));
+    yr   = (y + (YW'(1) <<< (Zf + 32'(gf) - 1))) >>> (Zf + 32'(gf));
+    if (yr > YW'(127)) begin
+      return 8'sd127;
+    end else if (yr < -YW'(128)) begin
+      return -8'sd128;
+    end
+    return yr[7:0];
+  endfunction
+
+  always_comb begin
+    state_d  = state_q;
+    r_d      = r_q;
+    g_d      = g_q;
+    b_d      = b_q;
+    len_d    = len_q;
+    gf_d     = gf_q;
+    first_d  = first_q;
+    bad_d    = bad_q;
+    beats_d  = beats_q;
+    chunk_d  = chunk_q;
+    s_d      = s_q;
+    v_d      = v_q;
+    dd_d     = dd_q;
+    rr_d     = rr_q;
+    dn_start = 1'b0;
+    sq_start = 1'b0;
+    dr_start = 1'b0;
+    ovalid_d = ovalid_q && !out_ready_i;
+    oy_d     = oy_q;
+    oerr_d   = oerr_q;
+    olast_d  = olast_q;
+    unique case (state_q)
+      Load: begin
+        if (accept) begin
+          if (first_q) begin
+            len_d = in_len_i;
+            gf_d  = in_gf_i;
+            bad_d = 1'b0;
+            s_d   = '0;
+          end
+          if (32'(ld_idx) >= Chunks || ld_big) begin
+            bad_d = 1'b1;
+          end
+          for (int unsigned c = 0; c < Chunks; c++) begin
+            if (ChW'(c) == ld_idx) begin
+              for (int unsigned l = 0; l < LANES; l++) begin
+                if (c * LANES + l < N_MAX) begin
+                  r_d[c*LANES+l] = in_r_i[l*IN_W +: IN_W];
+                  g_d[c*LANES+l] = in_g_i[l*G_W +: G_W];
+                  b_d[c*LANES+l] = in_b_i[l*B_W +: B_W];
+                end
+              end
+            end
+          end
+          s_d     = (first_q ? '0 : s_q) + ld_sum;
+          beats_d = ld_idx + ChW'(1);
+          first_d = in_last_i;
+          if (in_last_i) begin
+            if (ld_len == '0 || 32'(ld_len) > N_MAX || bad_d ||
+                ChW'((32'(ld_len) + LANES - 1) / LANES) != beats_d) begin
+              state_d = Err;
+            end else begin
+              state_d = Cent;
+              chunk_d = '0;
+              v_d     = '0;
+            end
+          end
+        end
+      end
+      Cent: begin
+        v_d     = v_q + cur_sq;
+        chunk_d = chunk_q + ChW'(1);
+        if (chunk_q == nbeats - ChW'(1)) begin
+          state_d = DivN;
+        end
+      end
+      DivN: begin
+        dn_start = !dn_busy && !dn_done;
+        if (dn_done) begin
+          v_d     = dn_quo;      // V / N
+          state_d = Sqrt;
+        end
+      end
+      Sqrt: begin
+        sq_start = !sq_busy && !sq_done;
+        if (sq_done) begin
+          dd_d    = sq_root;
+          state_d = DivR;
+        end
+      end
+      DivR: begin
+        if (dd_q == '0) begin
+          rr_d    = '0;
+          chunk_d = '0;
+          state_d = Out;
+        end else begin
+          dr_start = !dr_busy && !dr_done;
+          if (dr_done) begin
+            rr_d    = dr_quo;
+            chunk_d = '0;
+            state_d = Out;
+          end
+        end
+      end
+      Out: begin
+        if (out_free) begin
+          ovalid_d = 1'b1;
+          oy_d     = cur_y;
+          oerr_d   = 1'b0;
+          olast_d  = (chunk_q == nbeats - ChW'(1));
+          chunk_d  = chunk_q + ChW'(1);
+          if (chunk_q == nbeats - ChW'(1)) begin
+            state_d = Load;
+          end
+        end
+      end
+      Err: begin
+        if (out_free) begin
+          ovalid_d = 1'b1;
+          oy_d     = '0;
+          oerr_d   = 1'b1;
+          olast_d  = 1'b1;
+          state_d  = Load;
+        end
+      end
+      default: state_d = Load;
+    endcase
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q  <= Load;
+      first_q  <= 1'b1;
+      ovalid_q <= 1'b0;
+    end else begin
+      state_q  <= state_d;
+      first_q  <= first_d;
+      ovalid_q <= ovalid_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    r_q     <= r_d;
+    g_q     <= g_d;
+    b_q     <= b_d;
+    len_q   <= len_d;
+    gf_q    <= gf_d;
+    bad_q   <= bad_d;
+    beats_q <= beats_d;
+    chunk_q <= chunk_d;
+    s_q     <= s_d;
+    v_q     <= v_d;
+    dd_q    <= dd_d;
+    rr_q    <= rr_d;
+    oy_q    <= oy_d;
+    oerr_q  <= oerr_d;
+    olast_q <= olast_d;
+  end
+
+  assign out_valid_o = ovalid_q;
+  assign out_y_o     = oy_q;
+  assign out_err_o   = oerr_q;
+  assign out_last_o  = olast_q;
+
+endmodule

@@ -1,0 +1,38 @@
+"""Scoreboard of layernorm: predicts each row with models.intops.layernorm_int."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.intops import layernorm_int
+from tb.common.scoreboard import InOrderScoreboard
+
+from .layernorm_item import LayernormOut
+
+
+def predict_row(pkt, n_max: int, lanes: int) -> LayernormOut:
+    b0 = pkt.beats[0]
+    n = b0["len"]
+    out = LayernormOut()
+    try:
+        if not 1 <= n <= n_max or len(pkt.beats) != -(-n // lanes):
+            raise ValueError("row length / beat count")
+        y = layernorm_int(pkt.col("r")[None, :n], pkt.col("g")[:n], pkt.col("b")[:n], b0["gf"])[0]
+    except ValueError:
+        out.beats.append({"y": [0] * lanes, "err": 1})
+        return out
+    y = np.concatenate([y, np.zeros(len(pkt.beats) * lanes - n, np.int64)])
+    for i in range(len(pkt.beats)):
+        out.beats.append({"y": [int(v) for v in y[i * lanes : (i + 1) * lanes]], "err": 0})
+    return out
+
+
+class LayernormScoreboard(InOrderScoreboard):
+    N_MAX = 512
+    LANES = 8
+
+    def predict(self, pkt):
+        return [predict_row(pkt, self.N_MAX, self.LANES)]
+
+    def compare(self, exp, act):
+        return exp.diff(act)
