@@ -126,11 +126,17 @@ class UnitVirtualSeq(uvm_sequence):
     def __init__(self, name="vseq"):
         super().__init__(name)
         self.sqr: dict = {}
+        self.agents: dict = {}
         self.params: dict = {}
         self.n = self.n_default
 
     async def send(self, stream: str, items) -> None:
         await ItemsSeq(f"{stream}_items", items).start(self.sqr[stream])
+
+    async def wait_idle(self, stream: str) -> None:
+        """Until every item sent on ``stream`` has been accepted by the DUT (use it to
+        order two streams, e.g. operand loads before the command that uses them)."""
+        await self.agents[stream].wait_idle()
 
 
 class UnitBaseTest(uvm_test):
@@ -150,6 +156,7 @@ class UnitBaseTest(uvm_test):
         dut = cocotb.top
         self.seq.params = self.env.params
         self.seq.sqr = {s.name: self.env.agents[s.name].sequencer for s in self.env.INPUTS}
+        self.seq.agents = {s.name: self.env.agents[s.name] for s in self.env.INPUTS}
         self.logger.info(
             f"SEED={os.environ.get('COCOTB_RANDOM_SEED')} params={self.env.params} "
             f"sequence={type(self.seq).__name__} n={self.seq.n}"

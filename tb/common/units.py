@@ -30,6 +30,7 @@ UNITS: dict[str, SimUnit] = {
         name="layernorm", toplevel="layernorm", sources=("div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
         test_module="tb.layernorm.layernorm_tests",
     ),
+    "gemm": SimUnit(name="gemm", toplevel="gemm", sources=("gemm.sv",), test_module="tb.gemm.gemm_tests"),
     "local_sim": SimUnit(
         name="local_sim", toplevel="local_sim", sources=("local_sim.sv",), test_module="tb.local_sim.local_sim_tests"
     ),
@@ -47,5 +48,9 @@ PARAM_SETS: dict[str, dict[str, dict[str, int]]] = {
     "softmax": {"t128_l8": {"T_MAX": 128, "LANES": 8}, "t20_l3": {"T_MAX": 20, "LANES": 3}},
     "gelu": {"l8": {"LANES": 8}, "l2": {"LANES": 2}},
     "layernorm": {"n512_l8": {"N_MAX": 512, "LANES": 8}, "n24_l5": {"N_MAX": 24, "LANES": 5}},
+    "gemm": {
+        "pe8x8": {"PE_R": 8, "PE_C": 8, "M_MAX": 32, "N_MAX": 32, "K_MAX": 64},
+        "pe4x2": {"PE_R": 4, "PE_C": 2, "M_MAX": 16, "N_MAX": 8, "K_MAX": 16},
+    },
     "local_sim": {"t128_h12": {"T_MAX": 128, "H_MAX": 12}, "t16_h3": {"T_MAX": 16, "H_MAX": 3}},
 }

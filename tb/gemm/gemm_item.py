@@ -1,0 +1,89 @@
+"""Transactions of gemm: operand loads, job commands, result packets."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tb.common.lane_item import LaneField, LanePacket
+from tb.common.packing import list_to_bits
+
+
+class GemmLd(LanePacket):
+    FIELDS = ()
+    LAST = False
+
+
+class GemmCmd(LanePacket):
+    FIELDS = ()
+    LAST = False
+
+
+class GemmOut(LanePacket):
+    FIELDS = ()
+
+
+class GemmCfg:
+    PE_R = 8
+    PE_C = 8
+    M_MAX = 32
+    N_MAX = 32
+    K_MAX = 64
+
+
+def configure(p: dict) -> None:
+    for k in ("PE_R", "PE_C", "M_MAX", "N_MAX", "K_MAX"):
+        setattr(GemmCfg, k, p[k])
+    mw, nw, kw = p["M_MAX"].bit_length(), p["N_MAX"].bit_length(), p["K_MAX"].bit_length()
+    nt = p["N_MAX"] // p["PE_C"]
+    kwd = p["K_MAX"] // p["PE_C"]
+    GemmLd.FIELDS = (
+        LaneField("sel", 1), LaneField("row", max(kw, mw)), LaneField("word", max(nt, kwd).bit_length()),
+        LaneField("data", 8, p["PE_C"], True),
+    )
+    GemmCmd.FIELDS = (
+        LaneField("m", mw), LaneField("n", nw), LaneField("k", kw), LaneField("a_unsigned", 1),
+        LaneField("row_mask", p["M_MAX"]), LaneField("ctile_mask", nt), LaneField("k_mask", p["K_MAX"]),
+    )
+    GemmOut.FIELDS = (
+        LaneField("row", mw), LaneField("ctile", nt.bit_length()), LaneField("data", 32, p["PE_C"], True),
+        LaneField("none", 1), LaneField("err", 1),
+    )
+
+
+def loads_a(a: np.ndarray) -> list[GemmLd]:
+    """Load beats writing A (rows x K) into the A memory (bytes as signed INT8)."""
+    c = GemmCfg.PE_C
+    out = []
+    rows, k = a.shape
+    for r in range(rows):
+        for w in range(-(-k // c)):
+            word = np.zeros(c, np.int64)
+            chunk = a[r, w * c : (w + 1) * c]
+            word[: len(chunk)] = chunk
+            out.append(GemmLd(beats=[{"sel": 0, "row": r, "word": w, "data": [int((v + 128) % 256 - 128) for v in word]}]))
+    return out
+
+
+def loads_b(b: np.ndarray) -> list[GemmLd]:
+    """Load beats writing B (K x N) into the B memory."""
+    c = GemmCfg.PE_C
+    out = []
+    k, n = b.shape
+    for kk in range(k):
+        for t in range(-(-n // c)):
+            word = np.zeros(c, np.int64)
+            chunk = b[kk, t * c : (t + 1) * c]
+            word[: len(chunk)] = chunk
+            out.append(GemmLd(beats=[{"sel": 1, "row": kk, "word": t, "data": [int(v) for v in word]}]))
+    return out
+
+
+def command(m, n, k, a_unsigned=0, rows=None, ctiles=None, ks=None) -> GemmCmd:
+    nt = GemmCfg.N_MAX // GemmCfg.PE_C
+    rows = [True] * GemmCfg.M_MAX if rows is None else rows
+    ctiles = [True] * nt if ctiles is None else ctiles
+    ks = [True] * GemmCfg.K_MAX if ks is None else ks
+    return GemmCmd(beats=[{
+        "m": m, "n": n, "k": k, "a_unsigned": int(a_unsigned), "row_mask": list_to_bits(rows),
+        "ctile_mask": list_to_bits(ctiles), "k_mask": list_to_bits(ks),
+    }])

@@ -1,0 +1,112 @@
+"""Virtual sequences of gemm: each job loads its operands, waits until they are in,
+then issues the command."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from tb.common.unit_env import UnitVirtualSeq
+
+from .gemm_item import GemmCfg, command, loads_a, loads_b
+
+
+class GemmBaseSeq(UnitVirtualSeq):
+    """Random jobs: random sizes, mask densities and signedness."""
+
+    n_default = 12
+
+    def rng(self):
+        return np.random.default_rng(random.getrandbits(32))
+
+    def job(self):
+        g = self.rng()
+        m = random.randint(1, GemmCfg.M_MAX)
+        n = random.randint(1, GemmCfg.N_MAX)
+        k = random.randint(1, GemmCfg.K_MAX)
+        nt = GemmCfg.N_MAX // GemmCfg.PE_C
+        uns = random.random() < 0.25
+        a = g.integers(0, 256, (m, k)) if uns else g.integers(-128, 128, (m, k))
+        b = g.integers(-128, 128, (k, n))
+        dens = [random.choice([0.2, 0.6, 1.0]) for _ in range(3)]
+        rows = (g.random(GemmCfg.M_MAX) < dens[0]).tolist()
+        cts = (g.random(nt) < dens[1]).tolist()
+        ks = (g.random(GemmCfg.K_MAX) < dens[2]).tolist()
+        rows[random.randrange(m)] = True
+        cts[random.randrange(-(-n // GemmCfg.PE_C))] = True
+        return a, b, command(m, n, k, uns, rows, cts, ks)
+
+    async def run_job(self, a, b, cmd):
+        await self.send("ld", loads_a(a) + loads_b(b))
+        await self.wait_idle("ld")
+        await self.send("cmd", [cmd])
+
+    async def body(self):
+        for _ in range(self.n):
+            await self.run_job(*self.job())
+
+
+class GemmRandomSeq(GemmBaseSeq):
+    pass
+
+
+class GemmDenseSeq(GemmBaseSeq):
+    """Dense GEMMs of full and partial tile shapes, all masks set."""
+
+    def job(self):
+        g = self.rng()
+        m = random.choice([GemmCfg.M_MAX, GemmCfg.PE_R, random.randint(1, GemmCfg.M_MAX)])
+        n = random.choice([GemmCfg.N_MAX, GemmCfg.PE_C, random.randint(1, GemmCfg.N_MAX)])
+        k = random.choice([GemmCfg.K_MAX, 1, random.randint(1, GemmCfg.K_MAX)])
+        return g.integers(-128, 128, (m, k)), g.integers(-128, 128, (k, n)), command(m, n, k)
+
+
+class GemmCornerSeq(GemmBaseSeq):
+    """Extreme operands (-128, 127, unsigned 255), k = 1, M = N = 1, no selected k,
+    a single selected row or column tile."""
+
+    def job(self):
+        g = self.rng()
+        nt = GemmCfg.N_MAX // GemmCfg.PE_C
+        m = random.choice([1, GemmCfg.M_MAX])
+        n = random.choice([1, GemmCfg.N_MAX])
+        k = random.choice([1, 2, GemmCfg.K_MAX])
+        uns = random.random() < 0.5
+        a = np.full((m, k), 255 if uns else random.choice([-128, 127]))
+        b = g.choice([-128, 127, 0, 1, -1], (k, n))
+        kind = random.choice(["full", "no_k", "one_row", "one_tile"])
+        rows, cts, ks = [True] * GemmCfg.M_MAX, [True] * nt, [True] * GemmCfg.K_MAX
+        if kind == "no_k":
+            ks = [False] * GemmCfg.K_MAX
+        elif kind == "one_row":
+            rows = [i == m - 1 for i in range(GemmCfg.M_MAX)]
+        elif kind == "one_tile":
+            cts = [t == (n - 1) // GemmCfg.PE_C for t in range(nt)]
+        return a, b, command(m, n, k, uns, rows, cts, ks)
+
+
+class GemmErrorSeq(GemmBaseSeq):
+    """Illegal dimensions and jobs that select nothing, between legal jobs."""
+
+    def job(self):
+        kind = random.choice(["m0", "m_over", "n0", "n_over", "k0", "k_over", "empty_rows", "empty_tiles", "legal"])
+        a, b, cmd = super().job()
+        beat = cmd.beats[0]
+        if kind == "m0":
+            beat["m"] = 0
+        elif kind == "m_over":
+            beat["m"] = GemmCfg.M_MAX + 1
+        elif kind == "n0":
+            beat["n"] = 0
+        elif kind == "n_over":
+            beat["n"] = GemmCfg.N_MAX + 1
+        elif kind == "k0":
+            beat["k"] = 0
+        elif kind == "k_over":
+            beat["k"] = GemmCfg.K_MAX + 1
+        elif kind == "empty_rows":
+            beat["row_mask"] = 0
+        elif kind == "empty_tiles":
+            beat["ctile_mask"] = 0
+        return a, b, cmd
