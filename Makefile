@@ -1,6 +1,7 @@
 # ESACT verification project.  Two commands set up everything on a fresh machine:
 #   make sim    Verilator regression (cocotb + pyuvm), creates .venv on first use
 #   make test   every test: golden models, lint, and the Verilator regression
+# More: make lint | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full]
 # Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> JOBS=<n> WAVES=1
 #        IN_GAP / OUT_STALL = 'prob[:max_run]' flow-control densities of stream agents
 
@@ -25,7 +26,10 @@ XDIST   := $(if $(filter-out 1,$(JOBS)),-n $(JOBS),)
 SIMSEL  := $(if $(UNIT),tests/sim/test_$(UNIT).py,tests/sim)
 KSEL    := $(if $(TEST),-k "$(TEST)",)
 
-.PHONY: all venv sim test lint clean distclean help
+ACC_N     ?= 1000
+ACC_SWEEP ?= full
+
+.PHONY: all venv sim test lint synth vectors vectors-check accuracy clean distclean help
 
 all: test
 
@@ -50,6 +54,18 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VPY) -m tb.tools.lint
+
+synth: $(STAMP)
+	$(VPY) -m tb.tools.synth $(UNIT)
+
+vectors: $(STAMP)
+	$(VPY) -m models.vectors
+
+vectors-check: $(STAMP)
+	$(VPY) -m models.vectors --check
+
+accuracy: $(STAMP)
+	$(VPY) -m models.accuracy --n $(ACC_N) --sweep $(ACC_SWEEP) --jobs $(JOBS)
 
 clean:
 	rm -rf build reports/*.tmp .pytest_cache

