@@ -34,7 +34,7 @@ ACC_SWEEP ?= full
 all: test
 
 help:
-	@sed -n '1,6p' Makefile
+	@sed -n '1,7p' Makefile
 
 $(STAMP): requirements.txt constraints.txt
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)

@@ -64,9 +64,36 @@ def calibration_ids(per_regime: int = CALIB_PER_REGIME) -> tuple[np.ndarray, ...
     return tuple(ids)
 
 
+def _cache_key(per_regime: int) -> str:
+    """Hash of everything calibration depends on: the model sources and the settings."""
+    import hashlib
+    import sys
+    from pathlib import Path
+
+    h = hashlib.sha256(f"{per_regime}|{sys.version_info[:3]}".encode())
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 @lru_cache(maxsize=2)
 def default_int_model(per_regime: int = CALIB_PER_REGIME):
-    """The calibrated integer MiniLM used by vectors, accuracy and tests."""
-    from .encoder import calibrate
+    """The calibrated integer MiniLM used by vectors, accuracy, tests and testbenches.
 
-    return calibrate(list(calibration_ids(per_regime)))
+    Calibration takes ~15 s; the result is cached in ``build/cache/`` under a key that
+    changes with any source file of ``models/`` (delete the folder to force it).
+    """
+    from pathlib import Path
+
+    from .encoder import IntModel, calibrate
+
+    cache = Path(__file__).resolve().parents[1] / "build" / "cache" / f"int_model_{_cache_key(per_regime)}.npz"
+    if cache.exists():
+        with np.load(cache) as z:
+            return IntModel.from_arrays({k: z[k] for k in z.files})
+    im = calibrate(list(calibration_ids(per_regime)))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(cache.stem + f".{__import__('os').getpid()}.tmp.npz")
+    np.savez(tmp, **im.to_arrays())
+    tmp.replace(cache)
+    return im

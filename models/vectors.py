@@ -11,7 +11,9 @@ intermediate tensors are stored in compact dtypes in one compressed ``.npz`` per
 MiniLM package by :func:`models.datasets.default_int_model` (a few seconds), and
 every trace records the SHA-256 of the parameters it was made with.
 
-* ``vectors/ci/``   a small committed subset (CI and `make sim` replay it)
+* ``vectors/ci/``   a small committed subset (CI and `make sim` replay it), compact:
+                   layer 0 input, every layer's output and reuse map, bit-packed keep
+                   and column masks, and a SHA-256 of every other intermediate
 * ``vectors/full/`` the full set (``--full N`` halves per regime), regenerated, not committed
 * ``vectors/manifest.json`` (committed): parameter digest, corpus digests, files
 
@@ -58,8 +60,27 @@ def modes() -> dict[str, SplsConfig]:
     return {"dense": SplsConfig("dense"), "spls": DEFAULT_SPLS}
 
 
-def trace_arrays(ids, im, cfg: SplsConfig) -> dict[str, np.ndarray]:
-    """All stored arrays of one text half in one mode."""
+# compact traces (the committed CI subset): the layer inputs/outputs, the SPLS maps
+# (bit-packed), and a SHA-256 of every other intermediate so a replay checks them all
+COMPACT_RAW = ("out", "rep")
+COMPACT_PACKED = ("keep", "colneed")
+
+
+def _fit(name: str, v: np.ndarray, dt) -> np.ndarray:
+    if dt is not np.bool_:
+        info = np.iinfo(dt)
+        if v.size and (v.min() < info.min or v.max() > info.max):
+            raise ValueError(f"{name} does not fit {np.dtype(dt).name}")
+    return v.astype(dt)
+
+
+def tensor_digest(v: np.ndarray) -> str:
+    v = np.ascontiguousarray(v)
+    return hashlib.sha256(str(v.dtype).encode() + str(v.shape).encode() + v.tobytes()).hexdigest()
+
+
+def trace_arrays(ids, im, cfg: SplsConfig, compact: bool = False) -> dict[str, np.ndarray]:
+    """All stored arrays of one text half in one mode (``compact``: see COMPACT_*)."""
     from .encoder import encode_int
 
     traces: list[dict] = []
@@ -67,15 +88,25 @@ def trace_arrays(ids, im, cfg: SplsConfig) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {"ids": np.asarray(ids, np.int32), "n_layers": np.int8(len(traces))}
     for li, tr in enumerate(traces):
         for name, dt in TENSORS.items():
-            if name in tr:
-                v = np.asarray(tr[name])
-                if dt is not np.bool_:
-                    info = np.iinfo(dt)
-                    if v.size and (v.min() < info.min or v.max() > info.max):
-                        raise ValueError(f"{name} does not fit {np.dtype(dt).name}")
-                arrays[f"L{li}_{name}"] = v.astype(dt)
+            if name not in tr:
+                continue
+            v = _fit(name, np.asarray(tr[name]), dt)
+            key = f"L{li}_{name}"
+            if not compact or (name in COMPACT_RAW) or (name == "x" and li == 0):
+                arrays[key] = v
+            elif name in COMPACT_PACKED:
+                arrays[key + "_packed"] = np.packbits(v, axis=-1)
+                arrays[key + "_shape"] = np.array(v.shape, np.int32)
+            else:
+                arrays[key + "_sha256"] = np.array(tensor_digest(v))
     arrays["ops"] = np.array([ops.dense_total, ops.executed_total, ops.prediction], np.int64)
     return arrays
+
+
+def unpack(arrays: dict, key: str) -> np.ndarray:
+    """A bit-packed boolean tensor of a compact trace."""
+    shape = tuple(arrays[key + "_shape"])
+    return np.unpackbits(arrays[key + "_packed"], axis=-1, count=shape[-1]).astype(bool).reshape(shape)
 
 
 def selection(counts: dict[str, int]):
@@ -89,7 +120,7 @@ def selection(counts: dict[str, int]):
     return out
 
 
-def write_set(dest: Path, counts: dict[str, int], im, digest: str) -> list[dict]:
+def write_set(dest: Path, counts: dict[str, int], im, digest: str, compact: bool = False) -> list[dict]:
     from .datasets import MAX_TOKENS
     from .minilm import tokenize
 
@@ -100,7 +131,7 @@ def write_set(dest: Path, counts: dict[str, int], im, digest: str) -> list[dict]
         ids = tokenize(t.first, MAX_TOKENS)
         for mode, cfg in modes().items():
             t0 = time.time()
-            arrays = trace_arrays(ids, im, cfg)
+            arrays = trace_arrays(ids, im, cfg, compact)
             arrays["params_sha256"] = np.array(digest)
             arrays["config"] = np.array(json.dumps(cfg.as_dict()))
             path = dest / f"{name}_{mode}.npz"
@@ -130,10 +161,13 @@ def check(im=None) -> list[str]:
     for f in man["ci_files"]:
         stored = load_trace(REPO / f["file"])
         cfg = SplsConfig(**json.loads(str(stored["config"])))
-        fresh = trace_arrays(stored["ids"], im, cfg)
+        fresh = trace_arrays(stored["ids"], im, cfg, compact=True)
         for k, v in fresh.items():
             if k not in stored or not np.array_equal(stored[k], v):
                 problems.append(f"{f['file']}: {k} differs")
+        for k in stored:
+            if k not in fresh and k not in ("params_sha256", "config"):
+                problems.append(f"{f['file']}: {k} is no longer produced")
     return problems
 
 
@@ -155,7 +189,7 @@ def main(argv=None) -> int:
         print(f"[vectors] check: {len(problems)} difference(s)")
         return 1 if problems else 0
     print("[vectors] committed CI subset -> vectors/ci/")
-    ci_files = write_set(VEC / "ci", CI_SET, im, digest)
+    ci_files = write_set(VEC / "ci", CI_SET, im, digest, compact=True)
     print(f"[vectors] full set ({a.full} per regime) -> vectors/full/")
     full_files = write_set(VEC / "full", {"short": a.full, "long": a.full}, im, digest)
     manifest = {

@@ -105,6 +105,11 @@ def run(
 
     waves = os.environ.get("WAVES", "0") not in ("", "0")
     build_dir = build(unit, parameters, waves=waves)
+    if "Trace" in testcase:  # trace-driven tests need the calibrated model: make it once, locked
+        from tb.common.traces import prepare
+
+        with _locked(BUILD / "cache" / ".calibration.lock"):
+            prepare()
     seed = get_seed() if seed is None else seed
     test_dir = build_dir / testcase
     test_dir.mkdir(parents=True, exist_ok=True)

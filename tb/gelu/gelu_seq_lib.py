@@ -56,3 +56,21 @@ class GeluErrorSeq(GeluBaseSeq):
             for b in pkt.beats:
                 b["qb"] = bad
         return pkt
+
+
+class GeluTraceSeq(GeluBaseSeq):
+    """FFN intermediates (INT16 GELU inputs) of real MiniLM layers with the layer's
+    i-GELU constants."""
+
+    def one(self):
+        from tb.common.traces import random_layer
+
+        lt = random_layer()
+        f1 = lt.tr["f1"]
+        lanes = self.params["LANES"]
+        i, c0 = random.randrange(f1.shape[0]), random.randrange(0, f1.shape[1] - 4 * lanes)
+        pkt = GeluIn()
+        for b in range(4):
+            pkt.beats.append({"q": f1[i, c0 + b * lanes : c0 + (b + 1) * lanes].tolist(),
+                              "qb": lt.lq.gelu_qb, "qc": lt.lq.gelu_qc})
+        return pkt

@@ -8,7 +8,7 @@ from pyuvm import uvm_factory
 from tb.common.unit_env import UnitBaseTest
 
 from .gelu_env import GeluEnv
-from .gelu_seq_lib import GeluBaseSeq, GeluCornerSeq, GeluErrorSeq, GeluRandomSeq
+from .gelu_seq_lib import GeluBaseSeq, GeluCornerSeq, GeluErrorSeq, GeluRandomSeq, GeluTraceSeq
 
 
 class GeluBaseTest(UnitBaseTest):
@@ -34,3 +34,8 @@ class GeluCornerTest(GeluBaseTest):
 @uvm_test_decorator()
 class GeluErrorTest(GeluBaseTest):
     SEQ_OVERRIDE = GeluErrorSeq
+
+
+@uvm_test_decorator()
+class GeluTraceTest(GeluBaseTest):
+    SEQ_OVERRIDE = GeluTraceSeq

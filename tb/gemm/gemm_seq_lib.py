@@ -110,3 +110,32 @@ class GemmErrorSeq(GemmBaseSeq):
         elif kind == "empty_tiles":
             beat["ctile_mask"] = 0
         return a, b, cmd
+
+
+class GemmTraceSeq(GemmBaseSeq):
+    """Operand tiles of real MiniLM layers: a slice of the layer input against a slice
+    of W_Q / W_K / W_V / W_1 (B = W^T), rows masked by the layer's SPLS reuse map
+    (representatives only) or dense; and attention probabilities (unsigned) against
+    V (SpMM)."""
+
+    n_default = 6
+
+    def job(self):
+        from tb.common.traces import random_layer
+
+        lt = random_layer()
+        M, N, K = GemmCfg.M_MAX, GemmCfg.N_MAX, GemmCfg.K_MAX
+        tr, lq = lt.tr, lt.lq
+        T = tr["x"].shape[0]
+        m = min(M, T)
+        if random.random() < 0.7:
+            w = getattr(lq, random.choice(["wq", "wk", "wv", "w1"]))
+            a = tr["x"][:m, :K]
+            b = w[:N, :K].T
+            rep = tr["rep"][:m]
+            rows = [bool(rep[i] == i) for i in range(m)] + [False] * (M - m)
+            return a, b, command(m, b.shape[1], a.shape[1], 0, rows)
+        p = tr["p"][random.randrange(12), :m, :K]
+        v = tr["v"][:K, :N]
+        ks = [bool(x) for x in p.any(axis=0)] + [False] * (K - p.shape[1])
+        return p, v, command(m, v.shape[1], p.shape[1], 1, None, None, ks)

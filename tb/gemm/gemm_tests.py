@@ -8,7 +8,7 @@ from pyuvm import uvm_factory
 from tb.common.unit_env import UnitBaseTest
 
 from .gemm_env import GemmEnv
-from .gemm_seq_lib import GemmBaseSeq, GemmCornerSeq, GemmDenseSeq, GemmErrorSeq, GemmRandomSeq
+from .gemm_seq_lib import GemmBaseSeq, GemmCornerSeq, GemmDenseSeq, GemmErrorSeq, GemmRandomSeq, GemmTraceSeq
 
 
 class GemmBaseTest(UnitBaseTest):
@@ -39,3 +39,8 @@ class GemmCornerTest(GemmBaseTest):
 @uvm_test_decorator()
 class GemmErrorTest(GemmBaseTest):
     SEQ_OVERRIDE = GemmErrorSeq
+
+
+@uvm_test_decorator()
+class GemmTraceTest(GemmBaseTest):
+    SEQ_OVERRIDE = GemmTraceSeq

@@ -56,3 +56,16 @@ class HlogQuantCornerSeq(HlogQuantBaseSeq):
         vals = sorted(base) * 4
         random.shuffle(vals)
         return vals
+
+
+class HlogQuantTraceSeq(HlogQuantBaseSeq):
+    """Layer inputs (INT8 activations) of real MiniLM layers, the prediction unit's
+    operands."""
+
+    def values(self) -> list[int]:
+        from tb.common.traces import random_layer
+
+        x = random_layer().tr["x"]
+        i = random.randrange(x.shape[0])
+        vals = x[i].tolist()
+        return vals[: self.n * HlogQuantCfg.LANES] if HlogQuantCfg.WIDTH == 8 else []

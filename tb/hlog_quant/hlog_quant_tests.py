@@ -15,6 +15,7 @@ from .hlog_quant_seq_lib import (
     HlogQuantCornerSeq,
     HlogQuantExhaustiveSeq,
     HlogQuantRandomSeq,
+    HlogQuantTraceSeq,
 )
 
 
@@ -50,3 +51,8 @@ class HlogQuantExhaustiveTest(HlogQuantBaseTest):
 @uvm_test_decorator()
 class HlogQuantCornerTest(HlogQuantBaseTest):
     SEQ_OVERRIDE = HlogQuantCornerSeq
+
+
+@uvm_test_decorator()
+class HlogQuantTraceTest(HlogQuantBaseTest):
+    SEQ_OVERRIDE = HlogQuantTraceSeq

@@ -89,3 +89,19 @@ class LayernormErrorSeq(LayernormBaseSeq):
         else:
             pkt.beats.append(dict(pkt.beats[-1]))
         return pkt
+
+
+class LayernormTraceSeq(LayernormBaseSeq):
+    """Residual rows (attention output + input) of real MiniLM layers with the layer's
+    LayerNorm 1 gains, biases and gf (sliced to N_MAX channels)."""
+
+    def one(self):
+        from tb.common.traces import random_layer
+
+        lt = random_layer()
+        which = random.choice(["1", "2"])
+        r = lt.tr["res1" if which == "1" else "res2"]
+        G, B, gf = (lt.lq.ln1_g, lt.lq.ln1_b, lt.lq.ln1_gf) if which == "1" else (lt.lq.ln2_g, lt.lq.ln2_b, lt.lq.ln2_gf)
+        n = min(r.shape[1], self.params["N_MAX"])
+        i = random.randrange(r.shape[0])
+        return row(r[i, :n].tolist(), G[:n].tolist(), B[:n].tolist(), n, gf, self.params["LANES"])

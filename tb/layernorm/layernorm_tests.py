@@ -8,7 +8,13 @@ from pyuvm import uvm_factory
 from tb.common.unit_env import UnitBaseTest
 
 from .layernorm_env import LayernormEnv
-from .layernorm_seq_lib import LayernormBaseSeq, LayernormCornerSeq, LayernormErrorSeq, LayernormRandomSeq
+from .layernorm_seq_lib import (
+    LayernormBaseSeq,
+    LayernormCornerSeq,
+    LayernormErrorSeq,
+    LayernormRandomSeq,
+    LayernormTraceSeq,
+)
 
 
 class LayernormBaseTest(UnitBaseTest):
@@ -34,3 +40,8 @@ class LayernormCornerTest(LayernormBaseTest):
 @uvm_test_decorator()
 class LayernormErrorTest(LayernormBaseTest):
     SEQ_OVERRIDE = LayernormErrorSeq
+
+
+@uvm_test_decorator()
+class LayernormTraceTest(LayernormBaseTest):
+    SEQ_OVERRIDE = LayernormTraceSeq

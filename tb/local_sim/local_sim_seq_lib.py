@@ -102,3 +102,21 @@ class LocalSimErrorSeq(LocalSimBaseSeq):
             pkt.beats[idx] = dict(pkt.beats[idx], head_last=0)
             pkt.beats.insert(idx + 1, extra)  # a row one head long
         return pkt
+
+
+class LocalSimTraceSeq(LocalSimBaseSeq):
+    """Real top-k masks of MiniLM layers with the default operating point's window and
+    threshold (sliced to the unit's T_MAX / H_MAX)."""
+
+    n_default = 6
+
+    def one(self):
+        from models.spls import similarity_threshold
+        from tb.common.traces import random_layer
+
+        lt = random_layer("spls")
+        keep = lt.tr["keep"]
+        t, h = min(keep.shape[1], self.params["T_MAX"]), min(keep.shape[0], self.params["H_MAX"])
+        keep = keep[:h, :t, :t]
+        k = int(lt.tr["k_eff"])
+        return sequence(keep, lt.cfg.window, similarity_threshold(lt.cfg.tau, h, k))

@@ -8,7 +8,13 @@ from pyuvm import uvm_factory
 from tb.common.unit_env import UnitBaseTest
 
 from .local_sim_env import LocalSimEnv
-from .local_sim_seq_lib import LocalSimBaseSeq, LocalSimCornerSeq, LocalSimErrorSeq, LocalSimRandomSeq
+from .local_sim_seq_lib import (
+    LocalSimBaseSeq,
+    LocalSimCornerSeq,
+    LocalSimErrorSeq,
+    LocalSimRandomSeq,
+    LocalSimTraceSeq,
+)
 
 
 class LocalSimBaseTest(UnitBaseTest):
@@ -34,3 +40,8 @@ class LocalSimCornerTest(LocalSimBaseTest):
 @uvm_test_decorator()
 class LocalSimErrorTest(LocalSimBaseTest):
     SEQ_OVERRIDE = LocalSimErrorSeq
+
+
+@uvm_test_decorator()
+class LocalSimTraceTest(LocalSimBaseTest):
+    SEQ_OVERRIDE = LocalSimTraceSeq

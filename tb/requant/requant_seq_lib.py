@@ -64,3 +64,22 @@ class RequantCornerSeq(RequantBaseSeq):
         if kind == "sat":
             return random.choice([1, -1]) * random.randint(1 << 20, 1 << 30), 0, mmax, random.randint(0, 10)
         return 0, 0, random.randint(0, mmax), random.randint(0, smax)
+
+
+class RequantTraceSeq(RequantBaseSeq):
+    """i-GELU numerators of real MiniLM layers with the layer's per-channel GELU-output
+    requantization (52-bit accumulators, INT8 out)."""
+
+    def packet(self):
+        from tb.common.traces import random_layer
+
+        lt = random_layer()
+        t, rq = lt.tr["gelu_t"], lt.lq.rq_g
+        lanes = self.params["LANES"]
+        i, c0 = random.randrange(t.shape[0]), random.randrange(0, t.shape[1] - 4 * lanes)
+        pkt = RequantIn()
+        for b in range(random.randint(1, 4)):
+            cs = slice(c0 + b * lanes, c0 + (b + 1) * lanes)
+            pkt.beats.append({"acc": t[i, cs].tolist(), "bias": [0] * lanes, "mult": rq.mult[cs].tolist(),
+                              "shift": rq.shift[cs].tolist(), "out16": 0})
+        return pkt

@@ -8,7 +8,7 @@ from pyuvm import uvm_factory
 from tb.common.unit_env import UnitBaseTest
 
 from .requant_env import RequantEnv
-from .requant_seq_lib import RequantBaseSeq, RequantCornerSeq, RequantRandomSeq
+from .requant_seq_lib import RequantBaseSeq, RequantCornerSeq, RequantRandomSeq, RequantTraceSeq
 
 
 class RequantBaseTest(UnitBaseTest):
@@ -35,3 +35,8 @@ class RequantCornerTest(RequantBaseTest):
         missing = self.env.cov.missing("cg_lane.result_x_mode")
         if missing:
             raise AssertionError(f"corner sequence left result x mode bins uncovered: {missing}")
+
+
+@uvm_test_decorator()
+class RequantTraceTest(RequantBaseTest):
+    SEQ_OVERRIDE = RequantTraceSeq

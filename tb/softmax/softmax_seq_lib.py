@@ -84,3 +84,21 @@ class SoftmaxErrorSeq(SoftmaxBaseSeq):
         return pkt
 
 
+
+
+class SoftmaxTraceSeq(SoftmaxBaseSeq):
+    """Attention score rows of representative queries of real MiniLM layers, with their
+    kept sets and the layer's softmax constants."""
+
+    def one(self):
+        from tb.common.traces import random_layer
+
+        lt = random_layer()
+        rep = lt.tr["rep"]
+        reps = [i for i in range(len(rep)) if rep[i] == i]
+        h, i = random.randrange(12), random.choice(reps)
+        n = min(len(rep), self.params["T_MAX"])
+        keep = lt.tr["keep"][h, i, :n].tolist()
+        if not any(keep):
+            keep[0] = True
+        return row(lt.tr["scores"][h, i, :n].tolist(), keep, n, lt.lq.sm_mult, lt.lq.sm_shift, self.params["LANES"])

@@ -8,7 +8,7 @@ from pyuvm import uvm_factory
 from tb.common.unit_env import UnitBaseTest
 
 from .softmax_env import SoftmaxEnv
-from .softmax_seq_lib import SoftmaxBaseSeq, SoftmaxCornerSeq, SoftmaxErrorSeq, SoftmaxRandomSeq
+from .softmax_seq_lib import SoftmaxBaseSeq, SoftmaxCornerSeq, SoftmaxErrorSeq, SoftmaxRandomSeq, SoftmaxTraceSeq
 
 
 class SoftmaxBaseTest(UnitBaseTest):
@@ -34,3 +34,8 @@ class SoftmaxCornerTest(SoftmaxBaseTest):
 @uvm_test_decorator()
 class SoftmaxErrorTest(SoftmaxBaseTest):
     SEQ_OVERRIDE = SoftmaxErrorSeq
+
+
+@uvm_test_decorator()
+class SoftmaxTraceTest(SoftmaxBaseTest):
+    SEQ_OVERRIDE = SoftmaxTraceSeq

@@ -48,3 +48,26 @@ class SplsPredictCornerSeq(SplsPredictBaseSeq):
             b[rng.integers(0, lanes)] = 0
             return rng.choice(self.VALUES, n), b
         return rng.choice(self.VALUES, n), rng.choice(self.VALUES, (lanes, n))
+
+
+class SplsPredictTraceSeq(SplsPredictBaseSeq):
+    """Predicted attention of real MiniLM layers: a predicted query's head slice
+    against LANES predicted keys, and Q^ prediction: a layer-input row against rows
+    of W_Q."""
+
+    def vectors(self):
+        from tb.common.traces import random_layer
+
+        lt = random_layer("spls")
+        lanes = self.params["LANES"]
+        if random.random() < 0.5:
+            q8, k8 = lt.tr["pred_q8"], lt.tr["pred_k8"]
+            h = random.randrange(12)
+            i = random.randrange(q8.shape[0])
+            js = [random.randrange(k8.shape[0]) for _ in range(lanes)]
+            sl = slice(32 * h, 32 * (h + 1))
+            return q8[i, sl], k8[js][:, sl]
+        x = lt.tr["x"]
+        i = random.randrange(x.shape[0])
+        cs = [random.randrange(lt.lq.wq.shape[0]) for _ in range(lanes)]
+        return x[i], lt.lq.wq[cs]

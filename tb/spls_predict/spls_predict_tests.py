@@ -8,7 +8,12 @@ from pyuvm import uvm_factory
 from tb.common.unit_env import UnitBaseTest
 
 from .spls_predict_env import SplsPredictEnv
-from .spls_predict_seq_lib import SplsPredictBaseSeq, SplsPredictCornerSeq, SplsPredictRandomSeq
+from .spls_predict_seq_lib import (
+    SplsPredictBaseSeq,
+    SplsPredictCornerSeq,
+    SplsPredictRandomSeq,
+    SplsPredictTraceSeq,
+)
 
 
 class SplsPredictBaseTest(UnitBaseTest):
@@ -29,3 +34,8 @@ class SplsPredictRandomTest(SplsPredictBaseTest):
 @uvm_test_decorator()
 class SplsPredictCornerTest(SplsPredictBaseTest):
     SEQ_OVERRIDE = SplsPredictCornerSeq
+
+
+@uvm_test_decorator()
+class SplsPredictTraceTest(SplsPredictBaseTest):
+    SEQ_OVERRIDE = SplsPredictTraceSeq

@@ -80,3 +80,17 @@ class TopkErrorSeq(TopkBaseSeq):
         else:
             pkt.beats.append(dict(pkt.beats[-1]))  # one beat too many
         return pkt
+
+
+class TopkTraceSeq(TopkBaseSeq):
+    """Predicted-attention rows of real MiniLM layers (SPLS traces) with the layer's k."""
+
+    def one(self):
+        from tb.common.traces import random_layer
+
+        lt = random_layer("spls")
+        pam = lt.tr["pam"]
+        h, i = random.randrange(pam.shape[0]), random.randrange(pam.shape[1])
+        n = min(pam.shape[2], self.params["T_MAX"])
+        k = min(int(lt.tr["k_eff"]), n)
+        return row(pam[h, i, :n].tolist(), n, k, self.params["LANES"])

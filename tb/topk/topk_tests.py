@@ -8,7 +8,7 @@ from pyuvm import uvm_factory
 from tb.common.unit_env import UnitBaseTest
 
 from .topk_env import TopkEnv
-from .topk_seq_lib import TopkBaseSeq, TopkCornerSeq, TopkErrorSeq, TopkRandomSeq
+from .topk_seq_lib import TopkBaseSeq, TopkCornerSeq, TopkErrorSeq, TopkRandomSeq, TopkTraceSeq
 
 
 class TopkBaseTest(UnitBaseTest):
@@ -34,3 +34,8 @@ class TopkCornerTest(TopkBaseTest):
 @uvm_test_decorator()
 class TopkErrorTest(TopkBaseTest):
     SEQ_OVERRIDE = TopkErrorSeq
+
+
+@uvm_test_decorator()
+class TopkTraceTest(TopkBaseTest):
+    SEQ_OVERRIDE = TopkTraceSeq

@@ -5,7 +5,7 @@ import pytest
 from tb.common.sim import run
 from tb.common.units import PARAM_SETS, UNITS
 
-TESTS = ["GeluRandomTest", "GeluCornerTest", "GeluErrorTest"]
+TESTS = ["GeluRandomTest", "GeluCornerTest", "GeluErrorTest", "GeluTraceTest"]
 
 
 @pytest.mark.sim

@@ -7,7 +7,7 @@ from tb.common.units import PARAM_SETS, UNITS
 
 UNIT = UNITS["hlog_quant"]
 PARAMS = PARAM_SETS["hlog_quant"]
-TESTS = ["HlogQuantExhaustiveTest", "HlogQuantRandomTest", "HlogQuantCornerTest"]
+TESTS = ["HlogQuantExhaustiveTest", "HlogQuantRandomTest", "HlogQuantCornerTest", "HlogQuantTraceTest"]
 
 
 @pytest.mark.sim

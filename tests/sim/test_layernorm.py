@@ -5,7 +5,7 @@ import pytest
 from tb.common.sim import run
 from tb.common.units import PARAM_SETS, UNITS
 
-TESTS = ["LayernormRandomTest", "LayernormCornerTest", "LayernormErrorTest"]
+TESTS = ["LayernormRandomTest", "LayernormCornerTest", "LayernormErrorTest", "LayernormTraceTest"]
 
 
 @pytest.mark.sim

@@ -5,7 +5,7 @@ import pytest
 from tb.common.sim import run
 from tb.common.units import PARAM_SETS, UNITS
 
-TESTS = ["LocalSimRandomTest", "LocalSimCornerTest", "LocalSimErrorTest"]
+TESTS = ["LocalSimRandomTest", "LocalSimCornerTest", "LocalSimErrorTest", "LocalSimTraceTest"]
 
 
 @pytest.mark.sim

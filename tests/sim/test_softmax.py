@@ -5,7 +5,7 @@ import pytest
 from tb.common.sim import run
 from tb.common.units import PARAM_SETS, UNITS
 
-TESTS = ["SoftmaxRandomTest", "SoftmaxCornerTest", "SoftmaxErrorTest"]
+TESTS = ["SoftmaxRandomTest", "SoftmaxCornerTest", "SoftmaxErrorTest", "SoftmaxTraceTest"]
 
 
 @pytest.mark.sim

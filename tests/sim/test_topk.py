@@ -5,7 +5,7 @@ import pytest
 from tb.common.sim import run
 from tb.common.units import PARAM_SETS, UNITS
 
-TESTS = ["TopkRandomTest", "TopkCornerTest", "TopkErrorTest"]
+TESTS = ["TopkRandomTest", "TopkCornerTest", "TopkErrorTest", "TopkTraceTest"]
 
 
 @pytest.mark.sim

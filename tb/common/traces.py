@@ -1,0 +1,60 @@
+"""Real-model stimulus for trace-driven unit tests.
+
+The committed compact traces (``vectors/ci``) hold each layer's input and output;
+replaying one layer through the golden model (:func:`models.int_layer.int_layer`)
+with the project's calibrated parameters recovers every intermediate tensor of that
+layer -- predicted attention, masks, scores, FFN activations, LayerNorm inputs -- and
+the layer's integer parameters, from which the unit sequences cut their stimulus.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from models import datasets, vectors
+from models.int_layer import LayerQuant, int_layer
+from models.spls import SplsConfig
+
+
+@dataclass
+class LayerTrace:
+    name: str
+    layer: int
+    cfg: SplsConfig
+    lq: LayerQuant
+    tr: dict
+
+
+@lru_cache(maxsize=1)
+def _manifest() -> list[dict]:
+    return json.loads((vectors.VEC / "manifest.json").read_text())["ci_files"]
+
+
+@lru_cache(maxsize=16)
+def layer_trace(file: str, layer: int) -> LayerTrace:
+    stored = vectors.load_trace(vectors.REPO / file)
+    cfg = SplsConfig(**json.loads(str(stored["config"])))
+    im = datasets.default_int_model()
+    x = stored["L0_x"] if layer == 0 else stored[f"L{layer - 1}_out"]
+    tr: dict = {}
+    out, _ = int_layer(x.astype(np.int64), im.layers[layer], cfg, tr)
+    if not np.array_equal(out, stored[f"L{layer}_out"]):
+        raise AssertionError(f"{file} layer {layer}: the golden model no longer reproduces the trace")
+    return LayerTrace(file, layer, cfg, im.layers[layer], tr)
+
+
+def random_layer(mode: str | None = None) -> LayerTrace:
+    """A random (trace, layer) of the committed set, optionally of one mode (dense/spls)."""
+    files = [f for f in _manifest() if mode is None or f["mode"] == mode]
+    f = random.choice(files)
+    return layer_trace(f["file"], random.randrange(6))
+
+
+def prepare() -> None:
+    """Calibrate (or load the cached calibration) before simulations start."""
+    datasets.default_int_model()
