@@ -15,9 +15,12 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:
+    import torch
 
 HIDDEN = 384
 HEADS = 12
@@ -125,12 +128,21 @@ def count_tokens(text: str) -> int:
 # ----------------------------------------------------------------------------------
 # Float reference (PyTorch, float32 by default)
 # ----------------------------------------------------------------------------------
+def _torch():
+    """PyTorch, imported on first use (integer-model users never pay for it)."""
+    import torch
+
+    return torch
+
+
 def _t(a, dtype):
-    return torch.as_tensor(np.asarray(a), dtype=dtype)
+    return _torch().as_tensor(np.asarray(a), dtype=dtype)
 
 
-def embed_float(ids: np.ndarray, model: MiniLM | None = None, dtype=torch.float32) -> torch.Tensor:
+def embed_float(ids: np.ndarray, model: MiniLM | None = None, dtype=None) -> torch.Tensor:
     """Embedding layer (word + position + token type 0, then LayerNorm): (T, HIDDEN)."""
+    torch = _torch()
+    dtype = dtype or torch.float32
     m = model or load_minilm()
     ids = np.asarray(ids)
     e = m.word[ids] + m.pos[: len(ids)] + m.tok_type[0]
@@ -141,11 +153,11 @@ def embed_float(ids: np.ndarray, model: MiniLM | None = None, dtype=torch.float3
 
 def gelu(x: torch.Tensor) -> torch.Tensor:
     """Exact (erf) GELU, as BERT's "gelu"."""
-    return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
+    return 0.5 * x * (1.0 + _torch().erf(x / math.sqrt(2.0)))
 
 
 def bert_layer_float(
-    x: torch.Tensor, w: LayerWeights, trace: dict | None = None, dtype=torch.float32
+    x: torch.Tensor, w: LayerWeights, trace: dict | None = None, dtype=None
 ) -> torch.Tensor:
     """One post-LN BERT encoder layer on one sequence x (T, HIDDEN), no padding.
 
@@ -154,6 +166,8 @@ def bert_layer_float(
     ``attn_out`` (output projection incl. bias), ``res1`` (attn_out + x), ``h1``
     (LayerNorm 1), ``ffn1`` (pre-GELU), ``gelu``, ``ffn2``, ``res2``, ``out``.
     """
+    torch = _torch()
+    dtype = dtype or torch.float32
     x = x.to(dtype)
     T = x.shape[0]
     H = w.heads
@@ -188,9 +202,10 @@ def bert_layer_float(
 
 
 def encode_float(
-    ids: np.ndarray, model: MiniLM | None = None, traces: list | None = None, dtype=torch.float32
+    ids: np.ndarray, model: MiniLM | None = None, traces: list | None = None, dtype=None
 ) -> torch.Tensor:
     """Last hidden state (T, HIDDEN) of the float model; ``traces`` collects per-layer dicts."""
+    torch = _torch()
     m = model or load_minilm()
     with torch.no_grad():
         h = embed_float(ids, m, dtype)
