@@ -83,6 +83,13 @@ module gemm #(
 
   typedef enum logic [1:0] {Idle, Run, Flush, Finish} state_e;
 
+  // declared first: used by the load, command and issue logic below
+  state_e       state_d, state_q;
+  logic         ovalid_q, ovalid_d;   // output register holds a beat
+  logic         drain_q;              // a finished tile is being emitted
+  logic         drain_busy;
+  logic         drain_busy_next;      // ... and will still be after this cycle
+
   // ------------------------------------------------------------------ memories
   logic [7:0] a_mem [M_MAX][K_MAX];
   logic [PE_C*8-1:0] b_mem [K_MAX][NT];
@@ -115,7 +122,6 @@ module gemm #(
   end
 
   // ------------------------------------------------------------------ job state
-  state_e              state_d, state_q;
   logic [MW-1:0]       m_q, m_d;
   logic [NW-1:0]       n_q, n_d;
   logic [KW-1:0]       k_q, k_d;
@@ -355,15 +361,12 @@ module gemm #(
   logic [TW-1:0] d_ct_q;
   logic          d_job_last_q;
   logic [MW-1:0] d_row_q;               // next row of the tile to emit
-  logic          drain_busy;            // a finished tile is being emitted
-  logic          drain_busy_next;       // ... and will still be after this cycle
   logic          d_load;                // a tile ends in the PE array this cycle
   logic          d_step;                // a drain beat goes to the output register
   logic          d_end;                 // that beat is the tile's last
   logic [MW-1:0] d_rows;                // rows in the draining tile
 
   // output register
-  logic               ovalid_q, ovalid_d;
   logic [MW-1:0]      orow_q, orow_d;
   logic [TW-1:0]      oct_q, oct_d;
   logic [PE_C*32-1:0] odata_q, odata_d;
@@ -372,7 +375,6 @@ module gemm #(
   logic               olast_q, olast_d;
   logic               out_free;
 
-  logic drain_q;
 
   assign out_free   = !ovalid_q || out_ready_i;
   assign drain_busy = drain_q;
