@@ -30,7 +30,7 @@ UNITS: dict[str, SimUnit] = {
         name="layernorm", toplevel="layernorm", sources=("div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
         test_module="tb.layernorm.layernorm_tests",
     ),
-    "gemm": SimUnit(name="gemm", toplevel="gemm", sources=("gemm.sv",), test_module="tb.gemm.gemm_tests"),
+    "gemm": SimUnit(name="gemm", toplevel="gemm", sources=("gemm_core.sv", "gemm.sv"), test_module="tb.gemm.gemm_tests"),
     "local_sim": SimUnit(
         name="local_sim", toplevel="local_sim", sources=("local_sim.sv",), test_module="tb.local_sim.local_sim_tests"
     ),
