@@ -6,7 +6,8 @@
 //   L = (min(|q|, -qb) + qb)^2;   t = q >= 0 ? q * (2*qc - L) : q * L
 // with the per-layer constants qb (<= 0) and qc from the input scale; t (scale
 // S / (2 qc)) is requantized to INT8 by the requant unit.  LANES lanes per beat, two
-// pipeline stages, one beat per cycle; in_last_i is carried along.  A beat with
+// pipeline stages, one beat per cycle; in_last_i and a TAG_W-bit
+// sideband tag are carried along.  A beat with
 // qb > 0 (an illegal constant) is flagged with out_err_o = 1 and t = 0.
 
 module gelu #(
@@ -14,6 +15,7 @@ module gelu #(
   parameter int unsigned IN_W  = 16,
   parameter int unsigned QB_W  = 18,
   parameter int unsigned QC_W  = 32,
+  parameter int unsigned TAG_W = 1,
   localparam int unsigned OutW = 52
 ) (
   input  logic                   clk_i,
@@ -25,12 +27,14 @@ module gelu #(
   input  logic [QB_W-1:0]        in_qb_i,
   input  logic [QC_W-1:0]        in_qc_i,
   input  logic                   in_last_i,
+  input  logic [TAG_W-1:0]       in_tag_i,
 
   output logic                   out_valid_o,
   input  logic                   out_ready_i,
   output logic [LANES*OutW-1:0]  out_t_o,
   output logic                   out_err_o,
-  output logic                   out_last_o
+  output logic                   out_last_o,
+  output logic [TAG_W-1:0]       out_tag_o
 );
 
   localparam int unsigned MW = QB_W + 1;      // |q| and -qb
@@ -40,6 +44,7 @@ module gelu #(
   logic                   en;
   logic                   v1_q, v2_q;
   logic                   last1_q, last2_q;
+  logic [TAG_W-1:0]       tag1_q, tag2_q;
   logic                   err_in;
   logic                   err1_q, err2_q;
   logic [LANES*LW-1:0]    l_d, l_q;
@@ -96,9 +101,11 @@ module gelu #(
       qc1_q   <= in_qc_i;
       err1_q  <= err_in;
       last1_q <= in_last_i;
+      tag1_q  <= in_tag_i;
       t_q     <= t_d;
       err2_q  <= err1_q;
       last2_q <= last1_q;
+      tag2_q  <= tag1_q;
     end
   end
 
@@ -106,5 +113,6 @@ module gelu #(
   assign out_t_o     = t_q;
   assign out_err_o   = err2_q;
   assign out_last_o  = last2_q;
+  assign out_tag_o   = tag2_q;
 
 endmodule

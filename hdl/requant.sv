@@ -8,7 +8,8 @@
 // round half up (towards +inf on ties), arithmetic shift, saturation to the signed
 // 8-bit (in_out16_i = 0) or 16-bit (in_out16_i = 1) range; shift = 0 passes the product
 // through.  mult is unsigned.  Two pipeline stages, one beat per cycle; in_last_i is
-// carried along.  No configuration is illegal, so there is no error status.
+// carried along, and so is a TAG_W-bit sideband tag (e.g. the row and column of
+// the values).  No configuration is illegal, so there is no error status.
 
 module requant #(
   parameter int unsigned LANES  = 8,
@@ -16,6 +17,7 @@ module requant #(
   parameter int unsigned BIAS_W = 32,
   parameter int unsigned MULT_W = 15,
   parameter int unsigned SH_W   = 6,
+  parameter int unsigned TAG_W  = 1,
   localparam int unsigned OutW  = 16
 ) (
   input  logic                    clk_i,
@@ -29,11 +31,13 @@ module requant #(
   input  logic [LANES*SH_W-1:0]   in_shift_i,
   input  logic                    in_out16_i,
   input  logic                    in_last_i,
+  input  logic [TAG_W-1:0]        in_tag_i,
 
   output logic                    out_valid_o,
   input  logic                    out_ready_i,
   output logic [LANES*OutW-1:0]   out_data_o,
-  output logic                    out_last_o
+  output logic                    out_last_o,
+  output logic [TAG_W-1:0]        out_tag_o
 );
 
   localparam int unsigned SumW  = IN_W + 1;
@@ -42,6 +46,7 @@ module requant #(
   logic                    en;
   logic                    v1_q, v2_q;
   logic                    last1_q, last2_q;
+  logic [TAG_W-1:0]        tag1_q, tag2_q;
   logic                    out16_q;
   logic [LANES*ProdW-1:0]  prod_d, prod_q;
   logic [LANES*SH_W-1:0]   shift_q;
@@ -111,13 +116,16 @@ module requant #(
       shift_q <= in_shift_i;
       out16_q <= in_out16_i;
       last1_q <= in_last_i;
+      tag1_q  <= in_tag_i;
       y_q     <= y_d;
       last2_q <= last1_q;
+      tag2_q  <= tag1_q;
     end
   end
 
   assign out_valid_o = v2_q;
   assign out_data_o  = y_q;
   assign out_last_o  = last2_q;
+  assign out_tag_o   = tag2_q;
 
 endmodule

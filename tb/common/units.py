@@ -42,11 +42,11 @@ PARAM_SETS: dict[str, dict[str, dict[str, int]]] = {
         "w8_l1_trunc": {"WIDTH": 8, "LANES": 1, "ROUND": 0},
         "w8_l4_round": {"WIDTH": 8, "LANES": 4, "ROUND": 1},
     },
-    "requant": {"l8": {"LANES": 8}, "l3": {"LANES": 3}},
+    "requant": {"l8": {"LANES": 8}, "l3_tag12": {"LANES": 3, "TAG_W": 12}},
     "topk": {"t128_l8": {"T_MAX": 128, "LANES": 8, "W": 24}, "t20_l3": {"T_MAX": 20, "LANES": 3, "W": 24}},
     "spls_predict": {"l8_e4": {"LANES": 8, "ELEMS": 4, "ROUND": 0}, "l3_e1_round": {"LANES": 3, "ELEMS": 1, "ROUND": 1}},
     "softmax": {"t128_l8": {"T_MAX": 128, "LANES": 8}, "t20_l3": {"T_MAX": 20, "LANES": 3}},
-    "gelu": {"l8": {"LANES": 8}, "l2": {"LANES": 2}},
+    "gelu": {"l8": {"LANES": 8}, "l2_tag9": {"LANES": 2, "TAG_W": 9}},
     "layernorm": {"n512_l8": {"N_MAX": 512, "LANES": 8}, "n24_l5": {"N_MAX": 24, "LANES": 5}},
     "gemm": {
         "pe8x8": {"PE_R": 8, "PE_C": 8, "M_MAX": 32, "N_MAX": 32, "K_MAX": 64},

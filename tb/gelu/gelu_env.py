@@ -9,12 +9,12 @@ from .gelu_cov import GeluCov
 from .gelu_item import GeluIn, GeluOut
 from .gelu_scoreboard import GeluScoreboard
 
-IN_SIGNALS = {"valid": "valid_i", "ready": "ready_o", "q": "q_i", "qb": "qb_i", "qc": "qc_i", "last": "last_i"}
-OUT_SIGNALS = {"valid": "valid_o", "ready": "ready_i", "t": "t_o", "err": "err_o", "last": "last_o"}
+IN_SIGNALS = {"valid": "valid_i", "ready": "ready_o", "q": "q_i", "qb": "qb_i", "qc": "qc_i", "tag": "tag_i", "last": "last_i"}
+OUT_SIGNALS = {"valid": "valid_o", "ready": "ready_i", "t": "t_o", "err": "err_o", "tag": "tag_o", "last": "last_o"}
 
 
 class GeluEnv(UnitEnv):
-    DEFAULTS = {"LANES": 8, "IN_W": 16, "QB_W": 18, "QC_W": 32}
+    DEFAULTS = {"LANES": 8, "IN_W": 16, "QB_W": 18, "QC_W": 32, "TAG_W": 1}
     INPUTS = (StreamSpec("in", "in", IN_SIGNALS, GeluIn),)
     OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS, GeluOut),)
     SCOREBOARD = GeluScoreboard

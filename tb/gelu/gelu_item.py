@@ -15,5 +15,6 @@ class GeluOut(LanePacket):
 
 def configure(p: dict) -> None:
     n = p["LANES"]
-    GeluIn.FIELDS = (LaneField("q", p["IN_W"], n, True), LaneField("qb", p["QB_W"], 0, True), LaneField("qc", p["QC_W"]))
-    GeluOut.FIELDS = (LaneField("t", 52, n, True), LaneField("err", 1))
+    GeluIn.FIELDS = (LaneField("q", p["IN_W"], n, True), LaneField("qb", p["QB_W"], 0, True), LaneField("qc", p["QC_W"]),
+                     LaneField("tag", p["TAG_W"]))
+    GeluOut.FIELDS = (LaneField("t", 52, n, True), LaneField("err", 1), LaneField("tag", p["TAG_W"]))

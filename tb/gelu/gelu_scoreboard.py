@@ -14,9 +14,9 @@ class GeluScoreboard(InOrderScoreboard):
         for b in pkt.beats:
             try:
                 t = [int(v) for v in gelu_int(b["q"], b["qb"], b["qc"])]
-                out.beats.append({"t": t, "err": 0})
+                out.beats.append({"t": t, "err": 0, "tag": b["tag"]})
             except ValueError:
-                out.beats.append({"t": [0] * len(b["q"]), "err": 1})
+                out.beats.append({"t": [0] * len(b["q"]), "err": 1, "tag": b["tag"]})
         return [out]
 
     def compare(self, exp, act):

@@ -27,7 +27,8 @@ class GeluBaseSeq(UnitVirtualSeq):
         qb, qc = consts()
         pkt = GeluIn()
         for _ in range(random.randint(1, 4)):
-            pkt.beats.append({"q": [self.lane(qb) for _ in range(self.params["LANES"])], "qb": qb, "qc": qc})
+            pkt.beats.append({"q": [self.lane(qb) for _ in range(self.params["LANES"])], "qb": qb, "qc": qc,
+                              "tag": random.getrandbits(self.params["TAG_W"])})
         return pkt
 
     async def body(self):
@@ -72,5 +73,5 @@ class GeluTraceSeq(GeluBaseSeq):
         pkt = GeluIn()
         for b in range(4):
             pkt.beats.append({"q": f1[i, c0 + b * lanes : c0 + (b + 1) * lanes].tolist(),
-                              "qb": lt.lq.gelu_qb, "qc": lt.lq.gelu_qc})
+                              "qb": lt.lq.gelu_qb, "qc": lt.lq.gelu_qc, "tag": random.getrandbits(self.params["TAG_W"])})
         return pkt

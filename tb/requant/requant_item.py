@@ -21,5 +21,6 @@ def configure(p: dict) -> None:
         LaneField("mult", p["MULT_W"], n),
         LaneField("shift", p["SH_W"], n),
         LaneField("out16", 1),
+        LaneField("tag", p["TAG_W"]),
     )
-    RequantOut.FIELDS = (LaneField("data", 16, n, True),)
+    RequantOut.FIELDS = (LaneField("data", 16, n, True), LaneField("tag", p["TAG_W"]))

@@ -14,7 +14,7 @@ class RequantScoreboard(InOrderScoreboard):
         for b in pkt.beats:
             bits = 16 if b["out16"] else 8
             y = requant([a + c for a, c in zip(b["acc"], b["bias"])], b["mult"], b["shift"], bits)
-            out.beats.append({"data": [int(v) for v in y]})
+            out.beats.append({"data": [int(v) for v in y], "tag": b["tag"]})
         return [out]
 
     def compare(self, exp, act):

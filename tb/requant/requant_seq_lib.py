@@ -33,6 +33,7 @@ class RequantBaseSeq(UnitVirtualSeq):
             pkt.beats.append({
                 "acc": [x[0] for x in lanes], "bias": [x[1] for x in lanes],
                 "mult": [x[2] for x in lanes], "shift": [x[3] for x in lanes], "out16": out16,
+                "tag": random.getrandbits(p["TAG_W"]),
             })
         return pkt
 
@@ -81,5 +82,6 @@ class RequantTraceSeq(RequantBaseSeq):
         for b in range(random.randint(1, 4)):
             cs = slice(c0 + b * lanes, c0 + (b + 1) * lanes)
             pkt.beats.append({"acc": t[i, cs].tolist(), "bias": [0] * lanes, "mult": rq.mult[cs].tolist(),
-                              "shift": rq.shift[cs].tolist(), "out16": 0})
+                              "shift": rq.shift[cs].tolist(), "out16": 0,
+                              "tag": random.getrandbits(self.params["TAG_W"])})
         return pkt
