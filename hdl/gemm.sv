@@ -63,6 +63,7 @@ module gemm #(
   logic [KIdxW-1:0]      b_rd_k;
   logic [TIdxW-1:0]      b_rd_tile;
   logic                  busy;
+  logic [$clog2(PE_R * PE_C + 1)-1:0] unused_macs;  // counted by esact_top only
 
   assign ld_ready_o = !busy;
 
@@ -108,6 +109,7 @@ module gemm #(
     .b_rd_tile_o (b_rd_tile),
     .b_rd_data_i (b_mem[b_rd_k][b_rd_tile]),
     .busy_o      (busy),
+    .macs_o      (unused_macs),
     .cmd_valid_i,
     .cmd_ready_o,
     .cmd_m_i,

@@ -43,7 +43,8 @@ module gemm_core #(
   localparam int unsigned TW   = $clog2(NT + 1),
   localparam int unsigned AIdxW   = $clog2(M_MAX),
   localparam int unsigned KIdxW   = $clog2(K_MAX),
-  localparam int unsigned TIdxW   = (NT > 1) ? $clog2(NT) : 1
+  localparam int unsigned TIdxW   = (NT > 1) ? $clog2(NT) : 1,
+  localparam int unsigned MacW    = $clog2(PE_R * PE_C + 1)
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -56,6 +57,7 @@ module gemm_core #(
   output logic [TIdxW-1:0]      b_rd_tile_o,
   input  logic [PE_C*8-1:0]     b_rd_data_i,
   output logic                  busy_o,       // a job is running (operands must hold)
+  output logic [MacW-1:0]       macs_o,       // useful MACs performed this cycle
 
   // job command stream
   input  logic                  cmd_valid_i,
@@ -149,6 +151,9 @@ module gemm_core #(
   logic [PE_C*8-1:0]   p_b_q;
   logic [MW-1:0]       p_rt_q;
   logic [TW-1:0]       p_ct_q;
+  logic [MacW-1:0]     p_macs_q;         // valid rows x valid columns of this step
+  logic [MacW-1:0]     step_macs;
+  logic [31:0]         step_rows, step_cols;
 
   always_comb begin
     k_here   = tile_first_q ? next_k(km_q, '0) : {1'b0, kk_q};
@@ -296,8 +301,15 @@ module gemm_core #(
     end
   end
 
+  always_comb begin
+    step_rows = (32'(nrows_q) - 32'(rt_q) < PE_R) ? 32'(nrows_q) - 32'(rt_q) : PE_R;
+    step_cols = (32'(n_q) - 32'(ct_q) * PE_C < PE_C) ? 32'(n_q) - 32'(ct_q) * PE_C : PE_C;
+    step_macs = k_here[KW] ? '0 : MacW'(step_rows * step_cols);
+  end
+
   always_ff @(posedge clk_i) begin
     if (!stall) begin
+      p_macs_q     <= step_macs;
       p_first_q    <= tile_first_q;
       p_last_q     <= tile_last;
       p_job_last_q <= job_last;
@@ -314,7 +326,8 @@ module gemm_core #(
   logic [31:0] mac   [PE_R][PE_C];
   logic        pe_go;
 
-  assign pe_go = p_valid_q && !stall;
+  assign pe_go  = p_valid_q && !stall;
+  assign macs_o = pe_go ? p_macs_q : '0;
 
   always_comb begin
     for (int unsigned r = 0; r < PE_R; r++) begin

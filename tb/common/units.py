@@ -34,6 +34,16 @@ UNITS: dict[str, SimUnit] = {
     "local_sim": SimUnit(
         name="local_sim", toplevel="local_sim", sources=("local_sim.sv",), test_module="tb.local_sim.local_sim_tests"
     ),
+    "esact_top": SimUnit(
+        name="esact_top",
+        toplevel="esact_top",
+        sources=(
+            "lint_waivers.vlt", "gen/esact_csr_pkg.sv", "gen/esact_csr.sv", "hlog_enc.sv", "hlog_mul.sv",
+            "spls_predict.sv", "topk.sv", "local_sim.sv", "softmax_pkg.sv", "div_seq.sv", "isqrt_seq.sv",
+            "softmax.sv", "layernorm.sv", "gelu.sv", "requant.sv", "gemm_core.sv", "esact_top.sv",
+        ),
+        test_module="tb.esact_top.esact_top_tests",
+    ),
 }
 
 # Parameter sets each unit is linted and simulated with (the first is the default build).

@@ -21,9 +21,10 @@ WAIVERS = HDL / "lint_waivers.vlt"
 def lint_one(unit, params: dict[str, int]) -> list[str]:
     cmd = [verilator_exe(), "--lint-only", "-Wall", "--top-module", unit.toplevel]
     cmd += [f"-G{k}={v}" for k, v in params.items()]
-    if WAIVERS.exists():
+    srcs = [str(p) for p in unit.source_paths()]
+    if WAIVERS.exists() and str(WAIVERS) not in srcs:
         cmd.append(str(WAIVERS))
-    cmd += [str(p) for p in unit.source_paths()]
+    cmd += srcs
     res = subprocess.run(cmd, capture_output=True, text=True)
     lines = [ln for ln in (res.stdout + res.stderr).splitlines() if ln.startswith("%")]
     if res.returncode != 0 and not lines:
@@ -36,7 +37,7 @@ def slang_one(unit, params: dict[str, int]) -> list[str]:
     from pyslang import DiagnosticEngine, driver
 
     args = ["slang", "--top", unit.toplevel] + [f"-G{k}={v}" for k, v in params.items()]
-    args += [str(p) for p in unit.source_paths()]
+    args += [str(p) for p in unit.source_paths() if p.suffix != ".vlt"]
     d = driver.Driver()
     d.addStandardArgs()
     if not d.parseCommandLine(" ".join(args), driver.CommandLineOptions()) or not d.processOptions() or not d.parseAllSources():
@@ -52,7 +53,7 @@ def slang_one(unit, params: dict[str, int]) -> list[str]:
 
 def main() -> int:
     covered = {s for u in UNITS.values() for s in u.sources}
-    orphans = sorted(p.name for p in HDL.glob("*.sv") if p.name not in covered)
+    orphans = sorted(p.name for p in list(HDL.glob("*.sv")) + list(HDL.glob("*.vlt")) if p.name not in covered)
     rows, total = [], 0
     for name, unit in UNITS.items():
         for pname, params in PARAM_SETS.get(name, {"default": {}}).items():
