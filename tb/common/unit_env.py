@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 
 import cocotb
-from cocotb.triggers import with_timeout
+from cocotb.triggers import RisingEdge, with_timeout
 from pyuvm import ConfigDB, uvm_component, uvm_env, uvm_sequence, uvm_subscriber, uvm_test
 
 from tb.agents.stream import StreamAgent, StreamCfg
@@ -183,6 +183,11 @@ class UnitBaseTest(uvm_test):
         await self.seq.start()
         for agent in self.env.input_agents:
             await agent.wait_idle()
+        # every accepted input beat has reached its monitor's analysis port
+        clk = cocotb.top.clk_i
+        while any(a.bfm.beats != a.bfm.sent or not a.bfm.rx_q.empty() for a in self.env.input_agents):
+            await RisingEdge(clk)
+        await RisingEdge(clk)
         await self.env.scoreboard.drained.wait()
 
     def check_phase(self):

@@ -41,6 +41,9 @@ class GemmBaseSeq(UnitVirtualSeq):
         await self.send("ld", loads_a(a) + loads_b(b))
         await self.wait_idle("ld")
         await self.send("cmd", [cmd])
+        # the command must be accepted before the next job's loads may start: the
+        # engine blocks loads only once a job is running
+        await self.wait_idle("cmd")
 
     async def body(self):
         for _ in range(self.n):
