@@ -73,6 +73,7 @@ module esact_top #(
   localparam int unsigned DI    = $clog2(D_MAX);          // hidden channel index
   localparam int unsigned FI    = $clog2(F_MAX);          // FFN channel index
   localparam int unsigned HW    = $clog2(H_MAX + 1);
+  localparam int unsigned HI    = (H_MAX > 1) ? $clog2(H_MAX) : 1;  // head index
   localparam int unsigned DT    = D_MAX / PE_C;           // column tiles of the hidden size
   localparam int unsigned FT    = F_MAX / PE_C;
   localparam int unsigned DtI   = $clog2(DT);             // column-tile index (hidden)
@@ -171,7 +172,8 @@ module esact_top #(
   // configuration, latched at start
   logic [15:0] cfg_t, cfg_d, cfg_f;
   logic [TW-1:0] cfg_k;
-  logic [7:0]  cfg_h, cfg_w;
+  logic [7:0]  cfg_h;
+  logic [TW-1:0] cfg_w;
   logic [OvW-1:0] cfg_thr;
   logic        cfg_sparse, cfg_ffn_reuse;
   logic [14:0] cfg_sm_mult;
@@ -624,6 +626,7 @@ module esact_top #(
       logic [31:0] kk;
       logic [31:0] ch;
       logic [31:0] j;
+      if (stage_q != SPred) break;  // (simulation speed: nothing to fetch otherwise)
       ch = '0;
       j  = '0;
       if (!pr_pam_q) begin
@@ -718,7 +721,7 @@ module esact_top #(
     .in_valid_i (tk_out_valid), .in_ready_o (ls_in_ready), .in_mask_i (tk_keep),
     .in_head_last_i (32'(tk_h) == 32'(cfg_h) - 1),
     .in_last_i (32'(tk_h) == 32'(cfg_h) - 1 && 32'(tk_i) == 32'(cfg_t) - 1),
-    .in_window_i (TW'(cfg_w)), .in_thr_i (cfg_thr), .in_heads_i (($clog2(H_MAX + 2))'(cfg_h)),
+    .in_window_i (cfg_w), .in_thr_i (cfg_thr), .in_heads_i (($clog2(H_MAX + 2))'(cfg_h)),
     .out_valid_o (ls_out_valid), .out_ready_i (1'b1), .out_kind_o (ls_kind), .out_row_o (ls_row),
     .out_rep_o (ls_rep), .out_overlap_o (ls_ov), .out_mask_o (ls_mask), .out_err_o (ls_err),
     .out_last_o (ls_last)
@@ -726,13 +729,13 @@ module esact_top #(
 
   always_ff @(posedge clk_i) begin
     if (tk_out_valid && tk_out_ready) begin
-      keep_mem[tk_h][tk_i] <= tk_keep;
+      keep_mem[HI'(tk_h)][tk_i] <= tk_keep;
     end
     if (ls_out_valid && !ls_err) begin
       if (!ls_kind) begin
         rep_mem[TI'(ls_row)] <= TI'(ls_rep);
       end else begin
-        col_mem[ls_row[HW-1:0]] <= ls_mask;
+        col_mem[HI'(ls_row)] <= ls_mask;
       end
     end
   end
@@ -760,11 +763,14 @@ module esact_top #(
   assign sm_chunks_last = (32'(cfg_t) + SmL - 1) / SmL - 1;
 
   always_comb begin
+    sm_score = '0;
+    sm_keep  = '0;
     for (int unsigned l = 0; l < SmL; l++) begin
       logic [31:0] j;
+      if (stage_q != SAttn) break;
       j = 32'(sf_c) * SmL + l;
       sm_score[l*32 +: 32] = (j < T_MAX) ? s_mem[sf_row][TI'(j)] : '0;
-      sm_keep[l] = (j < 32'(cfg_t)) && (!cfg_sparse || keep_mem[head_q][sf_row][TI'(j)]);
+      sm_keep[l] = (j < 32'(cfg_t)) && (!cfg_sparse || keep_mem[HI'(head_q)][sf_row][TI'(j)]);
     end
   end
 
@@ -810,9 +816,13 @@ module esact_top #(
                                     : ((cfg_sparse && cfg_ffn_reuse) ? rep_mem[lf_row] : lf_row);
 
   always_comb begin
+    ln_r = '0;
+    ln_g = '0;
+    ln_b = '0;
     for (int unsigned l = 0; l < LnL; l++) begin
       logic [DI-1:0] ch;
       logic [15:0]   y;
+      if (stage_q != SLn1 && stage_q != SLn2) break;
       ch = DI'(32'(lf_c) * LnL + l);
       y  = (stage_q == SLn1) ? yo_mem[lf_src][DI'(ch)] : y2_mem[lf_src][DI'(ch)];
       ln_r[l*18 +: 18] = 18'($signed(y)) + 18'($signed(xr_mem[lf_row][DI'(ch)]));
@@ -878,6 +888,7 @@ module esact_top #(
     end
     for (int unsigned b = 0; b < LdBytes; b++) begin
       logic [31:0] col;
+      if (stage_q != SOut && stage_q != SDump) break;
       col = 32'(of_w) * LdBytes + b;
       if (stage_q == SOut) begin
         if (col < 32'(cfg_d)) of_data[b*8 +: 8] = out_mem[of_row][DI'(col)];
@@ -889,9 +900,9 @@ module esact_top #(
                                                 : TI'(32'(of_row) * LdBytes + b));
             end
           end
-          8'd1: if (b < T_MAX / 8) of_data[b*8 +: 8] = cfg_sparse ? col_mem[HW'(of_row)][b*8 +: 8] : 8'hff;
+          8'd1: if (b < T_MAX / 8) of_data[b*8 +: 8] = cfg_sparse ? col_mem[HI'(of_row)][b*8 +: 8] : 8'hff;
           8'd2: if (b < T_MAX / 8) of_data[b*8 +: 8] =
-                    keep_mem[HW'(32'(of_row) / 32'(cfg_t))][TI'(32'(of_row) % 32'(cfg_t))][b*8 +: 8];
+                    keep_mem[HI'(32'(of_row) / 32'(cfg_t))][TI'(32'(of_row) % 32'(cfg_t))][b*8 +: 8];
           8'd3: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = q_mem[of_row][DI'(col)];
           8'd4: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = k_mem[of_row][DI'(col)];
           8'd5: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = v_mem[of_row][DI'(col)];
@@ -929,7 +940,8 @@ module esact_top #(
     head_ct_mask = '0;
     head_k_mask  = '0;
     for (int unsigned j = 0; j < T_MAX; j++) begin
-      if (32'(j) < 32'(cfg_t) && (!cfg_sparse || col_mem[head_q][j])) begin
+      if (stage_q != SAttn) break;
+      if (32'(j) < 32'(cfg_t) && (!cfg_sparse || col_mem[HI'(head_q)][j])) begin
         head_ct_mask[j / PE_C] = 1'b1;
         head_k_mask[j]         = 1'b1;
       end
@@ -990,8 +1002,8 @@ module esact_top #(
       end
 
       // ------------------------------------------------------------- start / abort
-      if ((start || dump_req) && busy) begin
-        stage_q      <= SIdle;          // abort: nothing further is streamed
+      if ((start || dump_req) && busy && stage_q != SOut && stage_q != SDump) begin
+        stage_q      <= SIdle;          // abort a computation: nothing is streamed
         of_valid_q   <= 1'b0;
         job_issued_q <= 1'b0;
         rp_valid     <= 1'b0;
@@ -1004,8 +1016,9 @@ module esact_top #(
         cfg_h         <= hwif_out.dim1.heads.value;
         cfg_f         <= hwif_out.dim1.ffn.value;
         cfg_k         <= TW'(hwif_out.spls0.topk.value);
-        cfg_w         <= hwif_out.spls0.window.value;
-        cfg_thr       <= OvW'(hwif_out.spls1.thr.value);
+        // windows and thresholds beyond what T_MAX rows can reach saturate (same meaning)
+        cfg_w         <= (32'(hwif_out.spls0.window.value) > T_MAX) ? TW'(T_MAX) : TW'(hwif_out.spls0.window.value);
+        cfg_thr       <= (32'(hwif_out.spls1.thr.value) >= (1 << OvW)) ? '1 : OvW'(hwif_out.spls1.thr.value);
         cfg_sparse    <= hwif_out.ctrl.sparse.value;
         cfg_ffn_reuse <= hwif_out.ctrl.ffn_reuse.value;
         cfg_sm_mult   <= hwif_out.softmax.mult.value;

@@ -98,8 +98,10 @@ module gemm_core #(
   logic [NT-1:0]       ctm_q, ctm_d;     // selected column tiles (masked by N)
   logic [K_MAX-1:0]    km_q, km_d;       // selected k steps (masked by K)
   logic [MW-1:0]       rows_q [M_MAX];   // selected row indices, in order
-  logic [MW-1:0]       rows_d [M_MAX];
+  logic [M_MAX-1:0]    sel_rows;         // rows the command selects (mask within M)
   logic [MW-1:0]       nrows_q, nrows_d; // number of selected rows
+  logic                km_all_q, km_all_d;    // every k < K is selected
+  logic                ctm_all_q, ctm_all_d;  // every column tile within N is selected
   logic [MW-1:0]       rt_q, rt_d;       // first list entry of the current row tile
   logic [TW-1:0]       ct_q, ct_d;       // current column tile
   logic [KW-1:0]       kk_q, kk_d;       // current k step
@@ -156,15 +158,25 @@ module gemm_core #(
   logic [31:0]         step_rows, step_cols;
 
   always_comb begin
-    k_here   = tile_first_q ? next_k(km_q, '0) : {1'b0, kk_q};
-    k_after  = next_k(km_q, k_here[KW-1:0] + KW'(1));
-    if (k_here[KW-1:0] == KW'(K_MAX - 1)) begin
-      k_after = {1'b1, KW'(0)};
+    // dense masks (every step within K / N selected, the common case) need no search
+    if (km_all_q) begin
+      k_here  = tile_first_q ? '0 : {1'b0, kk_q};
+      k_after = (k_here[KW-1:0] + KW'(1) < k_q) ? {1'b0, k_here[KW-1:0] + KW'(1)} : {1'b1, KW'(0)};
+    end else begin
+      k_here  = tile_first_q ? next_k(km_q, '0) : {1'b0, kk_q};
+      k_after = next_k(km_q, k_here[KW-1:0] + KW'(1));
+      if (k_here[KW-1:0] == KW'(K_MAX - 1)) begin
+        k_after = {1'b1, KW'(0)};
+      end
     end
     tile_last = k_here[KW] || k_after[KW];
-    ct_after  = next_ct(ctm_q, ct_q + TW'(1));
-    if (32'(ct_q) == NT - 1) begin
-      ct_after = {1'b1, TW'(0)};
+    if (ctm_all_q) begin
+      ct_after = (32'(ct_q) + 1 < (32'(n_q) + PE_C - 1) / PE_C) ? {1'b0, ct_q + TW'(1)} : {1'b1, TW'(0)};
+    end else begin
+      ct_after = next_ct(ctm_q, ct_q + TW'(1));
+      if (32'(ct_q) == NT - 1) begin
+        ct_after = {1'b1, TW'(0)};
+      end
     end
     rt_next   = rt_q + MW'(PE_R);
     job_last  = tile_last && ct_after[TW] && (rt_next >= nrows_q);
@@ -182,8 +194,9 @@ module gemm_core #(
     aus_d        = aus_q;
     ctm_d        = ctm_q;
     km_d         = km_q;
-    rows_d       = rows_q;
     nrows_d      = nrows_q;
+    km_all_d     = km_all_q;
+    ctm_all_d    = ctm_all_q;
     rt_d         = rt_q;
     ct_d         = ct_q;
     kk_d         = kk_q;
@@ -202,16 +215,15 @@ module gemm_core #(
           for (int unsigned i = 0; i < K_MAX; i++) begin
             km_d[i] = cmd_k_mask_i[i] && (32'(i) < 32'(cmd_k_i));
           end
-          nrows_d = '0;
-          for (int unsigned i = 0; i < M_MAX; i++) begin
-            rows_d[i] = '0;
+          km_all_d  = 1'b1;
+          for (int unsigned i = 0; i < K_MAX; i++) begin
+            if (32'(i) < 32'(cmd_k_i) && !cmd_k_mask_i[i]) km_all_d = 1'b0;
           end
-          for (int unsigned i = 0; i < M_MAX; i++) begin
-            if (cmd_row_mask_i[i] && 32'(i) < 32'(cmd_m_i)) begin
-              rows_d[AIdxW'(nrows_d)] = MW'(i);
-              nrows_d = nrows_d + MW'(1);
-            end
+          ctm_all_d = 1'b1;
+          for (int unsigned t = 0; t < NT; t++) begin
+            if (32'(t) * PE_C < 32'(cmd_n_i) && !cmd_ctile_mask_i[t]) ctm_all_d = 1'b0;
           end
+          nrows_d = MW'($countones(sel_rows));
           rt_d         = '0;
           ct_d         = next_ct(ctm_d, '0)[TW-1:0];
           tile_first_d = 1'b1;
@@ -292,6 +304,26 @@ module gemm_core #(
 
   assign b_word = b_rd_data_i;
   assign b_vec  = k_here[KW] ? '0 : (b_word & b_colmask);
+
+  always_comb begin
+    for (int unsigned i = 0; i < M_MAX; i++) begin
+      sel_rows[i] = cmd_row_mask_i[i] && (32'(i) < 32'(cmd_m_i));
+    end
+  end
+
+  // the list of selected rows, built when a command is accepted (memory style)
+  always_ff @(posedge clk_i) begin
+    if (state_q == Idle && cmd_accept) begin
+      logic [MW-1:0] n;
+      n = '0;
+      for (int unsigned i = 0; i < M_MAX; i++) begin
+        if (sel_rows[i]) begin
+          rows_q[AIdxW'(n)] <= MW'(i);
+          n = n + MW'(1);
+        end
+      end
+    end
+  end
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -446,8 +478,9 @@ module gemm_core #(
     aus_q        <= aus_d;
     ctm_q        <= ctm_d;
     km_q         <= km_d;
-    rows_q       <= rows_d;
     nrows_q      <= nrows_d;
+    km_all_q     <= km_all_d;
+    ctm_all_q    <= ctm_all_d;
     rt_q         <= rt_d;
     ct_q         <= ct_d;
     kk_q         <= kk_d;

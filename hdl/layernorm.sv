@@ -55,11 +55,8 @@ module layernorm #(
   typedef enum logic [2:0] {Load, Cent, DivN, Sqrt, DivR, Out, Err} state_e;
 
   state_e             state_d, state_q;
-  logic [IN_W-1:0]    r_d [N_MAX];
-  logic [IN_W-1:0]    r_q [N_MAX];
-  logic [G_W-1:0]     g_d [N_MAX];
+  logic [IN_W-1:0]    r_q [N_MAX];        // written directly (memory style)
   logic [G_W-1:0]     g_q [N_MAX];
-  logic [B_W-1:0]     b_d [N_MAX];
   logic [B_W-1:0]     b_q [N_MAX];
   logic [NW-1:0]      len_d, len_q;
   logic [3:0]         gf_d, gf_q;
@@ -186,9 +183,6 @@ module layernorm #(
 
   always_comb begin
     state_d  = state_q;
-    r_d      = r_q;
-    g_d      = g_q;
-    b_d      = b_q;
     len_d    = len_q;
     gf_d     = gf_q;
     first_d  = first_q;
@@ -217,17 +211,6 @@ module layernorm #(
           end
           if (32'(ld_idx) >= Chunks || ld_big) begin
             bad_d = 1'b1;
-          end
-          for (int unsigned c = 0; c < Chunks; c++) begin
-            if (ChW'(c) == ld_idx) begin
-              for (int unsigned l = 0; l < LANES; l++) begin
-                if (c * LANES + l < N_MAX) begin
-                  r_d[c*LANES+l] = in_r_i[l*IN_W +: IN_W];
-                  g_d[c*LANES+l] = in_g_i[l*G_W +: G_W];
-                  b_d[c*LANES+l] = in_b_i[l*B_W +: B_W];
-                end
-              end
-            end
           end
           s_d     = (first_q ? '0 : s_q) + ld_sum;
           beats_d = ld_idx + ChW'(1);
@@ -317,9 +300,18 @@ module layernorm #(
   end
 
   always_ff @(posedge clk_i) begin
-    r_q     <= r_d;
-    g_q     <= g_d;
-    b_q     <= b_d;
+    if (state_q == Load && accept) begin
+      for (int unsigned l = 0; l < LANES; l++) begin
+        if (32'(ld_idx) * LANES + l < N_MAX) begin
+          r_q[32'(ld_idx) * LANES + l] <= in_r_i[l*IN_W +: IN_W];
+          g_q[32'(ld_idx) * LANES + l] <= in_g_i[l*G_W +: G_W];
+          b_q[32'(ld_idx) * LANES + l] <= in_b_i[l*B_W +: B_W];
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
     len_q   <= len_d;
     gf_q    <= gf_d;
     bad_q   <= bad_d;

@@ -24,7 +24,8 @@ module local_sim #(
   parameter int unsigned H_MAX = 12,
   localparam int unsigned IdxW = $clog2(T_MAX + 1),
   localparam int unsigned HW   = $clog2(H_MAX + 2),  // room for an illegal H_MAX + 1
-  localparam int unsigned OvW  = $clog2(H_MAX * T_MAX + 1)
+  localparam int unsigned OvW  = $clog2(H_MAX * T_MAX + 1),
+  localparam int unsigned HI   = (H_MAX > 1) ? $clog2(H_MAX) : 1
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -52,11 +53,8 @@ module local_sim #(
   typedef enum logic [1:0] {Rows, Cols, Err} state_e;
 
   state_e            state_d, state_q;
-  logic [T_MAX-1:0]  rep_mask_d [H_MAX];
   logic [T_MAX-1:0]  rep_mask_q [H_MAX];
-  logic [T_MAX-1:0]  row_mask_d [H_MAX];
   logic [T_MAX-1:0]  row_mask_q [H_MAX];
-  logic [T_MAX-1:0]  col_d [H_MAX];
   logic [T_MAX-1:0]  col_q [H_MAX];
   logic              first_d, first_q;       // next beat starts a sequence
   logic              err_d, err_q;
@@ -86,6 +84,8 @@ module local_sim #(
   logic [OvW-1:0]    ov_row;
   logic              cfg_bad;
   logic              reuse;
+  logic              new_rep;        // the completed row becomes the representative
+  logic [HW-1:0]     cur_head;       // head index of the beat being accepted
 
   assign out_free   = !ovalid_q || out_ready_i;
   // a new input beat is taken only in the row phase and when its result (if the beat
@@ -94,19 +94,13 @@ module local_sim #(
   assign accept     = in_valid_i && in_ready_o;
 
   assign heads_cur  = first_q ? in_heads_i : heads_q;
+  assign cur_head   = first_q ? '0 : head_q;
   assign window_cur = first_q ? in_window_i : window_q;
   assign cfg_bad    = (window_cur == '0) || (heads_cur == '0) || (32'(heads_cur) > H_MAX);
 
   // overlap of this beat's mask with the representative's mask of the same head
   always_comb begin
-    pop = '0;
-    for (int unsigned h = 0; h < H_MAX; h++) begin
-      if (HW'(h) == (first_q ? '0 : head_q)) begin
-        for (int unsigned j = 0; j < T_MAX; j++) begin
-          pop = pop + OvW'(in_mask_i[j] & rep_mask_q[h][j]);
-        end
-      end
-    end
+    pop = (32'(cur_head) < H_MAX) ? OvW'($countones(in_mask_i & rep_mask_q[HI'(cur_head)])) : '0;
     ov_row = (first_q || head_q == '0 ? '0 : ov_q) + pop;
   end
 
@@ -115,9 +109,7 @@ module local_sim #(
 
   always_comb begin
     state_d   = state_q;
-    rep_mask_d = rep_mask_q;
-    row_mask_d = row_mask_q;
-    col_d     = col_q;
+    new_rep   = 1'b0;
     first_d   = first_q;
     err_d     = err_q;
     window_d  = window_q;
@@ -147,18 +139,8 @@ module local_sim #(
             row_d    = '0;
             head_d   = '0;
             rep_d    = '0;
-            for (int unsigned h = 0; h < H_MAX; h++) begin
-              col_d[h]      = '0;
-              rep_mask_d[h] = '0;
-            end
           end
           first_d = in_last_i;
-          // store this head's mask of the current row
-          for (int unsigned h = 0; h < H_MAX; h++) begin
-            if (HW'(h) == (first_q ? '0 : head_q)) begin
-              row_mask_d[h] = in_mask_i;
-            end
-          end
           ov_d   = ov_row;
           head_d = (first_q ? '0 : head_q) + HW'(1);
           if (!first_q && 32'(head_q) >= H_MAX) begin
@@ -174,17 +156,9 @@ module local_sim #(
               if (reuse) begin
                 orep_d = rep_q;
               end else begin
-                orep_d = first_q ? '0 : row_q;
-                rep_d  = first_q ? '0 : row_q;
-                for (int unsigned h = 0; h < H_MAX; h++) begin
-                  // the new representative's masks: this row's (current beat included)
-                  logic [T_MAX-1:0] m;
-                  m = (HW'(h) == (first_q ? '0 : head_q)) ? in_mask_i : row_mask_q[h];
-                  if (32'(h) < 32'(heads_cur)) begin
-                    rep_mask_d[h] = m;
-                    col_d[h]      = (first_q ? '0 : col_q[h]) | m;
-                  end
-                end
+                orep_d  = first_q ? '0 : row_q;
+                rep_d   = first_q ? '0 : row_q;
+                new_rep = 1'b1;
               end
               ovalid_d = 1'b1;
               okind_d  = 1'b0;
@@ -240,6 +214,31 @@ module local_sim #(
     endcase
   end
 
+  // mask storage, written directly (memory style): the current row's masks, the
+  // representative's masks, and the column-needed masks (OR over representatives)
+  always_ff @(posedge clk_i) begin
+    if (state_q == Rows && accept) begin
+      if (first_q) begin
+        for (int unsigned h = 0; h < H_MAX; h++) begin
+          col_q[h]      <= '0;
+          rep_mask_q[h] <= '0;
+        end
+      end
+      if (32'(cur_head) < H_MAX) begin
+        row_mask_q[HI'(cur_head)] <= in_mask_i;
+      end
+      if (new_rep) begin
+        for (int unsigned h = 0; h < H_MAX; h++) begin
+          if (32'(h) < 32'(heads_cur)) begin
+            // the new representative's masks: this row's (current beat included)
+            rep_mask_q[h] <= (HW'(h) == cur_head) ? in_mask_i : row_mask_q[h];
+            col_q[h]      <= (first_q ? '0 : col_q[h]) | ((HW'(h) == cur_head) ? in_mask_i : row_mask_q[h]);
+          end
+        end
+      end
+    end
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q  <= Rows;
@@ -255,9 +254,6 @@ module local_sim #(
   end
 
   always_ff @(posedge clk_i) begin
-    rep_mask_q <= rep_mask_d;
-    row_mask_q <= row_mask_d;
-    col_q      <= col_d;
     window_q   <= window_d;
     thr_q      <= thr_d;
     heads_q    <= heads_d;

@@ -52,10 +52,8 @@ module softmax
   typedef enum logic [2:0] {Load, Exp, Div, Out, Err} state_e;
 
   state_e                state_d, state_q;
-  logic [IN_W-1:0]       score_d [T_MAX];
-  logic [IN_W-1:0]       score_q [T_MAX];
+  logic [IN_W-1:0]       score_q [T_MAX];    // written directly (memory style)
   logic [T_MAX-1:0]      keep_d, keep_q;
-  logic [15:0]           e_d [T_MAX];
   logic [15:0]           e_q [T_MAX];
   logic [LenW-1:0]       len_d, len_q;
   logic [14:0]           mult_d, mult_q;
@@ -158,9 +156,7 @@ module softmax
 
   always_comb begin
     state_d  = state_q;
-    score_d  = score_q;
     keep_d   = keep_q;
-    e_d      = e_q;
     len_d    = len_q;
     mult_d   = mult_q;
     shift_d  = shift_q;
@@ -195,7 +191,6 @@ module softmax
             if (ChW'(c) == ld_idx) begin
               for (int unsigned l = 0; l < LANES; l++) begin
                 if (c * LANES + l < T_MAX) begin
-                  score_d[c*LANES+l] = in_score_i[l*IN_W +: IN_W];
                   keep_d[c*LANES+l]  = ld_keep[l];
                   if (ld_keep[l]) begin
                     if (!any_d || $signed(in_score_i[l*IN_W +: IN_W]) > $signed(max_d)) begin
@@ -222,15 +217,6 @@ module softmax
         end
       end
       Exp: begin
-        for (int unsigned c = 0; c < Chunks; c++) begin
-          if (ChW'(c) == chunk_q) begin
-            for (int unsigned l = 0; l < LANES; l++) begin
-              if (c * LANES + l < T_MAX) begin
-                e_d[c*LANES+l] = ex_e[l*16 +: 16];
-              end
-            end
-          end
-        end
         for (int unsigned l = 0; l < LANES; l++) begin
           sum_d = sum_d + SumW'(ex_e[l*16 +: 16]);
         end
@@ -285,9 +271,24 @@ module softmax
   end
 
   always_ff @(posedge clk_i) begin
-    score_q <= score_d;
+    if (state_q == Load && accept) begin
+      for (int unsigned l = 0; l < LANES; l++) begin
+        if (32'(ld_idx) * LANES + l < T_MAX) begin
+          score_q[32'(ld_idx) * LANES + l] <= in_score_i[l*IN_W +: IN_W];
+        end
+      end
+    end
+    if (state_q == Exp) begin
+      for (int unsigned l = 0; l < LANES; l++) begin
+        if (32'(chunk_q) * LANES + l < T_MAX) begin
+          e_q[32'(chunk_q) * LANES + l] <= ex_e[l*16 +: 16];
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
     keep_q  <= keep_d;
-    e_q     <= e_d;
     len_q   <= len_d;
     mult_q  <= mult_d;
     shift_q <= shift_d;

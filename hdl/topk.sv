@@ -46,8 +46,7 @@ module topk #(
   typedef enum logic [2:0] {Load, Search, Fill, Out} state_e;
 
   state_e               state_d, state_q;
-  logic [W-1:0]         key_d [T_MAX];
-  logic [W-1:0]         key_q [T_MAX];
+  logic [W-1:0]         key_q [T_MAX];       // written directly (memory style)
   logic [LenW-1:0]      len_d, len_q;
   logic [LenW-1:0]      k_d, k_q;
   logic [ChW-1:0]       beats_d, beats_q;     // beats received in this row
@@ -84,7 +83,6 @@ module topk #(
 
   always_comb begin
     state_d = state_q;
-    key_d   = key_q;
     len_d   = len_q;
     k_d     = k_q;
     beats_d = beats_q;
@@ -104,16 +102,6 @@ module topk #(
             k_d     = in_k_i;
             beats_d = '0;
             err_d   = 1'b0;
-          end
-          // store the beat (order-preserving unsigned keys: flip the sign bit)
-          for (int unsigned l = 0; l < LANES; l++) begin
-            for (int unsigned c = 0; c < Chunks; c++) begin
-              if (first_q ? (c == 0) : (ChW'(c) == beats_q)) begin
-                if (c * LANES + l < T_MAX) begin
-                  key_d[c*LANES+l] = {~in_data_i[l*W+W-1], in_data_i[l*W +: W-1]};
-                end
-              end
-            end
           end
           beats_d = (first_q ? '0 : beats_q) + ChW'(1);
           if ((first_q ? '0 : beats_q) >= ChW'(Chunks)) begin
@@ -193,8 +181,18 @@ module topk #(
     end
   end
 
+  // store a beat (order-preserving unsigned keys: flip the sign bit)
   always_ff @(posedge clk_i) begin
-    key_q   <= key_d;
+    if (state_q == Load && accept) begin
+      for (int unsigned l = 0; l < LANES; l++) begin
+        if (32'(first_q ? '0 : beats_q) * LANES + l < T_MAX) begin
+          key_q[32'(first_q ? '0 : beats_q) * LANES + l] <= {~in_data_i[l*W+W-1], in_data_i[l*W +: W-1]};
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
     len_q   <= len_d;
     k_q     <= k_d;
     thr_q   <= thr_d;

@@ -54,20 +54,23 @@ def collect_stats(calib_ids: list[np.ndarray], model: MiniLM, calib: CalibConfig
                 per_layer[i][n].append(tr[n].numpy())
     axis = 0 if calib.per_channel else None
     s_emb = calib_stat(np.concatenate(emb, axis=0), calib.chan_act, axis)
-    stats = []
-    for acc in per_layer:
-        st = {}
-        for n, vals in acc.items():
-            v = np.concatenate(vals, axis=0)  # (tokens, channels)
-            if n in PER_CHANNEL:
-                st[n] = calib_stat(v, calib.chan_act, axis)
-            elif n in INT16:
-                st[n] = float(calib_stat(v, "max")) * calib.int16_headroom
-            else:
-                st[n] = float(calib_stat(v, calib.act))
-        st["pred"] = max(st["q"], st["k"])
-        stats.append(st)
-    return s_emb, stats
+    return s_emb, [layer_stats(acc, calib) for acc in per_layer]
+
+
+def layer_stats(acc: dict[str, list], calib: CalibConfig) -> dict:
+    """Clipping ranges of one layer from its float activations (lists of (T, C) arrays)."""
+    axis = 0 if calib.per_channel else None
+    st = {}
+    for n, vals in acc.items():
+        v = np.concatenate(vals, axis=0)  # (tokens, channels)
+        if n in PER_CHANNEL:
+            st[n] = calib_stat(v, calib.chan_act, axis)
+        elif n in INT16:
+            st[n] = float(calib_stat(v, "max")) * calib.int16_headroom
+        else:
+            st[n] = float(calib_stat(v, calib.act))
+    st["pred"] = max(st["q"], st["k"])
+    return st
 
 
 def calibrate(calib_ids: list[np.ndarray], calib: CalibConfig | None = None, model: MiniLM | None = None) -> IntModel:

@@ -47,6 +47,7 @@ from .spls import (
     local_similarity,
     predict_pam,
     predict_qk,
+    reuse_map,
     sanger_mask,
     topk_mask,
 )
@@ -361,7 +362,10 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
         pam = predict_pam(q8, k8, H, cfg.hlog_mode)
         keep = topk_mask(pam, k)
         window = cfg.window if cfg.scheme == "spls" else 1
-        rep = local_similarity(keep, k, window, cfg.tau, tr)
+        if cfg.thr is not None:
+            rep = reuse_map(keep, window, cfg.thr, tr)
+        else:
+            rep = local_similarity(keep, k, window, cfg.tau, tr)
         if cfg.scheme == "spls" and cfg.ffn_reuse and cfg.ffn_tau is not None:
             rep_ffn = local_similarity(keep, k, window, cfg.ffn_tau)
         tr["pam"] = pam

@@ -52,6 +52,8 @@ class SplsConfig:
     window (W)       rows a representative may cover, itself included (1 = no reuse)
     tau              overlap threshold as a fraction of ``H * k``
     ffn_reuse        reused rows also copy the representative's FFN output
+    thr              integer overlap threshold overriding ceil(tau * H * k) (what the
+                     RTL register holds); None = from tau
     ffn_tau          refinement ("spls" with a separate FFN threshold): FFN reuse uses
                      its own reuse map with this (stricter) threshold; None = the
                      attention reuse map
@@ -67,6 +69,7 @@ class SplsConfig:
     tau: float = 0.75
     ffn_reuse: bool = True
     ffn_tau: float | None = None
+    thr: int | None = None
     hlog_mode: str = "trunc"
     pred_weight: float = 0.25
     sanger_threshold: float = 2e-3
@@ -83,6 +86,8 @@ class SplsConfig:
             raise ValueError(f"window must be an integer >= 1, got {self.window!r}")
         if not 0.0 <= self.tau <= 1.0:
             raise ValueError(f"tau must be in [0, 1], got {self.tau}")
+        if self.thr is not None and (not isinstance(self.thr, (int, np.integer)) or self.thr < 0):
+            raise ValueError(f"thr must be a non-negative integer or None, got {self.thr!r}")
         if self.ffn_tau is not None and not 0.0 <= self.ffn_tau <= 1.0:
             raise ValueError(f"ffn_tau must be in [0, 1] or None, got {self.ffn_tau}")
         if self.hlog_mode not in ("trunc", "round"):

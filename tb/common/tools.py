@@ -31,12 +31,14 @@ def setup_verilator_env(env: dict[str, str] | None = None) -> dict[str, str]:
     bindir = str(root / "bin")
     if bindir not in env.get("PATH", "").split(os.pathsep):
         env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
-    # The wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so a model split into
-    # several C++ files fails to compile ("Vtop__pch.h.fast: linker input file not
-    # found").  GCC reads a precompiled header through -include.
-    fix = "CFG_CXXFLAGS_PCH_I=-include"
-    if fix not in env.get("MAKEFLAGS", ""):
-        env["MAKEFLAGS"] = (env.get("MAKEFLAGS", "") + " " + fix).strip()
+    # The wheel's verilated.mk leaves its compiler configuration empty: GCC must be
+    # told how to read a precompiled header (a model split into several C++ files
+    # fails otherwise: "Vtop__pch.h.fast: linker input file not found") and how to
+    # compile the coroutines of --timing models (C++20, -fcoroutines).
+    for fix in ("CFG_CXXFLAGS_PCH_I=-include", "CFG_CXXFLAGS_COROUTINES=-fcoroutines",
+                "CFG_CXXFLAGS_STD=-std=gnu++20"):
+        if fix not in env.get("MAKEFLAGS", ""):
+            env["MAKEFLAGS"] = (env.get("MAKEFLAGS", "") + " " + fix).strip()
     return env
 
 

@@ -62,5 +62,9 @@ PARAM_SETS: dict[str, dict[str, dict[str, int]]] = {
         "pe8x8": {"PE_R": 8, "PE_C": 8, "M_MAX": 32, "N_MAX": 32, "K_MAX": 64},
         "pe4x2": {"PE_R": 4, "PE_C": 2, "M_MAX": 16, "N_MAX": 8, "K_MAX": 16},
     },
+    "esact_top": {
+        "minilm": {},
+        "small": {"T_MAX": 32, "D_MAX": 128, "F_MAX": 256, "H_MAX": 4},
+    },
     "local_sim": {"t128_h12": {"T_MAX": 128, "H_MAX": 12}, "t16_h3": {"T_MAX": 16, "H_MAX": 3}},
 }

@@ -1,0 +1,19 @@
+"""One APB4 transfer."""
+
+from __future__ import annotations
+
+from pyuvm import uvm_sequence_item
+
+
+class ApbItem(uvm_sequence_item):
+    def __init__(self, name: str = "apb_item", addr: int = 0, write: bool = False, data: int = 0, strb: int = 0xF):
+        super().__init__(name)
+        self.addr = addr
+        self.write = write
+        self.data = data  # write data, or read data after the transfer
+        self.strb = strb
+        self.slverr = False
+
+    def __str__(self) -> str:
+        op = "WR" if self.write else "RD"
+        return f"APB {op} 0x{self.addr:03x} = 0x{self.data:08x}{' SLVERR' if self.slverr else ''}"

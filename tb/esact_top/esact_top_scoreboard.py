@@ -1,0 +1,244 @@
+"""Scoreboard of esact_top.
+
+It mirrors everything the DUT is told -- every load beat into a copy of its buffers,
+every register write into a shadow of its CSRs -- and, when a start is written,
+predicts the run with the integer golden model (models/int_layer.py) from exactly
+those values: illegal configurations predict no output, a legal start predicts the
+layer output packet, a dump predicts the selected buffer (compared where the model
+defines it).  Output mismatches name the context (sentence / layer / mode set by the
+sequence), the token, the channel and the stage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.int_layer import int_layer
+from models.spls import SplsConfig
+from tb.common.scoreboard import InOrderScoreboard
+
+from .esact_top_item import EsactOut
+from .esact_top_mem import Mirror
+from .esact_top_regs import field_values
+
+# dump selectors (DEBUG.sel) and the stage each one belongs to, in pipeline order
+DUMP_STAGES = [
+    (2, "keep", "PRED top-k masks"), (0, "rep", "PRED reuse map"), (1, "colneed", "PRED column masks"),
+    (10, "qh", "PRED predicted Q"), (11, "kh", "PRED predicted K"),
+    (3, "q", "QKV Q"), (4, "k", "QKV K"), (5, "v", "QKV V"), (6, "ctx", "ATTN context"),
+    (7, "h1", "LN1 output"), (9, "g", "FFN GELU output"), (8, "out", "LN2 layer output"),
+]
+STAGE_OF = {sel: (name, stage) for sel, name, stage in DUMP_STAGES}
+
+
+def legal_errors(f: dict, p: dict) -> list[str]:
+    """The ERROR bits a start with the shadowed configuration sets (RTL err_bits)."""
+    errs = []
+    t, d, h, ff = f["seq_len"], f["hidden"], f["heads"], f["ffn"]
+    if t == 0 or t > p["T_MAX"]:
+        errs.append("seq_len")
+    if d == 0 or d > p["D_MAX"] or d != h * p["HEAD_DIM"]:
+        errs.append("hidden")
+    if h == 0 or h > p["H_MAX"]:
+        errs.append("heads")
+    if ff == 0 or ff > p["F_MAX"] or ff % p["PE_C"]:
+        errs.append("ffn")
+    if f["sparse"] and (f["topk"] == 0 or f["topk"] > t):
+        errs.append("topk")
+    if f["sparse"] and f["window"] == 0:
+        errs.append("window")
+    return errs
+
+
+def _pack_rows(m: np.ndarray, words: int) -> tuple[np.ndarray, np.ndarray]:
+    """(bytes, mask) of a matrix streamed row by row, `words` beats of 64 bytes per row."""
+    out = np.zeros((m.shape[0] * words, 64), np.int64)
+    flat = np.zeros((m.shape[0], words * 64), np.int64)
+    flat[:, : m.shape[1]] = m
+    out[:] = flat.reshape(-1, 64)
+    return out, np.ones_like(out, bool)
+
+
+class EsactScoreboard(InOrderScoreboard):
+    INPUTS = ("ld", "apb")
+
+    def build_phase(self):
+        super().build_phase()
+        self.params = self.cdb_get("params")
+        self.regs = self.cdb_get("regs")
+        from .esact_top_mem import MemMap
+
+        self.mm = MemMap(self.params["T_MAX"], self.params["D_MAX"], self.params["F_MAX"])
+        self.mirror = Mirror(self.mm)
+        self.shadow: dict[str, int] = {}
+        self.running = False
+        self.last = None  # (fields, cfg, trace) of the last predicted run
+        self.context = ""
+        self.runs = 0
+        self.aborts = 0
+        self.illegal_starts = 0
+        self.localized: list[str] = []
+
+    def cdb_get(self, key):
+        from pyuvm import ConfigDB
+
+        return ConfigDB().get(self, "", key)
+
+    # -- stimulus observation ----------------------------------------------------------
+    def fields(self) -> dict:
+        f = {}
+        for name in ("ctrl", "dim0", "dim1", "spls0", "spls1", "softmax", "gelu0", "gelu1", "ln", "debug"):
+            f.update({f"{name}.{k}": v for k, v in field_values(getattr(self.regs, name), self.shadow.get(name, 0)).items()})
+        qb = f["gelu0.qb"]
+        return {
+            "sparse": f["ctrl.sparse"], "ffn_reuse": f["ctrl.ffn_reuse"],
+            "seq_len": f["dim0.seq_len"], "hidden": f["dim0.hidden"], "heads": f["dim1.heads"], "ffn": f["dim1.ffn"],
+            "topk": f["spls0.topk"], "window": f["spls0.window"], "thr": f["spls1.thr"],
+            "sm_mult": f["softmax.mult"], "sm_shift": f["softmax.shift"],
+            "gelu_qb": qb - (1 << 18) if qb >> 17 else qb, "gelu_qc": f["gelu1.qc"],
+            "ln1_gf": f["ln.ln1_gf"], "ln2_gf": f["ln.ln2_gf"], "sel": f["debug.sel"],
+        }
+
+    def predict_stream(self, stream, item):
+        b = item.beats[0] if stream == "ld" else None
+        if stream == "ld":
+            self.mirror.apply(b["addr"], b["data"])
+            return []
+        if not item.write:
+            return []
+        reg = self.regs.get_default_map().get_reg_by_offset(item.addr)
+        if reg is None:
+            return []
+        name = reg.get_name()
+        self.shadow[name] = item.data
+        if name != "ctrl":
+            return []
+        ctrl = field_values(reg, item.data)
+        if not (ctrl["start"] or ctrl["dump"]):
+            return []
+        if self.running:  # start/dump while computing: the job is aborted, nothing comes
+            self.aborts += 1
+            self._expected.clear()
+            self.drained.set()
+            self.running = False
+            return []
+        f = self.fields()
+        if ctrl["start"]:
+            if legal_errors(f, self.params):
+                self.illegal_starts += 1
+                return []
+            return [self.predict_run(f)]
+        if f["sel"] > 11 or self.last is None:
+            return []
+        return [self.predict_dump(f["sel"])]
+
+    def predict_run(self, f: dict) -> EsactOut:
+        t, d = f["seq_len"], f["hidden"]
+        lq = self.mirror.layer(d, f["ffn"], f["heads"], f)
+        x = self.mirror.x(t, d)
+        if f["sparse"]:
+            cfg = SplsConfig("spls", k=f["topk"], window=f["window"], thr=f["thr"], ffn_reuse=bool(f["ffn_reuse"]))
+        else:
+            cfg = SplsConfig("dense")
+        tr: dict = {}
+        out, _ = int_layer(x, lq, cfg, tr)
+        self.last = (f, cfg, tr)
+        self.running = True
+        self.runs += 1
+        exp = EsactOut.from_matrix(out, tag=0)
+        exp.kind = ("out", t, d)
+        return exp
+
+    def predict_dump(self, sel: int) -> EsactOut:
+        """Expected dump bytes and the mask of bytes the model defines."""
+        f, cfg, tr = self.last
+        t, d, h, ff = f["seq_len"], f["hidden"], f["heads"], f["ffn"]
+        sparse = bool(f["sparse"])
+        tm = self.params["T_MAX"]
+        words_d, words_f = -(-d // 64), -(-ff // 64)
+        rep = tr["rep"]
+        reps = rep == np.arange(t)
+        if sel == 0:
+            flat = np.zeros(-(-t // 64) * 64, np.int64)
+            flat[:t] = rep
+            data, mask = flat.reshape(-1, 64), np.ones((len(flat) // 64, 64), bool)
+        elif sel in (1, 2):
+            rows = tr["colneed"] if sel == 1 else tr["keep"].reshape(h * t, t)
+            data = np.zeros((rows.shape[0], 64), np.int64)
+            mask = np.zeros_like(data, bool)
+            for r in range(rows.shape[0]):
+                bits = np.zeros(tm, bool)
+                bits[: rows.shape[1]] = rows[r] if sparse else True
+                data[r, : tm // 8] = np.packbits(bits, bitorder="little")
+                mask[r, : tm // 8] = True
+            if sel == 2 and not sparse:
+                mask[:] = False  # keep masks are not computed in a dense run
+        else:
+            name = {3: "q", 4: "k", 5: "v", 6: "ctx", 7: "h1", 8: "out", 9: "g", 10: "pred_q8", 11: "pred_k8"}[sel]
+            if name in ("pred_q8", "pred_k8") and not sparse:
+                m = np.zeros((t, d), np.int64)
+                rowmask = np.zeros((t, d), bool)
+            else:
+                m = tr[name] if name != "g" else np.zeros((t, ff), np.int64)
+                rowmask = np.ones(m.shape, bool)
+                if name == "g":
+                    m[tr["ffn_rows"]] = tr["g"]
+                    rowmask[:] = False
+                    rowmask[tr["ffn_rows"]] = True
+                elif name in ("q", "ctx"):
+                    rowmask[~reps] = False
+                elif name in ("k", "v"):
+                    rowmask = np.repeat(tr["colneed"].T, d // h, axis=1)
+            words = words_f if name == "g" else words_d
+            data, _ = _pack_rows(m, words)
+            mask = np.zeros((t * words, 64), bool)
+            mflat = np.zeros((t, words * 64), bool)
+            mflat[:, : m.shape[1]] = rowmask
+            mask[:] = mflat.reshape(-1, 64)
+        exp = EsactOut()
+        for r in range(data.shape[0]):
+            exp.beats.append({"data": int.from_bytes((data[r] % 256).astype(np.uint8).tobytes(), "little"),
+                              "tag": sel + 1})
+        exp.kind = ("dump", sel, mask, t, d, words_f if sel == 9 else words_d)
+        return exp
+
+    # -- checking ------------------------------------------------------------------------
+    def _write_out(self, act) -> None:
+        super()._write_out(act)
+        if act.beats and act.beats[0]["tag"] == 0:
+            self.running = False
+
+    def compare(self, exp, act):
+        if len(exp.beats) != len(act.beats):
+            return [f"{len(act.beats)} beats, expected {len(exp.beats)}"]
+        e = np.array([list(b["data"].to_bytes(64, "little")) for b in exp.beats])
+        a = np.array([list(b["data"].to_bytes(64, "little")) for b in act.beats])
+        tags = {b["tag"] for b in act.beats}
+        if tags != {exp.beats[0]["tag"]}:
+            return [f"tag {sorted(tags)}, expected {exp.beats[0]['tag']}"]
+        if exp.kind[0] == "out":
+            _, t, d = exp.kind
+            words = -(-d // 64)
+            diff = np.argwhere(e != a)
+            if diff.size == 0:
+                return []
+            beat, byte = diff[0]
+            tok, ch = beat // words, (beat % words) * 64 + byte
+            sv = lambda v: v - 256 if v > 127 else v  # noqa: E731
+            return [f"{self.context}: layer output token {tok} channel {ch}: expected {sv(e[beat, byte])}, got "
+                    f"{sv(a[beat, byte])} ({len(diff)} bytes differ)"]
+        _, sel, mask, t, d, words = exp.kind
+        diff = np.argwhere((e != a) & mask)
+        if diff.size == 0:
+            return []
+        beat, byte = diff[0]
+        name, stage = STAGE_OF[sel]
+        where = f"beat {beat} byte {byte}"
+        if sel >= 3:
+            where = f"token {beat // words} channel {(beat % words) * 64 + byte}"
+        msg = f"{self.context}: stage {stage} ({name}) differs first at {where} ({len(diff)} bytes)"
+        self.localized.append(msg)
+        return [msg]
+
+    def describe(self, item):
+        return str(item)

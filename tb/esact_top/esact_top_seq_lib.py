@@ -1,0 +1,279 @@
+"""Virtual sequences of esact_top (run on the environment's virtual sequencer)."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+import cocotb
+import numpy as np
+from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
+from pyuvm import uvm_sequence
+
+from models.spls import SplsConfig, similarity_threshold
+from tb.common.unit_env import ItemsSeq
+
+from .esact_top_item import EsactLd
+from .esact_top_mem import MemMap, input_beats, layer_beats
+from .esact_top_regs import reg_value
+from .esact_top_scoreboard import DUMP_STAGES
+
+
+class EsactBaseVseq(uvm_sequence):
+    """Helpers: loads, register accesses, one layer run, stage localization."""
+
+    n_default = 5
+
+    def __init__(self, name="esact_vseq"):
+        super().__init__(name)
+        self.v = None  # the virtual sequencer
+        self.n = self.n_default
+        self.results: list[dict] = []
+
+    @property
+    def regs(self):
+        return self.v.regs
+
+    @property
+    def mm(self) -> MemMap:
+        p = self.v.params
+        return MemMap(p["T_MAX"], p["D_MAX"], p["F_MAX"])
+
+    # -- primitives --------------------------------------------------------------------
+    async def load(self, beats) -> None:
+        await ItemsSeq("loads", [EsactLd.of(a, d) for a, d in beats]).start(self.v.ld)
+        await self.v.ld_agent.wait_idle()
+
+    async def wr(self, reg, **fields) -> None:
+        status = await reg.write(reg_value(reg, **fields))
+        if "IS_OK" not in str(status):
+            raise AssertionError(f"APB write to {reg.get_name()} failed: {status}")
+
+    async def rd(self, reg) -> int:
+        status, value = await reg.read()
+        if "IS_OK" not in str(status):
+            raise AssertionError(f"APB read of {reg.get_name()} failed: {status}")
+        return int(value)
+
+    async def configure(self, lq, t: int, cfg: SplsConfig) -> None:
+        d, h = lq.hidden, lq.heads
+        k = cfg.k_for(t) if cfg.scheme == "spls" else 1
+        thr = cfg.thr if cfg.thr is not None else similarity_threshold(cfg.tau, h, k)
+        r = self.regs
+        await self.wr(r.dim0, seq_len=t, hidden=d)
+        await self.wr(r.dim1, heads=h, ffn=lq.ffn)
+        await self.wr(r.spls0, topk=k, window=cfg.window if cfg.scheme == "spls" else 1)
+        await self.wr(r.spls1, thr=thr)
+        await self.wr(r.softmax, mult=lq.sm_mult, shift=lq.sm_shift)
+        await self.wr(r.gelu0, qb=lq.gelu_qb)
+        await self.wr(r.gelu1, qc=lq.gelu_qc)
+        await self.wr(r.ln, ln1_gf=lq.ln1_gf, ln2_gf=lq.ln2_gf)
+
+    def timeout_ns(self, t: int, d: int, f: int, h: int) -> int:
+        p = self.v.params
+        macs = t * (4 * d * d + 2 * d * f) + 2 * h * t * t * p["HEAD_DIM"]
+        pred = 2 * t * d * d + h * t * t * p["HEAD_DIM"]
+        cycles = macs / (p["PE_R"] * p["PE_C"]) + pred / (p["PRED_LANES"] * p["PRED_ELEMS"])
+        return int(10 * (4 * cycles + 200 * t * (h + 8) + 20000))
+
+    async def start_and_wait(self, sparse: bool, ffn_reuse: bool, timeout_ns: int) -> np.ndarray:
+        """Start the run, wait for the interrupt and the output packet; clear done."""
+        await self.wr(self.regs.ctrl, start=1, sparse=int(sparse), ffn_reuse=int(ffn_reuse), irq_en=1)
+        irq = cocotb.top.irq_o
+        if not irq.value:
+            await with_timeout(RisingEdge(irq), timeout_ns, "ns")
+        pkt = await self.v.out_fifo.get()
+        await self.wr(self.regs.status, done=1)
+        return pkt
+
+    async def counters(self) -> dict:
+        r = self.regs
+        c = {
+            "cycles": await self.rd(r.cycles),
+            "exec_macs": await self.rd(r.exec_macs_lo) | (await self.rd(r.exec_macs_hi) << 32),
+            "skip_macs": await self.rd(r.skip_macs_lo) | (await self.rd(r.skip_macs_hi) << 32),
+        }
+        names = ["pred", "qkv", "attn", "oproj", "ln1", "ffn", "ln2", "out"]
+        c["stage_cycles"] = {n: await self.rd(r.stage_cycles[i]) for i, n in enumerate(names)}
+        return c
+
+    async def layer(self, lq, x: np.ndarray, cfg: SplsConfig, context: str, load_weights: bool = True) -> np.ndarray:
+        """Load (weights and) input, configure, run; returns the RTL output (T, d)."""
+        t, d = x.shape
+        self.v.scoreboard.context = context
+        if load_weights:
+            await self.load(layer_beats(lq, self.mm))
+        await self.load(input_beats(x, self.mm))
+        await self.configure(lq, t, cfg)
+        errors_before = len(self.v.scoreboard.errors)
+        t0 = time.perf_counter()
+        pkt = await self.start_and_wait(cfg.scheme == "spls", cfg.ffn_reuse,
+                                        self.timeout_ns(t, d, lq.ffn, lq.heads))
+        wall = time.perf_counter() - t0
+        out = pkt.matrix(t, d)
+        c = await self.counters()
+        c.update(context=context, tokens=t, mode=cfg.scheme, run_wall_s=round(wall, 3))
+        self.results.append(c)
+        if len(self.v.scoreboard.errors) > errors_before:
+            await self.localize()
+        return out
+
+    async def localize(self) -> None:
+        """After a mismatch: dump every stage's buffer; the scoreboard names the first
+        stage that differs from the golden model."""
+        for sel, _, _ in DUMP_STAGES:
+            await self.wr(self.regs.debug, sel=sel)
+            await self.wr(self.regs.ctrl, dump=1)
+            await self.v.out_fifo.get()
+
+    def save_results(self, name: str) -> None:
+        Path(f"{name}.json").write_text(json.dumps(self.results, indent=1))
+
+
+class EsactRandomVseq(EsactBaseVseq):
+    """Random legal configurations: dimensions, data, dense or sparse, SPLS parameters."""
+
+    def random_config(self):
+        from models.synthetic import synthetic_layer
+
+        p = self.v.params
+        rng = np.random.default_rng(random.getrandbits(32))
+        h = random.randint(1, min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"], 3))
+        d = h * p["HEAD_DIM"]
+        f = p["PE_C"] * random.randint(1, min(p["F_MAX"] // p["PE_C"], 32))
+        t = random.choice([1, 2, random.randint(1, min(p["T_MAX"], 24))])
+        scale = random.choice([1.0, 1.0, 3.0])  # larger weights push values to the extremes
+        lq, x = synthetic_layer(rng, t, d, h, f, scale)
+        if random.random() < 0.5:
+            cfg = SplsConfig("dense")
+        else:
+            k = random.randint(1, t)
+            cfg = SplsConfig("spls", k=k, window=random.randint(1, 4),
+                             thr=random.randint(0, h * k), ffn_reuse=random.random() < 0.5)
+        return lq, x, cfg
+
+    async def body(self):
+        for i in range(self.n):
+            lq, x, cfg = self.random_config()
+            await self.layer(lq, x, cfg, f"random config {i} ({cfg.label}, T={x.shape[0]}, d={lq.hidden}, f={lq.ffn})")
+
+
+class EsactTraceVseq(EsactBaseVseq):
+    """All 6 MiniLM layers for the committed sentences, dense and SPLS, each layer fed
+    with the RTL's own output of the previous layer (layer-major: one weight load per
+    layer).  REGRESSION=full adds the long (~128-token) sentence."""
+
+    def sentences(self):
+        import os
+
+        from models import vectors
+
+        man = json.loads((vectors.VEC / "manifest.json").read_text())["ci_files"]
+        full = os.environ.get("REGRESSION", "") == "full"
+        picked = [f for f in man if full or f["regime"] == "short"]
+        out = []
+        for f in picked:
+            tr = vectors.load_trace(vectors.REPO / f["file"])
+            cfg = SplsConfig(**json.loads(str(tr["config"])))
+            out.append((Path(f["file"]).stem, tr, cfg))
+        return out
+
+    async def body(self):
+        from models import datasets
+
+        from tb.common.params import int_knob
+
+        im = datasets.default_int_model()
+        sents = self.sentences()
+        xs = {name: tr["L0_x"].astype(np.int64) for name, tr, _ in sents}
+        self.final = {}
+        self.layers = int_knob("TRACE_LAYERS", len(im.layers))  # fewer for quick debugging
+        for layer in range(self.layers):
+            lq = im.layers[layer]
+            first = True
+            for name, tr, cfg in sents:
+                out = await self.layer(lq, xs[name], cfg, f"{name} layer {layer}", load_weights=first)
+                first = False
+                xs[name] = out
+        for name, tr, _ in sents:
+            self.final[name] = (xs[name], tr)
+
+
+class EsactErrorVseq(EsactBaseVseq):
+    """Every illegal configuration, start while busy, a load to no buffer, an unknown
+    dump selector: each sets its ERROR bit, nothing is streamed, and a legal run
+    afterwards is bit-exact."""
+
+    async def expect_error(self, bit: str) -> None:
+        value = await self.rd(self.regs.error)
+        from .esact_top_regs import field_values
+
+        bits = {k for k, v in field_values(self.regs.error, value).items() if v}
+        if bit not in bits:
+            raise AssertionError(f"expected ERROR.{bit}, ERROR has {sorted(bits) or 'nothing'}")
+        status = await self.rd(self.regs.status)
+        if status & 1:
+            raise AssertionError(f"engine still busy after an illegal request ({bit})")
+        await self.wr(self.regs.error, **{bit: 1})  # write 1 to clear
+        if await self.rd(self.regs.error):
+            raise AssertionError("ERROR did not clear")
+
+    async def body(self):
+        from models.synthetic import synthetic_layer
+
+        p = self.v.params
+        rng = np.random.default_rng(random.getrandbits(32))
+        lq, x = synthetic_layer(rng, 6, p["HEAD_DIM"], 1, 2 * p["PE_C"])
+        await self.load(layer_beats(lq, self.mm))
+        await self.load(input_beats(x, self.mm))
+        good = SplsConfig("spls", k=2, window=2, thr=1)
+        cases = [
+            ("seq_len", dict(dim0=dict(seq_len=0, hidden=p["HEAD_DIM"]))),
+            ("seq_len", dict(dim0=dict(seq_len=p["T_MAX"] + 1, hidden=p["HEAD_DIM"]))),
+            ("hidden", dict(dim0=dict(seq_len=6, hidden=p["HEAD_DIM"] + 8))),
+            ("heads", dict(dim1=dict(heads=0, ffn=2 * p["PE_C"]))),
+            ("heads", dict(dim1=dict(heads=p["H_MAX"] + 1, ffn=2 * p["PE_C"]))),
+            ("ffn", dict(dim1=dict(heads=1, ffn=p["PE_C"] + 1))),
+            ("ffn", dict(dim1=dict(heads=1, ffn=0))),
+            ("topk", dict(spls0=dict(topk=0, window=2))),
+            ("topk", dict(spls0=dict(topk=7, window=2))),
+            ("window", dict(spls0=dict(topk=2, window=0))),
+        ]
+        random.shuffle(cases)
+        for bit, regs in cases:
+            await self.configure(lq, 6, good)
+            for reg, fields in regs.items():
+                await self.wr(getattr(self.regs, reg), **fields)
+            await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
+            await ClockCycles(cocotb.top.clk_i, 20)
+            await self.expect_error(bit)
+        # start while busy: the running job is aborted and nothing is streamed
+        await self.configure(lq, 6, good)
+        await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
+        await ClockCycles(cocotb.top.clk_i, random.randint(5, 200))
+        await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
+        await self.expect_error("start_busy")
+        # a load beat that addresses no buffer
+        await self.load([((40 << 24) | 3, 0x1234)])
+        await self.expect_error("load_addr")
+        # an unknown dump selector
+        await self.wr(self.regs.debug, sel=200)
+        await self.wr(self.regs.ctrl, dump=1)
+        await self.expect_error("dump_sel")
+        # and the engine still computes correctly
+        await self.layer(lq, x, good, "legal run after errors", load_weights=False)
+
+
+class EsactDumpVseq(EsactBaseVseq):
+    """A sparse run, then every debug tap dumped and compared with the golden model."""
+
+    async def body(self):
+        lq, x, cfg = EsactRandomVseq.random_config(self)
+        if cfg.scheme != "spls":
+            cfg = SplsConfig("spls", k=max(1, x.shape[0] // 2), window=2, thr=1)
+        await self.layer(lq, x, cfg, "dump source run")
+        await self.localize()
+
+

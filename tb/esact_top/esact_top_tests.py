@@ -1,0 +1,167 @@
+"""pyuvm tests of esact_top.  They share one environment and differ by the virtual
+sequence (factory override); `make sim UNIT=esact_top [TEST=...] [SEED=...]`."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import cocotb
+import numpy as np
+from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
+from pyuvm import test as uvm_test_decorator
+from pyuvm import uvm_factory, uvm_test
+
+from tb.common.clock_reset import reset, start_clock
+from tb.common.params import int_knob
+
+from .esact_top_env import EsactEnv
+from .esact_top_seq_lib import (
+    EsactBaseVseq,
+    EsactDumpVseq,
+    EsactErrorVseq,
+    EsactRandomVseq,
+    EsactTraceVseq,
+)
+
+
+class EsactBaseTest(uvm_test):
+    SEQ_OVERRIDE = EsactRandomVseq
+    WATCHDOG_MS = 20000
+
+    def build_phase(self):
+        uvm_factory().set_type_override_by_type(EsactBaseVseq, self.SEQ_OVERRIDE)
+        self.env = EsactEnv("env", self)
+
+    def end_of_elaboration_phase(self):
+        self.seq = EsactBaseVseq.create("vseq")
+        self.seq.n = int_knob("JOBS_N", self.seq.n_default)
+
+    async def bring_up(self):
+        dut = cocotb.top
+        dut.ld_valid_i.value = 0
+        dut.out_ready_i.value = 0
+        self.env.apb.bfm.reset_bus()
+        await reset(dut.clk_i, dut.rst_ni)
+
+    async def run_phase(self):
+        self.raise_objection()
+        self.seq.v = self.env.vsqr
+        self.logger.info(f"SEED={os.environ.get('COCOTB_RANDOM_SEED')} params={self.env.params} "
+                         f"sequence={type(self.seq).__name__} n={self.seq.n}")
+        start_clock(cocotb.top.clk_i)
+        await self.bring_up()
+        self.env.start_bfms()
+        try:
+            await with_timeout(self.body(), self.WATCHDOG_MS, "ms")
+        except cocotb.triggers.SimTimeoutError:
+            raise AssertionError(f"WATCHDOG: test did not finish within {self.WATCHDOG_MS} ms of simulated time "
+                                 f"({self.env.scoreboard.pending} expected output(s) pending)") from None
+        self.drop_objection()
+
+    async def body(self):
+        await self.seq.start()
+        await self.drain()
+
+    async def drain(self):
+        await ClockCycles(cocotb.top.clk_i, 2)
+        await self.env.scoreboard.drained.wait()
+
+    def check_phase(self):
+        self.seq.save_results(type(self).__name__)
+        for r in self.seq.results:
+            sc = r["stage_cycles"]
+            self.logger.info(
+                f"{r['context']}: {r['cycles']} cycles ({r['run_wall_s']} s wall), executed MACs {r['exec_macs']}, skipped {r['skip_macs']}; "
+                + ", ".join(f"{k} {v}" for k, v in sc.items()))
+
+
+@uvm_test_decorator()
+class EsactRandomTest(EsactBaseTest):
+    SEQ_OVERRIDE = EsactRandomVseq
+
+
+@uvm_test_decorator()
+class EsactErrorTest(EsactBaseTest):
+    SEQ_OVERRIDE = EsactErrorVseq
+
+    def check_phase(self):
+        super().check_phase()
+        sb = self.env.scoreboard
+        if sb.illegal_starts < 10 or sb.aborts < 1:
+            raise AssertionError(f"error test reached {sb.illegal_starts} illegal starts and {sb.aborts} aborts")
+
+
+@uvm_test_decorator()
+class EsactDumpTest(EsactBaseTest):
+    SEQ_OVERRIDE = EsactDumpVseq
+
+
+@uvm_test_decorator()
+class EsactResetTest(EsactBaseTest):
+    """Reset asserted at a random point of a layer, then a clean run must be bit-exact."""
+
+    SEQ_OVERRIDE = EsactRandomVseq
+
+    async def body(self):
+        seq = self.seq
+        lq, x, cfg = seq.random_config()
+        from .esact_top_mem import input_beats, layer_beats
+
+        await seq.load(layer_beats(lq, seq.mm))
+        await seq.load(input_beats(x, seq.mm))
+        await seq.configure(lq, x.shape[0], cfg)
+        await seq.wr(seq.regs.ctrl, start=1, sparse=int(cfg.scheme == "spls"), ffn_reuse=int(cfg.ffn_reuse), irq_en=1)
+        await ClockCycles(cocotb.top.clk_i, random.randint(1, 3000))
+        self.logger.info("asserting reset in the middle of the layer")
+        sb = self.env.scoreboard
+        sb._expected.clear()
+        sb.drained.set()
+        sb.running = False
+        sb.shadow.clear()
+        await reset(cocotb.top.clk_i, cocotb.top.rst_ni)
+        self.env.regs.reset()
+        if int(cocotb.top.out_valid_o.value):
+            raise AssertionError("output valid right after reset")
+        out = await seq.layer(lq, x, cfg, "clean run after reset", load_weights=False)
+        if out.shape != x.shape:
+            raise AssertionError("bad output shape")
+        await self.drain()
+
+
+@uvm_test_decorator()
+class EsactTraceTest(EsactBaseTest):
+    """The 6 MiniLM layers chained on the RTL for the committed sentences."""
+
+    SEQ_OVERRIDE = EsactTraceVseq
+
+    def check_phase(self):
+        super().check_phase()
+        from models.encoder import embed_float_pooled
+        from models.minilm import pool
+
+        from models import datasets
+
+        im = datasets.default_int_model()
+        s_out = im.layers[-1].scales["s_out"]
+        if self.seq.layers < 6:
+            self.logger.info(f"TRACE_LAYERS={self.seq.layers}: chain stopped early, no embedding check")
+            return
+        for name, (rtl_out, tr) in self.seq.final.items():
+            if not np.array_equal(rtl_out, tr["L5_out"]):
+                raise AssertionError(f"{name}: 6-layer RTL output differs from the committed golden trace")
+            e_rtl = pool(rtl_out * s_out)
+            e_gold = pool(tr["L5_out"] * s_out)
+            e_float = embed_float_pooled(tr["ids"])
+            cos = float(e_rtl @ e_float)
+            self.logger.info(f"{name}: RTL sentence embedding == golden integer embedding: "
+                             f"{bool(np.array_equal(e_rtl, e_gold))}; cosine with float MiniLM {cos:.5f}")
+            if cos < 0.95:
+                raise AssertionError(f"{name}: RTL embedding cosine with float {cos:.4f} below 0.95")
+        by = {}
+        for r in self.seq.results:
+            by.setdefault(r["context"].rsplit(" ", 0)[0], r)
+        dense = [r["cycles"] for r in self.seq.results if r["mode"] == "dense"]
+        sparse = [r["cycles"] for r in self.seq.results if r["mode"] == "spls"]
+        if dense and sparse:
+            self.logger.info(f"cycles per layer: dense mean {np.mean(dense):.0f}, SPLS mean {np.mean(sparse):.0f}")
