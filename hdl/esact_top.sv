@@ -203,6 +203,12 @@ module esact_top #(
   logic [31:0] stage_cyc_q [8];
   logic [7:0]  dump_sel_q;
 
+  // An aborted job leaves the datapath units mid-packet: they get a one-cycle
+  // synchronous reset of their control state so the next job starts clean.
+  logic abort_q;
+  logic dp_rst_n;
+  assign dp_rst_n = rst_ni && !abort_q;
+
   assign start    = hwif_out.ctrl.start.value;
   assign dump_req = hwif_out.ctrl.dump.value;
   assign busy     = (stage_q != SIdle);
@@ -350,7 +356,7 @@ module esact_top #(
     .PE_R (PE_R), .PE_C (PE_C), .M_MAX (T_MAX), .N_MAX (GN), .K_MAX (GK)
   ) u_gemm (
     .clk_i,
-    .rst_ni,
+    .rst_ni (dp_rst_n),
     .a_rd_row_o       (g_a_row),
     .a_rd_k_o         (g_a_k),
     .a_rd_data_i      (g_a_data),
@@ -458,7 +464,7 @@ module esact_top #(
   assign g_out_ready = (job_dst_q == DstS) ? 1'b1 : ra_in_ready;
 
   requant #(.LANES(PE_C), .IN_W(52), .BIAS_W(32), .MULT_W(15), .SH_W(6), .TAG_W(TagW)) u_rq_a (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni (dp_rst_n),
     .in_valid_i (ra_in_valid), .in_ready_o (ra_in_ready), .in_acc_i (ra_acc), .in_bias_i (ra_bias),
     .in_mult_i (ra_mult), .in_shift_i (ra_shift), .in_out16_i (ra_out16), .in_last_i (g_out_last),
     .in_tag_i (ra_tag_in),
@@ -489,7 +495,7 @@ module esact_top #(
   assign rp_last      = (32'(rp_row) == 32'(cfg_t) - 1) && (32'(rp_ct) == 32'(cfg_d) / PE_C - 1);
 
   gelu #(.LANES(PE_C), .IN_W(16), .QB_W(18), .QC_W(32), .TAG_W(TagW)) u_gelu (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni (dp_rst_n),
     .in_valid_i (ra_out_valid && (job_dst_q == DstF)), .in_ready_o (gl_in_ready), .in_q_i (ra_y),
     .in_qb_i (cfg_qb), .in_qc_i (cfg_qc), .in_last_i (ra_last), .in_tag_i (ra_tag),
     .out_valid_o (gl_out_valid), .out_ready_i (gl_out_ready), .out_t_o (gl_t), .out_err_o (gl_err),
@@ -522,7 +528,7 @@ module esact_top #(
   assign rb_tag_in   = rp_mode ? {1'b0, rp_row, rp_ct} : gl_tag;
 
   requant #(.LANES(PE_C), .IN_W(52), .BIAS_W(32), .MULT_W(15), .SH_W(6), .TAG_W(TagW)) u_rq_b (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni (dp_rst_n),
     .in_valid_i (rb_in_valid), .in_ready_o (rb_in_ready), .in_acc_i (rb_acc), .in_bias_i ('0),
     .in_mult_i (rb_mult), .in_shift_i (rb_shift), .in_out16_i (rb_out16),
     .in_last_i (rp_mode ? rp_last : gl_last), .in_tag_i (rb_tag_in),
@@ -612,7 +618,7 @@ module esact_top #(
   logic                  pc_done;
 
   spls_predict #(.LANES(PL), .ELEMS(PE), .ACC_W(32), .ROUND(1'b0)) u_pred (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni (dp_rst_n),
     .in_valid_i (pr_in_valid), .in_ready_o (pr_in_ready), .in_a_i (pr_a), .in_b_i (pr_b),
     .in_last_i (pr_in_last),
     .out_valid_o (pr_out_valid), .out_ready_i (pr_out_ready), .out_sum_o (pr_sum)
@@ -702,7 +708,7 @@ module esact_top #(
   assign pr_out_ready = pr_pam_q ? tk_in_ready : 1'b1;
 
   topk #(.T_MAX(T_MAX), .LANES(PL), .W(24)) u_topk (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni (dp_rst_n),
     .in_valid_i (tk_in_valid), .in_ready_o (tk_in_ready),
     .in_data_i (pack24(pr_sum)), .in_len_i (TW'(cfg_t)), .in_k_i (cfg_k), .in_last_i (tk_in_last),
     .out_valid_o (tk_out_valid), .out_ready_i (tk_out_ready), .out_keep_o (tk_keep), .out_err_o (tk_err)
@@ -717,7 +723,7 @@ module esact_top #(
   assign tk_out_ready = ls_in_ready;
 
   local_sim #(.T_MAX(T_MAX), .H_MAX(H_MAX)) u_lsim (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni (dp_rst_n),
     .in_valid_i (tk_out_valid), .in_ready_o (ls_in_ready), .in_mask_i (tk_keep),
     .in_head_last_i (32'(tk_h) == 32'(cfg_h) - 1),
     .in_last_i (32'(tk_h) == 32'(cfg_h) - 1 && 32'(tk_i) == 32'(cfg_t) - 1),
@@ -777,7 +783,7 @@ module esact_top #(
   assign sm_in_last = (32'(sf_c) == sm_chunks_last);
 
   softmax #(.T_MAX(T_MAX), .LANES(SmL), .IN_W(32)) u_softmax (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni (dp_rst_n),
     .in_valid_i (sm_in_valid), .in_ready_o (sm_in_ready), .in_score_i (sm_score), .in_keep_i (sm_keep),
     .in_len_i (TW'(cfg_t)), .in_mult_i (cfg_sm_mult), .in_shift_i (cfg_sm_shift), .in_last_i (sm_in_last),
     .out_valid_o (sm_out_valid), .out_ready_i (1'b1), .out_p_o (sm_p), .out_err_o (sm_out_err),
@@ -834,7 +840,7 @@ module esact_top #(
   assign ln_in_last = (32'(lf_c) == ln_chunks_last);
 
   layernorm #(.N_MAX(D_MAX), .LANES(LnL), .IN_W(18), .G_W(16), .B_W(32)) u_ln (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni (dp_rst_n),
     .in_valid_i (ln_in_valid), .in_ready_o (ln_in_ready), .in_r_i (ln_r), .in_g_i (ln_g), .in_b_i (ln_b),
     .in_len_i (($clog2(D_MAX + 1))'(cfg_d)), .in_gf_i ((stage_q == SLn1) ? cfg_gf1 : cfg_gf2),
     .in_last_i (ln_in_last),
@@ -982,6 +988,7 @@ module esact_top #(
       exec_macs_q  <= '0;
       rep_mask_q   <= '0;
       kv_mask_q    <= '0;
+      abort_q      <= 1'b0;
       for (int unsigned s = 0; s < 8; s++) stage_cyc_q[s] <= '0;
     end else begin
       // ------------------------------------------------------------- counters
@@ -1002,7 +1009,9 @@ module esact_top #(
       end
 
       // ------------------------------------------------------------- start / abort
+      abort_q <= 1'b0;
       if ((start || dump_req) && busy && stage_q != SOut && stage_q != SDump) begin
+        abort_q      <= 1'b1;
         stage_q      <= SIdle;          // abort a computation: nothing is streamed
         of_valid_q   <= 1'b0;
         job_issued_q <= 1'b0;

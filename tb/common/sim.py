@@ -130,8 +130,12 @@ def run(
     parameters: dict[str, object] | None = None,
     seed: int | None = None,
     extra_env: dict[str, str] | None = None,
+    instance: int | None = None,
 ) -> Path:
-    """Run one cocotb test of ``unit`` in its own directory; fail if it fails or does not run."""
+    """Run one cocotb test of ``unit`` in its own directory; fail if it fails or does not run.
+
+    ``instance`` runs another copy of the same test (its own directory, and with $SEED
+    set, seed $SEED + instance) so reseeded copies can run in parallel."""
     from cocotb_tools.runner import get_results
 
     waves = os.environ.get("WAVES", "0") not in ("", "0")
@@ -142,7 +146,9 @@ def run(
         with _locked(BUILD / "cache" / ".calibration.lock"):
             prepare()
     seed = get_seed() if seed is None else seed
-    test_dir = build_dir / testcase
+    if instance is not None and os.environ.get("SEED", "").strip():
+        seed += instance
+    test_dir = build_dir / (testcase if instance is None else f"{testcase}_{instance}")
     test_dir.mkdir(parents=True, exist_ok=True)
     print(f"[sim] unit={unit.name} params={param_tag(parameters or {})} test={testcase} SEED={seed}")
     sys.stdout.flush()

@@ -17,7 +17,7 @@ RANDOM_SEEDS = int(os.environ.get("ESACT_RANDOM_SEEDS", "4"))
 @pytest.mark.parametrize("rep", range(RANDOM_SEEDS))
 def test_esact_random(rep):
     """5 random legal configurations per seed (RANDOM_SEEDS seeds: 20 configurations)."""
-    run(UNIT, "EsactRandomTest", SMALL)
+    run(UNIT, "EsactRandomTest", SMALL, instance=rep)
 
 
 @pytest.mark.sim
