@@ -1,7 +1,8 @@
 # ESACT verification project.  Two commands set up everything on a fresh machine:
 #   make sim    Verilator regression (cocotb + pyuvm), creates .venv on first use
 #   make test   every test: golden models, lint, and the Verilator regression
-# More: make lint | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full]
+# More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full]
+#       make sim REGRESSION=full   adds the long MiniLM sentence to the trace regression
 # Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> JOBS=<n> WAVES=1
 #        IN_GAP / OUT_STALL = 'prob[:max_run]' flow-control densities of stream agents
 
@@ -17,6 +18,7 @@ export SEED
 export WAVES
 export IN_GAP
 export OUT_STALL
+export REGRESSION
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -29,7 +31,8 @@ KSEL    := $(if $(TEST),-k "$(TEST)",)
 ACC_N     ?= 1000
 ACC_SWEEP ?= full
 
-.PHONY: all venv sim test lint synth vectors vectors-check accuracy clean distclean help
+
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy clean distclean help
 
 all: test
 
@@ -54,6 +57,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VPY) -m tb.tools.lint
+
+csr: $(STAMP)
+	$(VPY) -m tb.tools.gen_csr
 
 synth: $(STAMP)
 	$(VPY) -m tb.tools.synth $(UNIT)
