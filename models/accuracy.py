@@ -243,7 +243,14 @@ def write_outputs(report: dict, out: Path, docs: Path) -> None:
     plot(report, png)
     docs.parent.mkdir(parents=True, exist_ok=True)
     docs.write_text(markdown(report, png))
-    print(f"[accuracy] wrote {out}, {png}, {docs}")
+    tol = {
+        reg: {name: {"cosine_min": r["cosine_min"], "cosine_mean": r["cosine_mean"]}
+              for name, r in info["schemes"].items()}
+        for reg, info in report["regimes"].items()
+    }
+    tol_path = docs.with_name("accuracy_tolerances.json")
+    tol_path.write_text(json.dumps({"default_scheme": report["default_scheme"], "regimes": tol}, indent=1))
+    print(f"[accuracy] wrote {out}, {png}, {docs}, {tol_path}")
 
 
 def plot(report: dict, png: Path) -> None:
