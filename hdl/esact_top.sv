@@ -70,6 +70,7 @@ module esact_top #(
   // ---------------------------------------------------------------------------------
   localparam int unsigned TW    = $clog2(T_MAX + 1);      // counts up to T_MAX
   localparam int unsigned TI    = $clog2(T_MAX);          // row index
+  localparam int unsigned OI    = $clog2(H_MAX * T_MAX);  // streamed row index
   localparam int unsigned DI    = $clog2(D_MAX);          // hidden channel index
   localparam int unsigned FI    = $clog2(F_MAX);          // FFN channel index
   localparam int unsigned HW    = $clog2(H_MAX + 1);
@@ -192,6 +193,9 @@ module esact_top #(
 
   stage_e      stage_q;
   logic [3:0]  step_q;         // step within a stage
+  logic [2:0]  bg_step_q;      // background K/V generation during PRED (overlap mode)
+  logic        pred_done_q;    // PRED: the reuse map is complete
+  logic        cfg_overlap;
   logic [HW-1:0] head_q;       // attention head
   logic        start, dump_req;
   logic        cfg_bad;
@@ -866,7 +870,7 @@ module esact_top #(
   // ---------------------------------------------------------------------------------
   // Output / dump streamer
   // ---------------------------------------------------------------------------------
-  logic [TI-1:0]   of_row;
+  logic [OI-1:0]   of_row;                // up to H_MAX*T_MAX rows (keep-mask dump)
   logic [7:0]      of_w;
   logic            of_valid_q;
   logic [LdW-1:0]  of_data;
@@ -897,7 +901,7 @@ module esact_top #(
       if (stage_q != SOut && stage_q != SDump) break;
       col = 32'(of_w) * LdBytes + b;
       if (stage_q == SOut) begin
-        if (col < 32'(cfg_d)) of_data[b*8 +: 8] = out_mem[of_row][DI'(col)];
+        if (col < 32'(cfg_d)) of_data[b*8 +: 8] = out_mem[TI'(of_row)][DI'(col)];
       end else begin
         unique case (dump_sel_q)
           8'd0: begin
@@ -909,15 +913,15 @@ module esact_top #(
           8'd1: if (b < T_MAX / 8) of_data[b*8 +: 8] = cfg_sparse ? col_mem[HI'(of_row)][b*8 +: 8] : 8'hff;
           8'd2: if (b < T_MAX / 8) of_data[b*8 +: 8] =
                     keep_mem[HI'(32'(of_row) / 32'(cfg_t))][TI'(32'(of_row) % 32'(cfg_t))][b*8 +: 8];
-          8'd3: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = q_mem[of_row][DI'(col)];
-          8'd4: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = k_mem[of_row][DI'(col)];
-          8'd5: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = v_mem[of_row][DI'(col)];
-          8'd6: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = ctx_mem[of_row][DI'(col)];
-          8'd7: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = h1_mem[of_row][DI'(col)];
-          8'd8: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = out_mem[of_row][DI'(col)];
-          8'd9: if (col < 32'(cfg_f)) of_data[b*8 +: 8] = g_mem[of_row][FI'(col)];
-          8'd10: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = qh_mem[of_row][DI'(col)];
-          8'd11: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = kh_mem[of_row][DI'(col)];
+          8'd3: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = q_mem[TI'(of_row)][DI'(col)];
+          8'd4: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = k_mem[TI'(of_row)][DI'(col)];
+          8'd5: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = v_mem[TI'(of_row)][DI'(col)];
+          8'd6: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = ctx_mem[TI'(of_row)][DI'(col)];
+          8'd7: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = h1_mem[TI'(of_row)][DI'(col)];
+          8'd8: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = out_mem[TI'(of_row)][DI'(col)];
+          8'd9: if (col < 32'(cfg_f)) of_data[b*8 +: 8] = g_mem[TI'(of_row)][FI'(col)];
+          8'd10: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = qh_mem[TI'(of_row)][DI'(col)];
+          8'd11: if (col < 32'(cfg_d)) of_data[b*8 +: 8] = kh_mem[TI'(of_row)][DI'(col)];
           default: ;
         endcase
       end
@@ -989,6 +993,8 @@ module esact_top #(
       rep_mask_q   <= '0;
       kv_mask_q    <= '0;
       abort_q      <= 1'b0;
+      bg_step_q    <= '0;
+      pred_done_q  <= 1'b0;
       for (int unsigned s = 0; s < 8; s++) stage_cyc_q[s] <= '0;
     end else begin
       // ------------------------------------------------------------- counters
@@ -1012,6 +1018,7 @@ module esact_top #(
       abort_q <= 1'b0;
       if ((start || dump_req) && busy && stage_q != SOut && stage_q != SDump) begin
         abort_q      <= 1'b1;
+        bg_step_q    <= '0;
         stage_q      <= SIdle;          // abort a computation: nothing is streamed
         of_valid_q   <= 1'b0;
         job_issued_q <= 1'b0;
@@ -1030,6 +1037,7 @@ module esact_top #(
         cfg_thr       <= (32'(hwif_out.spls1.thr.value) >= (1 << OvW)) ? '1 : OvW'(hwif_out.spls1.thr.value);
         cfg_sparse    <= hwif_out.ctrl.sparse.value;
         cfg_ffn_reuse <= hwif_out.ctrl.ffn_reuse.value;
+        cfg_overlap   <= hwif_out.ctrl.overlap.value;
         cfg_sm_mult   <= hwif_out.softmax.mult.value;
         cfg_sm_shift  <= hwif_out.softmax.shift.value;
         cfg_qb        <= hwif_out.gelu0.qb.value;
@@ -1042,6 +1050,8 @@ module esact_top #(
         rep_mask_q    <= '0;
         kv_mask_q     <= '0;
         stage_q       <= hwif_out.ctrl.sparse.value ? SPred : SQkv;
+        pred_done_q   <= 1'b0;
+        bg_step_q     <= (hwif_out.ctrl.sparse.value && hwif_out.ctrl.overlap.value) ? 3'd1 : 3'd0;
         step_q        <= '0;
         if (!hwif_out.ctrl.sparse.value) begin
           rep_mask_q <= '1;
@@ -1058,6 +1068,31 @@ module esact_top #(
         unique case (stage_q)
           // ----------------------------------------------------------- prediction
           SPred: begin
+            // progressive generation (CTRL.overlap): the GEMM engine generates K and V
+            // for every row while the prediction unit works; they do not depend on it
+            unique case (bg_step_q)
+              3'd1, 3'd3: begin
+                job_a_q   <= ASrcX;
+                job_b_q   <= (bg_step_q == 3'd1) ? BSrcWk : BSrcWv;
+                job_dst_q <= (bg_step_q == 3'd1) ? DstK : DstV;
+                job_off_q <= '0;
+                g_m <= GMW'(cfg_t); g_n <= GNW'(cfg_d); g_k <= GKW'(cfg_d); g_aus <= 1'b0;
+                g_row_mask <= all_rows; g_ct_mask <= '1; g_k_mask <= '1;
+                bg_step_q <= bg_step_q + 3'd1;
+              end
+              3'd2, 3'd4: begin
+                if (job_go && g_cmd_ready) job_issued_q <= 1'b1;
+                if (job_done) begin
+                  job_issued_q <= 1'b0;
+                  bg_step_q    <= bg_step_q + 3'd1;
+                end
+              end
+              default: ;
+            endcase
+            if (pred_done_q && (!cfg_overlap || bg_step_q == 3'd5)) begin
+              stage_q <= SQkv;
+              step_q  <= '0;
+            end
             unique case (step_q)
               4'd0: begin  // Q^/K^ prediction
                 pr_pam_q <= 1'b0;
@@ -1138,10 +1173,11 @@ module esact_top #(
                   end
                 end
                 if (ls_out_valid && ls_last) begin
-                  stage_q <= SQkv;
-                  step_q  <= '0;
+                  pred_done_q <= 1'b1;
+                  step_q      <= 4'd4;
                 end
               end
+              4'd4: ;  // prediction done, background generation may still run
               default: step_q <= '0;
             endcase
           end
@@ -1162,7 +1198,7 @@ module esact_top #(
                 if (job_go && g_cmd_ready) job_issued_q <= 1'b1;
                 if (job_done) begin
                   job_issued_q <= 1'b0;
-                  if (step_q == 4'd5) begin
+                  if (step_q == 4'd5 || (step_q == 4'd1 && cfg_sparse && cfg_overlap)) begin
                     stage_q <= SAttn;
                     step_q  <= '0;
                     head_q  <= '0;
@@ -1367,7 +1403,7 @@ module esact_top #(
                 stage_q    <= SIdle;
               end else if (32'(of_w) == of_words - 1) begin
                 of_w   <= '0;
-                of_row <= of_row + TI'(1);
+                of_row <= of_row + OI'(1);
               end else begin
                 of_w <= of_w + 8'd1;
               end
@@ -1381,6 +1417,7 @@ module esact_top #(
 
   // a command is offered in the cycle after it was prepared, until accepted
   assign job_go = !job_issued_q && (
+      (stage_q == SPred && (bg_step_q == 3'd2 || bg_step_q == 3'd4)) ||
       (stage_q == SQkv && (step_q == 4'd1 || step_q == 4'd3 || step_q == 4'd5)) ||
       (stage_q == SAttn && (step_q == 4'd1 || step_q == 4'd4)) ||
       (stage_q == SOproj && step_q == 4'd1) ||

@@ -15,13 +15,14 @@ class EsactCov(UnitCov):
     STREAMS = ("apb", "out")
 
     def define(self):
-        @CoverPoint(f"{PREFIX}.cg_run.mode", xf=lambda m, r, t: m, bins=["dense", "sparse"])
-        @CoverPoint(f"{PREFIX}.cg_run.ffn_reuse", xf=lambda m, r, t: r, bins=[0, 1])
+        @CoverPoint(f"{PREFIX}.cg_run.mode", xf=lambda m, r, t, o: m, bins=["dense", "sparse"])
+        @CoverPoint(f"{PREFIX}.cg_run.ffn_reuse", xf=lambda m, r, t, o: r, bins=[0, 1])
         @CoverCross(f"{PREFIX}.cg_run.mode_x_ffn", items=[f"{PREFIX}.cg_run.mode", f"{PREFIX}.cg_run.ffn_reuse"],
                     ign_bins=[("dense", 1)])
-        @CoverPoint(f"{PREFIX}.cg_run.seq_len", xf=lambda m, r, t: "1" if t == 1 else "short" if t <= 32 else "long",
+        @CoverPoint(f"{PREFIX}.cg_run.seq_len", xf=lambda m, r, t, o: "1" if t == 1 else "short" if t <= 32 else "long",
                     bins=["1", "short", "long"])
-        def run(m, r, t):
+        @CoverPoint(f"{PREFIX}.cg_run.overlap", xf=lambda m, r, t, o: o, bins=[0, 1])
+        def run(m, r, t, o):
             pass
 
         @CoverPoint(f"{PREFIX}.cg_csr.access", xf=lambda w, reg: ("wr" if w else "rd") + "_" + reg,
@@ -53,7 +54,8 @@ class EsactCov(UnitCov):
                 c = field_values(reg, item.data)
                 if c["start"]:
                     t = field_values(regs.dim0, self._shadow.get("dim0", 0))["seq_len"]
-                    self._run("sparse" if c["sparse"] else "dense", c["ffn_reuse"] if c["sparse"] else 0, t)
+                    self._run("sparse" if c["sparse"] else "dense", c["ffn_reuse"] if c["sparse"] else 0, t,
+                              c["overlap"] if c["sparse"] else 0)
 
     def sample_out(self, item):
         self._out(item.beats[0]["tag"], item.stall_cycles)

@@ -42,7 +42,10 @@ class EsactEnv(uvm_env):
         ConfigDB().set(self, "out_agent", "cfg", StreamCfg(
             prefix="out", signals={"valid": "valid_o", "ready": "ready_i", "data": "data_o", "tag": "tag_o",
                                    "last": "last_o"},
-            item_type=EsactOut, role="sink", flow=flow_from_env("OUT_STALL", "0.2:3")))
+            item_type=EsactOut, role="sink", flow=flow_from_env("OUT_STALL", "0.2:3"),
+            # longest legal packet: the keep-mask dump, H_MAX * T_MAX beats
+            max_packet_beats=max(self.params["H_MAX"] * self.params["T_MAX"],
+                                 self.params["T_MAX"] * -(-self.params["F_MAX"] // 32))))
         self.apb = ApbAgent("apb_agent", self)
         self.ld = StreamAgent("ld_agent", self)
         self.out = StreamAgent("out_agent", self)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import cocotb
 import numpy as np
-from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
+from cocotb.triggers import ClockCycles, RisingEdge, SimTimeoutError, with_timeout
 from pyuvm import uvm_sequence
 
 from models.spls import SplsConfig, similarity_threshold
@@ -78,13 +78,19 @@ class EsactBaseVseq(uvm_sequence):
         cycles = macs / (p["PE_R"] * p["PE_C"]) + pred / (p["PRED_LANES"] * p["PRED_ELEMS"])
         return int(10 * (4 * cycles + 200 * t * (h + 8) + 20000))
 
-    async def start_and_wait(self, sparse: bool, ffn_reuse: bool, timeout_ns: int) -> np.ndarray:
+    async def start_and_wait(self, sparse: bool, ffn_reuse: bool, timeout_ns: int, overlap: bool = True):
         """Start the run, wait for the interrupt and the output packet; clear done."""
-        await self.wr(self.regs.ctrl, start=1, sparse=int(sparse), ffn_reuse=int(ffn_reuse), irq_en=1)
+        await self.wr(self.regs.ctrl, start=1, sparse=int(sparse), ffn_reuse=int(ffn_reuse), irq_en=1,
+                      overlap=int(overlap))
         irq = cocotb.top.irq_o
-        if not irq.value:
-            await with_timeout(RisingEdge(irq), timeout_ns, "ns")
-        pkt = await self.v.out_fifo.get()
+        try:
+            if not irq.value:
+                await with_timeout(RisingEdge(irq), timeout_ns, "ns")
+            pkt = await with_timeout(self.v.out_fifo.get(), timeout_ns, "ns")
+        except SimTimeoutError:
+            st = await self.rd(self.regs.status)
+            raise AssertionError(f"layer run did not complete within {timeout_ns} ns "
+                                 f"(STATUS=0x{st:x}, context: {self.v.scoreboard.context})") from None
         await self.wr(self.regs.status, done=1)
         return pkt
 
@@ -99,10 +105,14 @@ class EsactBaseVseq(uvm_sequence):
         c["stage_cycles"] = {n: await self.rd(r.stage_cycles[i]) for i, n in enumerate(names)}
         return c
 
-    async def layer(self, lq, x: np.ndarray, cfg: SplsConfig, context: str, load_weights: bool = True) -> np.ndarray:
+    async def layer(self, lq, x: np.ndarray, cfg: SplsConfig, context: str, load_weights: bool = True,
+                    overlap: bool = True) -> np.ndarray:
         """Load (weights and) input, configure, run; returns the RTL output (T, d)."""
         t, d = x.shape
         self.v.scoreboard.context = context
+        self.v.scoreboard.logger.info(f"{context}: T={t} d={d} heads={lq.heads} ffn={lq.ffn} "
+                                      f"{cfg.label} k={cfg.k_for(t) if cfg.scheme == 'spls' else '-'} "
+                                      f"thr={cfg.thr} overlap={overlap}")
         if load_weights:
             await self.load(layer_beats(lq, self.mm))
         await self.load(input_beats(x, self.mm))
@@ -110,11 +120,12 @@ class EsactBaseVseq(uvm_sequence):
         errors_before = len(self.v.scoreboard.errors)
         t0 = time.perf_counter()
         pkt = await self.start_and_wait(cfg.scheme == "spls", cfg.ffn_reuse,
-                                        self.timeout_ns(t, d, lq.ffn, lq.heads))
+                                        self.timeout_ns(t, d, lq.ffn, lq.heads), overlap)
         wall = time.perf_counter() - t0
         out = pkt.matrix(t, d)
         c = await self.counters()
-        c.update(context=context, tokens=t, mode=cfg.scheme, run_wall_s=round(wall, 3))
+        c.update(context=context, tokens=t, mode=cfg.scheme, overlap=bool(overlap and cfg.scheme == "spls"),
+                 run_wall_s=round(wall, 3))
         self.results.append(c)
         if len(self.v.scoreboard.errors) > errors_before:
             await self.localize()
@@ -123,10 +134,14 @@ class EsactBaseVseq(uvm_sequence):
     async def localize(self) -> None:
         """After a mismatch: dump every stage's buffer; the scoreboard names the first
         stage that differs from the golden model."""
-        for sel, _, _ in DUMP_STAGES:
+        for sel, name, _ in DUMP_STAGES:
             await self.wr(self.regs.debug, sel=sel)
             await self.wr(self.regs.ctrl, dump=1)
-            await self.v.out_fifo.get()
+            try:
+                await with_timeout(self.v.out_fifo.get(), 2_000_000, "ns")
+            except SimTimeoutError:
+                raise AssertionError(f"dump of stage {name} (sel {sel}) produced no output packet "
+                                     "within 2 ms") from None
 
     def save_results(self, name: str) -> None:
         Path(f"{name}.json").write_text(json.dumps(self.results, indent=1))
@@ -157,7 +172,9 @@ class EsactRandomVseq(EsactBaseVseq):
     async def body(self):
         for i in range(self.n):
             lq, x, cfg = self.random_config()
-            await self.layer(lq, x, cfg, f"random config {i} ({cfg.label}, T={x.shape[0]}, d={lq.hidden}, f={lq.ffn})")
+            overlap = random.random() < 0.5
+            await self.layer(lq, x, cfg, f"random config {i} ({cfg.label}{', overlap' if overlap else ''}, "
+                             f"T={x.shape[0]}, d={lq.hidden}, f={lq.ffn})", overlap=overlap)
 
 
 class EsactTraceVseq(EsactBaseVseq):

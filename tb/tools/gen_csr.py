@@ -22,7 +22,9 @@ DOC = REPO / "docs" / "esact_csr.md"
 
 def peakrdl(*args: str) -> None:
     exe = Path(sys.executable).parent / "peakrdl"
-    res = subprocess.run([str(exe), *args], capture_output=True, text=True)
+    # run from the repo root with relative paths: the document records its source path,
+    # which must not depend on where the clone lives
+    res = subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=REPO)
     if res.returncode != 0:
         raise RuntimeError(f"peakrdl {' '.join(args)} failed:\n{res.stdout}{res.stderr}")
 
@@ -39,7 +41,7 @@ def generate(force: bool = False) -> list[Path]:
 
 
 def generate_doc() -> Path:
-    peakrdl("markdown", str(RDL), "-o", str(DOC))
+    peakrdl("markdown", str(RDL.relative_to(REPO)), "-o", str(DOC))
     return DOC
 
 

@@ -65,6 +65,7 @@ class StreamCfg:
     is_active: bool = True
     flow: FlowPolicy = field(default_factory=FlowPolicy)
     queue_depth: int = 4  # driver-side buffering of beats not yet on the wire
+    max_packet_beats: int | None = None  # packet interfaces: a longer packet is a protocol error
 
     def __post_init__(self) -> None:
         if self.role not in ("source", "sink"):

@@ -24,6 +24,11 @@ class StreamMonitor(uvm_monitor):
             stall += b_stall
             gap = gap if len(beats) > 1 else b_gap
             if packet and not beat["last"]:
+                limit = self.bfm.cfg.max_packet_beats
+                if limit is not None and len(beats) >= limit:
+                    # a missing `last` must fail here, not grow a packet without bound
+                    raise AssertionError(f"{self.get_full_name()}: packet {self.count} has {len(beats)} beats "
+                                         f"without `last` (limit {limit})")
                 continue
             item = self.item_type.from_beats(beats)
             item.stall_cycles, item.gap_cycles, item.index = stall, gap, self.count
