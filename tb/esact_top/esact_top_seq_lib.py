@@ -172,7 +172,7 @@ class EsactRandomVseq(EsactBaseVseq):
     async def body(self):
         for i in range(self.n):
             lq, x, cfg = self.random_config()
-            overlap = random.random() < 0.5
+            overlap = random.random() < 0.5  # ignored by the RTL in dense mode
             await self.layer(lq, x, cfg, f"random config {i} ({cfg.label}{', overlap' if overlap else ''}, "
                              f"T={x.shape[0]}, d={lq.hidden}, f={lq.ffn})", overlap=overlap)
 

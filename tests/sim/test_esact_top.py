@@ -10,13 +10,13 @@ from tb.common.units import PARAM_SETS, UNITS
 UNIT = UNITS["esact_top"]
 SMALL = PARAM_SETS["esact_top"]["small"]
 MINILM = PARAM_SETS["esact_top"]["minilm"]
-RANDOM_SEEDS = int(os.environ.get("ESACT_RANDOM_SEEDS", "4"))
+RANDOM_SEEDS = int(os.environ.get("ESACT_RANDOM_SEEDS", "20"))
 
 
 @pytest.mark.sim
 @pytest.mark.parametrize("rep", range(RANDOM_SEEDS))
 def test_esact_random(rep):
-    """5 random legal configurations per seed (RANDOM_SEEDS seeds: 20 configurations)."""
+    """5 random legal configurations per seed; RANDOM_SEEDS (20) independent seeds."""
     run(UNIT, "EsactRandomTest", SMALL, instance=rep)
 
 
