@@ -4,3 +4,35 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+
+def _shard():
+    """SHARD=i/N (1 <= i <= N): this run keeps every N-th collected test, starting at i."""
+    import os
+
+    import pytest
+
+    raw = os.environ.get("SHARD", "").strip()
+    if not raw:
+        return None
+    try:
+        i, n = (int(v) for v in raw.split("/"))
+    except ValueError:
+        raise pytest.UsageError(f"SHARD must look like i/N (e.g. 2/4), got {raw!r}") from None
+    if not 1 <= i <= n:
+        raise pytest.UsageError(f"SHARD={raw!r}: need 1 <= i <= N")
+    return i, n
+
+
+def pytest_collection_modifyitems(config, items):
+    shard = _shard()
+    if shard is None:
+        return
+    i, n = shard
+    # deterministic: every machine collects the same ordered list
+    keep, drop = [], []
+    for j, item in enumerate(sorted(items, key=lambda it: it.nodeid)):
+        (keep if j % n == i - 1 else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+    items[:] = keep

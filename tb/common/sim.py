@@ -93,10 +93,20 @@ def _runner():
     return _Verilator()
 
 
+COVERAGE_ARGS = ("--coverage-line", "--coverage-toggle", "--coverage-expr")
+
+
+def coverage_enabled() -> bool:
+    """RTL_COVERAGE=1 (not COVERAGE: cocotb reserves it for Python coverage): Verilator code coverage (line incl. branches, toggle, expression);
+    each test writes coverage.dat into its directory (`make coverage` merges them)."""
+    return os.environ.get("RTL_COVERAGE", "0") not in ("", "0")
+
+
 def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: bool = False) -> Path:
     """Build (or reuse) the Verilator model of ``unit`` with ``parameters``."""
     parameters = dict(parameters or {})
-    tag = param_tag(parameters) + ("_waves" if waves else "")
+    cov = coverage_enabled()
+    tag = param_tag(parameters) + ("_waves" if waves else "") + ("_cov" if cov else "")
     build_dir = BUILD / unit.name / tag
     runner = _runner()
     from cocotb_tools.runner import VerilatorControlFile
@@ -115,7 +125,7 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
             sources=sources,
             hdl_toplevel=unit.toplevel,
             parameters=parameters,
-            build_args=list(unit.build_args),
+            build_args=list(unit.build_args) + (list(COVERAGE_ARGS) if cov else []),
             build_dir=build_dir / "sim_build",
             always=False,
             waves=waves,
@@ -156,6 +166,9 @@ def run(
         "ESACT_PARAMS": json.dumps(parameters or {}),
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
         "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "INFO"),
+        "ESACT_TEST": testcase,
+        # stimulus source of the functional coverage: real-model traces or random/directed
+        "ESACT_COV_SOURCE": "trace" if "Trace" in testcase else "random",
     }
     env.update(extra_env or {})
     try:

@@ -15,18 +15,18 @@ RANDOM_SEEDS = int(os.environ.get("ESACT_RANDOM_SEEDS", "20"))
 
 @pytest.mark.sim
 @pytest.mark.parametrize("rep", range(RANDOM_SEEDS))
-def test_esact_random(rep):
+def test_esact_random(rep, reseed):
     """5 random legal configurations per seed; RANDOM_SEEDS (20) independent seeds."""
-    run(UNIT, "EsactRandomTest", SMALL, instance=rep)
+    run(UNIT, "EsactRandomTest", SMALL, instance=rep if reseed is None else rep + RANDOM_SEEDS * reseed)
 
 
 @pytest.mark.sim
 @pytest.mark.parametrize("test", ["EsactErrorTest", "EsactResetTest", "EsactDumpTest"])
-def test_esact_directed(test):
-    run(UNIT, test, SMALL)
+def test_esact_directed(test, reseed):
+    run(UNIT, test, SMALL, instance=reseed)
 
 
 @pytest.mark.sim
-def test_esact_minilm_traces():
+def test_esact_minilm_traces(reseed):
     """All 6 MiniLM layers for the committed short sentences, dense and SPLS, chained."""
-    run(UNIT, "EsactTraceTest", MINILM)
+    run(UNIT, "EsactTraceTest", MINILM, instance=reseed)

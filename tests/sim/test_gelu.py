@@ -11,5 +11,5 @@ TESTS = ["GeluRandomTest", "GeluCornerTest", "GeluErrorTest", "GeluTraceTest"]
 @pytest.mark.sim
 @pytest.mark.parametrize("params", list(PARAM_SETS["gelu"]))
 @pytest.mark.parametrize("test", TESTS)
-def test_gelu(test, params):
-    run(UNITS["gelu"], test, PARAM_SETS["gelu"][params])
+def test_gelu(test, params, reseed):
+    run(UNITS["gelu"], test, PARAM_SETS["gelu"][params], instance=reseed)

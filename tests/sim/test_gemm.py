@@ -11,5 +11,5 @@ TESTS = ["GemmRandomTest", "GemmDenseTest", "GemmCornerTest", "GemmErrorTest", "
 @pytest.mark.sim
 @pytest.mark.parametrize("params", list(PARAM_SETS["gemm"]))
 @pytest.mark.parametrize("test", TESTS)
-def test_gemm(test, params):
-    run(UNITS["gemm"], test, PARAM_SETS["gemm"][params])
+def test_gemm(test, params, reseed):
+    run(UNITS["gemm"], test, PARAM_SETS["gemm"][params], instance=reseed)

@@ -13,5 +13,5 @@ TESTS = ["HlogQuantExhaustiveTest", "HlogQuantRandomTest", "HlogQuantCornerTest"
 @pytest.mark.sim
 @pytest.mark.parametrize("params", list(PARAMS))
 @pytest.mark.parametrize("test", TESTS)
-def test_hlog_quant(test, params):
-    run(UNIT, test, PARAMS[params])
+def test_hlog_quant(test, params, reseed):
+    run(UNIT, test, PARAMS[params], instance=reseed)

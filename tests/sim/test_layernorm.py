@@ -11,5 +11,5 @@ TESTS = ["LayernormRandomTest", "LayernormCornerTest", "LayernormErrorTest", "La
 @pytest.mark.sim
 @pytest.mark.parametrize("params", list(PARAM_SETS["layernorm"]))
 @pytest.mark.parametrize("test", TESTS)
-def test_layernorm(test, params):
-    run(UNITS["layernorm"], test, PARAM_SETS["layernorm"][params])
+def test_layernorm(test, params, reseed):
+    run(UNITS["layernorm"], test, PARAM_SETS["layernorm"][params], instance=reseed)

@@ -11,5 +11,5 @@ TESTS = ["LocalSimRandomTest", "LocalSimCornerTest", "LocalSimErrorTest", "Local
 @pytest.mark.sim
 @pytest.mark.parametrize("params", list(PARAM_SETS["local_sim"]))
 @pytest.mark.parametrize("test", TESTS)
-def test_local_sim(test, params):
-    run(UNITS["local_sim"], test, PARAM_SETS["local_sim"][params])
+def test_local_sim(test, params, reseed):
+    run(UNITS["local_sim"], test, PARAM_SETS["local_sim"][params], instance=reseed)

@@ -11,5 +11,5 @@ TESTS = ["RequantRandomTest", "RequantCornerTest", "RequantTraceTest"]
 @pytest.mark.sim
 @pytest.mark.parametrize("params", list(PARAM_SETS["requant"]))
 @pytest.mark.parametrize("test", TESTS)
-def test_requant(test, params):
-    run(UNITS["requant"], test, PARAM_SETS["requant"][params])
+def test_requant(test, params, reseed):
+    run(UNITS["requant"], test, PARAM_SETS["requant"][params], instance=reseed)

@@ -11,5 +11,5 @@ TESTS = ["SoftmaxRandomTest", "SoftmaxCornerTest", "SoftmaxErrorTest", "SoftmaxT
 @pytest.mark.sim
 @pytest.mark.parametrize("params", list(PARAM_SETS["softmax"]))
 @pytest.mark.parametrize("test", TESTS)
-def test_softmax(test, params):
-    run(UNITS["softmax"], test, PARAM_SETS["softmax"][params])
+def test_softmax(test, params, reseed):
+    run(UNITS["softmax"], test, PARAM_SETS["softmax"][params], instance=reseed)

@@ -11,5 +11,5 @@ TESTS = ["SplsPredictRandomTest", "SplsPredictCornerTest", "SplsPredictTraceTest
 @pytest.mark.sim
 @pytest.mark.parametrize("params", list(PARAM_SETS["spls_predict"]))
 @pytest.mark.parametrize("test", TESTS)
-def test_spls_predict(test, params):
-    run(UNITS["spls_predict"], test, PARAM_SETS["spls_predict"][params])
+def test_spls_predict(test, params, reseed):
+    run(UNITS["spls_predict"], test, PARAM_SETS["spls_predict"][params], instance=reseed)

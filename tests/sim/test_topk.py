@@ -11,5 +11,5 @@ TESTS = ["TopkRandomTest", "TopkCornerTest", "TopkErrorTest", "TopkTraceTest"]
 @pytest.mark.sim
 @pytest.mark.parametrize("params", list(PARAM_SETS["topk"]))
 @pytest.mark.parametrize("test", TESTS)
-def test_topk(test, params):
-    run(UNITS["topk"], test, PARAM_SETS["topk"][params])
+def test_topk(test, params, reseed):
+    run(UNITS["topk"], test, PARAM_SETS["topk"][params], instance=reseed)
