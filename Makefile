@@ -1,9 +1,10 @@
 # ESACT verification project.  Two commands set up everything on a fresh machine:
 #   make sim    Verilator regression (cocotb + pyuvm), creates .venv on first use
 #   make test   every test: golden models, lint, and the Verilator regression
-# More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full]
+# More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage
 #       make sim REGRESSION=full   adds the long MiniLM sentence to the trace regression
-# Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> JOBS=<n> WAVES=1
+# Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> SEEDS=<reseeds per test> SHARD=<i/N>
+#        JOBS=<n> WAVES=1 (FST waves in the test directory)
 #        IN_GAP / OUT_STALL = 'prob[:max_run]' flow-control densities of stream agents
 
 PYTHON  ?= python3
@@ -15,6 +16,8 @@ UNIT    ?=
 TEST    ?=
 
 export SEED
+export SEEDS
+export SHARD
 export WAVES
 export IN_GAP
 export OUT_STALL
@@ -27,17 +30,20 @@ PYTEST  := $(VPY) -m pytest -p no:cacheprovider
 XDIST   := $(if $(filter-out 1,$(JOBS)),-n $(JOBS),)
 SIMSEL  := $(if $(UNIT),tests/sim/test_$(UNIT).py,tests/sim)
 KSEL    := $(if $(TEST),-k "$(TEST)",)
+SHARDTAG := $(if $(SHARD),-shard$(subst /,of,$(SHARD)),)
+JUNIT   = --junitxml=reports/junit-$(1)$(SHARDTAG).xml
+WAVEDEP := $(if $(filter-out 0,$(WAVES)),fst-deps,)
 
 ACC_N     ?= 1000
 ACC_SWEEP ?= full
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy coverage fst-deps clean distclean help
 
 all: test
 
 help:
-	@sed -n '1,7p' Makefile
+	@sed -n '1,8p' Makefile
 
 $(STAMP): requirements.txt constraints.txt
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -47,13 +53,25 @@ $(STAMP): requirements.txt constraints.txt
 
 venv: $(STAMP)
 
-sim: $(STAMP)
+sim: $(STAMP) $(WAVEDEP)
 	@if [ -n "$(UNIT)" ] && [ ! -f tests/sim/test_$(UNIT).py ]; then \
 	  echo "make sim: unknown UNIT '$(UNIT)' (have: $$(ls tests/sim | sed -n 's/^test_\(.*\)\.py$$/\1/p' | tr '\n' ' '))"; exit 2; fi
-	$(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL)
+	$(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) $(call JUNIT,sim)
 
-test: $(STAMP)
-	$(PYTEST) tests $(XDIST) $(KSEL)
+test: $(STAMP) $(WAVEDEP)
+	$(PYTEST) tests $(XDIST) $(KSEL) $(call JUNIT,test)
+
+# Regression with Verilator code coverage + functional coverage, merged and reported
+# (reports/coverage.json, reports/coverage.md).  SEEDS=N reseeds every test.
+coverage: $(STAMP)
+	$(VPY) -m tb.tools.coverage_report --clean
+	RTL_COVERAGE=1 $(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) $(call JUNIT,coverage); rc=$$?; \
+	  $(VPY) -m tb.tools.coverage_report || rc=1; exit $$rc
+
+# FST waves need the LZ4 headers (Debian package liblz4-dev)
+fst-deps:
+	@dpkg -s liblz4-dev >/dev/null 2>&1 || { echo "[waves] installing liblz4-dev (FST traces)"; \
+	  apt-get update -qq && apt-get install -y -qq liblz4-dev; }
 
 lint: $(STAMP)
 	$(VPY) -m tb.tools.lint

@@ -88,6 +88,8 @@ def _runner():
             cmds = super()._build_command()
             if os.environ.get("PUBLIC_ALL", "0") in ("", "0"):
                 cmds[0] = [a for a in cmds[0] if a != "--public-flat-rw"]
+            # WAVES=1: FST (compressed, read by GTKWave/Surfer/pywellen), not VCD
+            cmds[0] = [a for arg in cmds[0] for a in (["--trace-fst", "--trace-structs"] if arg == "--trace" else [arg])]
             return cmds
 
     return _Verilator()

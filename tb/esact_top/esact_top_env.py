@@ -67,6 +67,7 @@ class EsactEnv(uvm_env):
         self.out.monitor.ap.connect(self.out_fifo.analysis_export)
         self.apb.monitor.ap.connect(self.cov.exports["apb"])
         self.out.monitor.ap.connect(self.cov.exports["out"])
+        self.scoreboard.run_ap.connect(self.cov.exports["run"])
         v = self.vsqr
         v.apb, v.ld, v.regs, v.out_fifo = self.apb.sequencer, self.ld.sequencer, self.regs, self.out_fifo
         v.scoreboard, v.params, v.ld_agent = self.scoreboard, self.params, self.ld

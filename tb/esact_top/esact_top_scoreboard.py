@@ -77,6 +77,11 @@ class EsactScoreboard(InOrderScoreboard):
         self.runs = 0
         self.aborts = 0
         self.illegal_starts = 0
+        # predicted runs (legal: fields, config and the golden trace; illegal: the
+        # ERROR bits) for the coverage collector
+        from pyuvm import uvm_analysis_port
+
+        self.run_ap = uvm_analysis_port("run_ap", self)
         self.localized: list[str] = []
 
     def cdb_get(self, key):
@@ -91,7 +96,7 @@ class EsactScoreboard(InOrderScoreboard):
             f.update({f"{name}.{k}": v for k, v in field_values(getattr(self.regs, name), self.shadow.get(name, 0)).items()})
         qb = f["gelu0.qb"]
         return {
-            "sparse": f["ctrl.sparse"], "ffn_reuse": f["ctrl.ffn_reuse"],
+            "sparse": f["ctrl.sparse"], "ffn_reuse": f["ctrl.ffn_reuse"], "overlap": f["ctrl.overlap"],
             "seq_len": f["dim0.seq_len"], "hidden": f["dim0.hidden"], "heads": f["dim1.heads"], "ffn": f["dim1.ffn"],
             "topk": f["spls0.topk"], "window": f["spls0.window"], "thr": f["spls1.thr"],
             "sm_mult": f["softmax.mult"], "sm_shift": f["softmax.shift"],
@@ -124,8 +129,10 @@ class EsactScoreboard(InOrderScoreboard):
             return []
         f = self.fields()
         if ctrl["start"]:
-            if legal_errors(f, self.params):
+            errs = legal_errors(f, self.params)
+            if errs:
                 self.illegal_starts += 1
+                self.run_ap.write({"fields": f, "errors": errs})
                 return []
             return [self.predict_run(f)]
         if f["sel"] > 11 or self.last is None:
@@ -145,6 +152,7 @@ class EsactScoreboard(InOrderScoreboard):
         self.last = (f, cfg, tr)
         self.running = True
         self.runs += 1
+        self.run_ap.write({"fields": f, "errors": [], "cfg": cfg, "trace": tr})
         exp = EsactOut.from_matrix(out, tag=0)
         exp.kind = ("out", t, d)
         return exp

@@ -158,7 +158,8 @@ class EsactRandomVseq(EsactBaseVseq):
         h = random.randint(1, min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"], 3))
         d = h * p["HEAD_DIM"]
         f = p["PE_C"] * random.randint(1, min(p["F_MAX"] // p["PE_C"], 32))
-        t = random.choice([1, 2, random.randint(1, min(p["T_MAX"], 24))])
+        short = min(p["T_MAX"], 24)
+        t = random.choice([1, 2, p["T_MAX"], random.randint(1, short), random.randint(1, short)])
         scale = random.choice([1.0, 1.0, 3.0])  # larger weights push values to the extremes
         lq, x = synthetic_layer(rng, t, d, h, f, scale)
         if random.random() < 0.5:

@@ -1,0 +1,65 @@
+"""docs/testplan.yml names only tests and covergroups that exist, and names all of them."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tb.common.units import UNITS
+from tb.tools import coverage_report
+
+REPO = Path(__file__).resolve().parents[1]
+PLAN = coverage_report.load_testplan()
+
+
+def regression_tests(unit: str) -> set[str]:
+    """Test classes of tb/<unit>/<unit>_tests.py that the regression runs."""
+    tree = ast.parse((REPO / "tb" / unit / f"{unit}_tests.py").read_text())
+    classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef) and n.name.endswith("Test")}
+    run_by = (REPO / "tests" / "sim" / f"test_{unit}.py").read_text()
+    return {c for c in classes if re.search(rf"\b{c}\b", run_by)}
+
+
+def covergroups(unit: str) -> set[str]:
+    """`<unit>.cg_<name>` covergroups defined in tb/<unit>/<unit>_cov.py."""
+    src = (REPO / "tb" / unit / f"{unit}_cov.py").read_text()
+    return {f"{unit}.{m}" for m in re.findall(r"\{PREFIX\}\.(cg_[a-z0-9_]+)\.", src)}
+
+
+ALL_TESTS = {f"{u}:{c}" for u in UNITS for c in regression_tests(u)}
+ALL_CGS = {cg for u in UNITS for cg in covergroups(u)}
+NAMED_TESTS = {t for f in PLAN["features"] for t in f["tests"]}
+NAMED_CGS = {c for f in PLAN["features"] for c in f["covergroups"]}
+
+
+def test_environment_was_found():
+    # the checks below mean something only if the scan finds the environment
+    assert len(ALL_TESTS) >= 4 * len(UNITS), sorted(ALL_TESTS)
+    assert len(ALL_CGS) >= 2 * len(UNITS), sorted(ALL_CGS)
+
+
+@pytest.mark.parametrize("feature", PLAN["features"], ids=lambda f: f["name"])
+def test_feature_names_existing_tests_and_covergroups(feature):
+    assert feature["tests"], f"{feature['name']}: no test"
+    assert feature["covergroups"], f"{feature['name']}: no covergroup"
+    missing_t = sorted(set(feature["tests"]) - ALL_TESTS)
+    missing_c = sorted(set(feature["covergroups"]) - ALL_CGS)
+    assert not missing_t, f"{feature['name']}: tests not in the regression: {missing_t}"
+    assert not missing_c, f"{feature['name']}: covergroups not defined: {missing_c}"
+
+
+def test_every_test_and_covergroup_is_planned():
+    assert not sorted(ALL_TESTS - NAMED_TESTS), f"tests missing from the testplan: {sorted(ALL_TESTS - NAMED_TESTS)}"
+    assert not sorted(ALL_CGS - NAMED_CGS), f"covergroups missing from the testplan: {sorted(ALL_CGS - NAMED_CGS)}"
+
+
+def test_exclusions_have_reasons_and_name_real_things():
+    for ex in PLAN["exclusions"]["bins"]:
+        assert ex["reason"].strip(), ex
+        assert ex["bin"].split("/", 1)[0].rsplit(".", 1)[0] in ALL_CGS, f"exclusion of an unknown covergroup: {ex}"
+    for ex in PLAN["exclusions"]["lines"]:
+        assert ex["reason"].strip(), ex
+        assert (REPO / ex["file"]).exists() or ex["file"].startswith("build/gen/"), ex
