@@ -1,7 +1,7 @@
 # ESACT verification project.  Two commands set up everything on a fresh machine:
 #   make sim    Verilator regression (cocotb + pyuvm), creates .venv on first use
 #   make test   every test: golden models, lint, and the Verilator regression
-# More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage
+# More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage | mutate
 #       make sim REGRESSION=full   adds the long MiniLM sentence to the trace regression
 # Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> SEEDS=<reseeds per test> SHARD=<i/N>
 #        JOBS=<n> WAVES=1 (FST waves in the test directory)
@@ -38,7 +38,7 @@ ACC_N     ?= 1000
 ACC_SWEEP ?= full
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy coverage fst-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy coverage mutate fst-deps clean distclean help
 
 all: test
 
@@ -62,11 +62,19 @@ test: $(STAMP) $(WAVEDEP)
 	$(PYTEST) tests $(XDIST) $(KSEL) $(call JUNIT,test)
 
 # Regression with Verilator code coverage + functional coverage, merged and reported
-# (reports/coverage.json, reports/coverage.md).  SEEDS=N reseeds every test.
+# (reports/coverage.json, reports/coverage.md).  SEEDS=N reseeds every test; UNIT=u
+# reruns one unit and merges it with the other units' results of the last run.
 coverage: $(STAMP)
-	$(VPY) -m tb.tools.coverage_report --clean
+	$(VPY) -m tb.tools.coverage_report --clean --unit '$(UNIT)'
 	RTL_COVERAGE=1 $(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) $(call JUNIT,coverage); rc=$$?; \
 	  $(VPY) -m tb.tools.coverage_report || rc=1; exit $$rc
+
+# RTL mutation testing (pyslang syntax-tree mutants, fast regression subset per mutant):
+# reports/mutation.json.  MUTANTS=<n> (default 200), MUTATE_SEED=<sampling seed>
+MUTANTS     ?= 200
+MUTATE_SEED ?= 1
+mutate: $(STAMP)
+	$(VPY) -m tb.tools.mutate --n $(MUTANTS) --seed $(MUTATE_SEED) --jobs $(JOBS)
 
 # FST waves need the LZ4 headers (Debian package liblz4-dev)
 fst-deps:

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .tools import BUILD, HDL, REPO, setup_verilator_env
+from .tools import BUILD, HDL, REPO, SIM_BUILD, setup_verilator_env
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
     parameters = dict(parameters or {})
     cov = coverage_enabled()
     tag = param_tag(parameters) + ("_waves" if waves else "") + ("_cov" if cov else "")
-    build_dir = BUILD / unit.name / tag
+    build_dir = SIM_BUILD / unit.name / tag
     runner = _runner()
     from cocotb_tools.runner import VerilatorControlFile
 
@@ -122,7 +122,7 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
         public.write_text(text)
     paths.append(public)
     sources = [VerilatorControlFile(str(p)) if p.suffix == ".vlt" else p for p in paths]
-    with _locked(BUILD / unit.name / f".{tag}.lock"):
+    with _locked(SIM_BUILD / unit.name / f".{tag}.lock"):
         runner.build(
             sources=sources,
             hdl_toplevel=unit.toplevel,

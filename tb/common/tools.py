@@ -7,8 +7,11 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-HDL = REPO / "hdl"
+# ESACT_HDL_DIR / ESACT_SIM_BUILD: `make mutate` points a run at a mutated copy of hdl/
+# and a separate folder for its simulation builds (everything else stays in build/)
+HDL = Path(os.environ.get("ESACT_HDL_DIR", REPO / "hdl"))
 BUILD = REPO / "build"
+SIM_BUILD = Path(os.environ.get("ESACT_SIM_BUILD", BUILD))
 
 
 def verilator_root() -> Path:

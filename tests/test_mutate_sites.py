@@ -1,0 +1,85 @@
+"""The mutant generator of `make mutate` (syntax-tree sites, sampling); no simulation."""
+
+from __future__ import annotations
+
+import collections
+
+from tb.tools import mutate
+
+SNIPPET = """module m (
+  input  logic       clk_i,
+  input  logic       rst_ni,
+  input  logic       en_i,
+  input  logic [7:0] a_i,
+  output logic [7:0] y_o
+);
+  logic [7:0] acc_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      acc_q <= '0;
+    end else if (en_i && a_i[0]) begin
+      acc_q <= acc_q + a_i;
+    end
+  end
+  assign y_o = (acc_q < 8'd200) ? acc_q : a_i;
+endmodule
+"""
+
+
+def snippet_sites(tmp_path):
+    p = tmp_path / "m.sv"
+    p.write_text(SNIPPET)
+    return p, mutate.sites(p)
+
+
+def test_every_operator_class_is_found(tmp_path):
+    _, ms = snippet_sites(tmp_path)
+    ops = collections.Counter(m.op for m in ms)
+    for op in ("op", "const", "bitidx", "stuck0", "stuck1", "enable", "reset", "dropterm", "muxswap"):
+        assert ops[op] >= 1, f"no {op} mutant in {ops}"
+    keys = {(m.op, m.orig.strip(), m.repl) for m in ms}
+    assert ("op", "+", "-") in keys
+    assert ("op", "<", "<=") in keys
+    assert ("const", "8'd200", "8'd201") in keys
+    assert ("bitidx", "0", "1") in keys
+    assert ("reset", "!rst_ni", "1'b0") in keys
+    assert ("muxswap", "acc_q : a_i", "a_i : acc_q") in keys
+
+
+def test_declarations_are_not_mutated(tmp_path):
+    _, ms = snippet_sites(tmp_path)
+    for m in ms:
+        assert m.line not in (5, 6, 8), f"declaration mutated: {m.key()}"
+
+
+def test_mutant_applies_exactly_one_edit(tmp_path):
+    p, ms = snippet_sites(tmp_path)
+    for m in ms:
+        text = p.read_text()
+        mutated = text[: m.start] + m.repl + text[m.end :]
+        assert mutated != text
+        assert text[m.start : m.end] == m.orig
+        assert len(mutated) - len(text) == len(m.repl) - len(m.orig)
+
+
+def test_ids_are_unique_and_stable(tmp_path):
+    _, a = snippet_sites(tmp_path)
+    _, b = snippet_sites(tmp_path)
+    assert [m.id for m in a] == [m.id for m in b]
+    assert len({m.id for m in a}) == len(a)
+
+
+def test_sampling_spreads_over_every_rtl_file_and_is_deterministic():
+    all_sites = {p.name: mutate.sites(p) for p in mutate.rtl_files()}
+    all_sites = {f: v for f, v in all_sites.items() if v and mutate.units_using(f)}
+    a = mutate.sample(all_sites, 200, 7)
+    b = mutate.sample(all_sites, 200, 7)
+    assert [m.id for m in a] == [m.id for m in b]
+    assert len(a) == 200 and len({m.id for m in a}) == 200
+    assert {m.file for m in a} == set(all_sites), "some RTL file gets no mutant"
+
+
+def test_every_rtl_file_with_logic_is_reachable_by_a_subset():
+    for p in mutate.rtl_files():
+        if mutate.sites(p):
+            assert mutate.units_using(p.name), f"{p.name}: no unit's fast subset simulates it"
