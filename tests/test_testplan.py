@@ -26,7 +26,12 @@ def regression_tests(unit: str) -> set[str]:
 def covergroups(unit: str) -> set[str]:
     """`<unit>.cg_<name>` covergroups defined in tb/<unit>/<unit>_cov.py."""
     src = (REPO / "tb" / unit / f"{unit}_cov.py").read_text()
-    return {f"{unit}.{m}" for m in re.findall(r"\{PREFIX\}\.(cg_[a-z0-9_]+)\.", src)}
+    found = {f"{unit}.{m}" for m in re.findall(r"\{PREFIX\}\.(cg_[a-z0-9_]+)\.", src)}
+    # every environment attaches the stream agent's handshake coverage to each stream
+    env = (REPO / "tb" / unit / f"{unit}_env.py").read_text()
+    if "UnitEnv" in env or "StreamCov(" in env:
+        found.add(f"{unit}.cg_handshake")
+    return found
 
 
 ALL_TESTS = {f"{u}:{c}" for u in UNITS for c in regression_tests(u)}

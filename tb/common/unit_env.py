@@ -16,7 +16,7 @@ import cocotb
 from cocotb.triggers import RisingEdge, with_timeout
 from pyuvm import ConfigDB, uvm_component, uvm_env, uvm_sequence, uvm_subscriber, uvm_test
 
-from tb.agents.stream import StreamAgent, StreamCfg
+from tb.agents.stream import StreamAgent, StreamCfg, StreamCov
 from tb.common.clock_reset import reset, start_clock
 from tb.common.params import dut_params, flow_from_env, int_knob
 
@@ -31,7 +31,7 @@ class StreamSpec:
     prefix: str
     signals: dict
     item_type: type
-    flow_default: str = "0.2:3"
+    flow_default: str = "0.2:6"
 
 
 class UnitEnv(uvm_env):
@@ -51,17 +51,24 @@ class UnitEnv(uvm_env):
         self.agents: dict[str, StreamAgent] = {}
         for spec, role in [(s, "source") for s in self.INPUTS] + [(s, "sink") for s in self.OUTPUTS]:
             env_var = "IN_GAP" if role == "source" else "OUT_STALL"
-            default = spec.flow_default if role == "source" else "0.3:4"
+            default = spec.flow_default if role == "source" else "0.3:6"
             cfg = StreamCfg(
                 prefix=spec.prefix, signals=spec.signals, item_type=spec.item_type, role=role,
                 flow=flow_from_env(env_var, default),
             )
             ConfigDB().set(self, f"{spec.name}_agent", "cfg", cfg)
             self.agents[spec.name] = StreamAgent(f"{spec.name}_agent", self)
+        unit = self.COV.PREFIX if self.COV else "unit"
+        self.flow_cov = {
+            spec.name: StreamCov(f"{spec.name}_flow_cov", self, unit=unit, stream=spec.name, role=role)
+            for spec, role in [(s, "source") for s in self.INPUTS] + [(s, "sink") for s in self.OUTPUTS]
+        }
         self.scoreboard = self.SCOREBOARD("scoreboard", self)
         self.cov = self.COV("cov", self) if self.COV else None
 
     def connect_phase(self):
+        for name, cov in self.flow_cov.items():
+            self.agents[name].monitor.ap.connect(cov.analysis_export)
         for spec in self.INPUTS:
             ap = self.agents[spec.name].monitor.ap
             ap.connect(getattr(self.scoreboard, f"{spec.name}_export"))

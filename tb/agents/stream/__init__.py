@@ -7,12 +7,14 @@ from .stream_cfg import FlowPolicy, StreamCfg
 from .stream_item import StreamItem
 from .stream_monitor import StreamMonitor
 from .stream_driver import StreamDriver
+from .stream_cov import StreamCov
 
 __all__ = [
     "FlowPolicy",
     "StreamAgent",
     "StreamBfm",
     "StreamCfg",
+    "StreamCov",
     "StreamDriver",
     "StreamItem",
     "StreamMonitor",

@@ -1,0 +1,31 @@
+"""Handshake coverage of one stream (agent-level, like OpenTitan's agent cov): how the
+transactions met the flow control.  Covergroup ``<unit>.cg_handshake``, coverpoint
+``<stream>``: for a testbench-driven (source) stream the valid gap before the
+transaction, for a DUT-driven (sink) stream the back-pressure cycles it suffered:
+"none", "1-3" (short), "4+" (long)."""
+
+from __future__ import annotations
+
+from cocotb_coverage.coverage import CoverPoint
+from pyuvm import uvm_subscriber
+
+BINS = ["none", "1-3", "4+"]
+
+
+def flow_bin(cycles: int) -> str:
+    return "none" if cycles == 0 else "1-3" if cycles <= 3 else "4+"
+
+
+class StreamCov(uvm_subscriber):
+    def __init__(self, name, parent, unit: str = "", stream: str = "", role: str = "source"):
+        super().__init__(name, parent)
+        self.role = role
+
+        @CoverPoint(f"{unit}.cg_handshake.{stream}", xf=lambda c: flow_bin(c), bins=BINS)
+        def sample(c):
+            pass
+
+        self._sample = sample
+
+    def write(self, item):
+        self._sample(item.gap_cycles if self.role == "source" else item.stall_cycles)
