@@ -110,22 +110,23 @@ module gemm_core #(
   logic                cmd_bad;
 
   // next selected k at or after a position, and the first selected column tile
+  // (a priority encoder scanned from the top, single exit: the lowest match wins)
   function automatic logic [KW:0] next_k(logic [K_MAX-1:0] mask, logic [KW-1:0] from);
-    for (int unsigned i = 0; i < K_MAX; i++) begin
+    next_k = {1'b1, KW'(0)};  // none
+    for (int i = K_MAX - 1; i >= 0; i--) begin
       if (KW'(i) >= from && mask[i]) begin
-        return {1'b0, KW'(i)};
+        next_k = {1'b0, KW'(i)};
       end
     end
-    return {1'b1, KW'(0)};  // none
   endfunction
 
   function automatic logic [TW:0] next_ct(logic [NT-1:0] mask, logic [TW-1:0] from);
-    for (int unsigned i = 0; i < NT; i++) begin
+    next_ct = {1'b1, TW'(0)};  // none
+    for (int i = NT - 1; i >= 0; i--) begin
       if (TW'(i) >= from && mask[i]) begin
-        return {1'b0, TW'(i)};
+        next_ct = {1'b0, TW'(i)};
       end
     end
-    return {1'b1, TW'(0)};
   endfunction
 
   assign cmd_ready_o = (state_q == Idle) && !ovalid_q && !drain_busy;

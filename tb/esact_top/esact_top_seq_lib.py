@@ -151,23 +151,34 @@ class EsactRandomVseq(EsactBaseVseq):
     """Random legal configurations: dimensions, data, dense or sparse, SPLS parameters."""
 
     def random_config(self):
+        """A random legal layer and configuration.  Besides uniform choices, corners are
+        drawn on purpose (coverage holes of uniform stimulus): k = 1 and k = T, window 1,
+        4 and >= T, threshold 0 and H*k, and "skip-heavy" runs (one head, k = 1,
+        threshold 0: few representatives keeping few keys, most K/V rows unneeded)."""
         from models.synthetic import synthetic_layer
 
         p = self.v.params
         rng = np.random.default_rng(random.getrandbits(32))
-        h = random.randint(1, min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"], 3))
+        skip_heavy = random.random() < 0.1
+        h = 1 if skip_heavy else random.randint(1, min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"], 3))
         d = h * p["HEAD_DIM"]
         f = p["PE_C"] * random.randint(1, min(p["F_MAX"] // p["PE_C"], 32))
         short = min(p["T_MAX"], 24)
-        t = random.choice([1, 2, p["T_MAX"], random.randint(1, short), random.randint(1, short)])
+        if skip_heavy:
+            t = random.randint(min(12, p["T_MAX"]), p["T_MAX"])
+        else:
+            t = random.choice([1, 2, p["T_MAX"], random.randint(1, short), random.randint(1, short)])
         scale = random.choice([1.0, 1.0, 3.0])  # larger weights push values to the extremes
         lq, x = synthetic_layer(rng, t, d, h, f, scale)
-        if random.random() < 0.5:
+        if skip_heavy:
+            cfg = SplsConfig("spls", k=1, window=random.randint(2, 4), thr=0, ffn_reuse=random.random() < 0.5)
+        elif random.random() < 0.5:
             cfg = SplsConfig("dense")
         else:
-            k = random.randint(1, t)
-            cfg = SplsConfig("spls", k=k, window=random.randint(1, 4),
-                             thr=random.randint(0, h * k), ffn_reuse=random.random() < 0.5)
+            k = random.choice([1, t, random.randint(1, t)])
+            w = random.choice([1, 4, t, random.randint(1, 4)])
+            thr = random.choice([0, h * k, random.randint(0, h * k)])
+            cfg = SplsConfig("spls", k=k, window=max(1, w), thr=thr, ffn_reuse=random.random() < 0.5)
         return lq, x, cfg
 
     async def body(self):
@@ -295,7 +306,7 @@ class EsactDumpVseq(EsactBaseVseq):
 
     async def body(self):
         lq, x, cfg = EsactRandomVseq.random_config(self)
-        if cfg.scheme != "spls":
+        if cfg.scheme != "spls" and random.random() < 0.7:  # dense runs are dumped too (identity maps)
             cfg = SplsConfig("spls", k=max(1, x.shape[0] // 2), window=2, thr=1)
         await self.layer(lq, x, cfg, "dump source run")
         await self.localize()

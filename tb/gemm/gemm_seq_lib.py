@@ -15,7 +15,7 @@ from .gemm_item import GemmCfg, command, loads_a, loads_b
 class GemmBaseSeq(UnitVirtualSeq):
     """Random jobs: random sizes, mask densities and signedness."""
 
-    n_default = 12
+    n_default = 20
 
     def rng(self):
         return np.random.default_rng(random.getrandbits(32))
@@ -29,7 +29,7 @@ class GemmBaseSeq(UnitVirtualSeq):
         uns = random.random() < 0.25
         a = g.integers(0, 256, (m, k)) if uns else g.integers(-128, 128, (m, k))
         b = g.integers(-128, 128, (k, n))
-        dens = [random.choice([0.2, 0.6, 1.0]) for _ in range(3)]
+        dens = [random.choice([0.2, 0.6, 1.0]) for _ in range(2)] + [random.choice([0.0, 0.2, 0.6, 1.0])]
         rows = (g.random(GemmCfg.M_MAX) < dens[0]).tolist()
         cts = (g.random(nt) < dens[1]).tolist()
         ks = (g.random(GemmCfg.K_MAX) < dens[2]).tolist()
@@ -78,15 +78,37 @@ class GemmCornerSeq(GemmBaseSeq):
         uns = random.random() < 0.5
         a = np.full((m, k), 255 if uns else random.choice([-128, 127]))
         b = g.choice([-128, 127, 0, 1, -1], (k, n))
-        kind = random.choice(["full", "no_k", "one_row", "one_tile"])
+        kind = random.choice(["full", "no_k", "one_row", "one_tile", "sparse_k_last"])
         rows, cts, ks = [True] * GemmCfg.M_MAX, [True] * nt, [True] * GemmCfg.K_MAX
-        if kind == "no_k":
+        if kind == "sparse_k_last":
+            # a sparse k mask whose last selected k is K_MAX - 1 (the k index wraps)
+            k = GemmCfg.K_MAX
+            a = np.full((m, k), 255 if uns else random.choice([-128, 127]))
+            b = g.choice([-128, 127, 0, 1, -1], (k, n))
+            ks = [random.random() < 0.5 for _ in range(GemmCfg.K_MAX)]
+            ks[-1], ks[0] = True, False
+        elif kind == "no_k":
             ks = [False] * GemmCfg.K_MAX
         elif kind == "one_row":
             rows = [i == m - 1 for i in range(GemmCfg.M_MAX)]
         elif kind == "one_tile":
             cts = [t == (n - 1) // GemmCfg.PE_C for t in range(nt)]
         return a, b, command(m, n, k, uns, rows, cts, ks)
+
+
+    async def body(self):
+        for _ in range(self.n):
+            a, b, cmd = self.job()
+            if random.random() < 0.5:
+                await self.run_job(a, b, cmd)
+                continue
+            # a second job on the operands already loaded, offered right behind the first
+            # (back-to-back commands: the engine must hold it until the first is done)
+            again = command(cmd.beats[0]["m"], cmd.beats[0]["n"], cmd.beats[0]["k"])
+            await self.send("ld", loads_a(a) + loads_b(b))
+            await self.wait_idle("ld")
+            await self.send("cmd", [cmd, again])
+            await self.wait_idle("cmd")
 
 
 class GemmErrorSeq(GemmBaseSeq):

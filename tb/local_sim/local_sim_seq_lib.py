@@ -84,7 +84,8 @@ class LocalSimErrorSeq(LocalSimBaseSeq):
         if kind == "legal":
             return super().one()
         T = random.randint(2, p["T_MAX"])
-        H = random.randint(1, p["H_MAX"])
+        # row_beats with H = H_MAX and a head too many: more beats in a row than heads exist
+        H = p["H_MAX"] if kind == "row_beats" and random.random() < 0.3 else random.randint(1, p["H_MAX"])
         keep = local_keep(H, T, random.randint(1, T), 0.5)
         if kind == "window0":
             return sequence(keep, 0, 1)

@@ -69,6 +69,16 @@ def parse_lines(spec: str | int) -> set[int]:
     return out
 
 
+def exclusion_lines(e: dict) -> set[int]:
+    """Lines of a line exclusion: `lines: "10-12,15"` or `match: <regex>` (every line of
+    the file whose stripped text matches: robust to edits elsewhere in the file)."""
+    if "match" in e:
+        rx = re.compile(e["match"])
+        text = (REPO / e["file"]).read_text().splitlines()
+        return {i + 1 for i, ln in enumerate(text) if rx.fullmatch(ln.strip())}
+    return parse_lines(e["lines"])
+
+
 # ------------------------------------------------------------------ functional
 @dataclass
 class BinStat:
@@ -207,7 +217,7 @@ def build_report(root: Path, plan: dict) -> dict:
     ex_bins = {e["bin"]: e["reason"] for e in plan["exclusions"]["bins"]}
     ex_lines: dict[str, set[int]] = defaultdict(set)
     for e in plan["exclusions"]["lines"]:
-        ex_lines[e["file"]] |= parse_lines(e["lines"])
+        ex_lines[e["file"]] |= exclusion_lines(e)
 
     groups: dict[str, dict] = {}
     uncovered_bins, excluded, only = [], [], {s: [] for s in SOURCES}
@@ -255,7 +265,7 @@ def build_report(root: Path, plan: dict) -> dict:
         "code_points": {"branches": code["branches"], "toggles": code["toggles"], "exprs": code["exprs"]},
         "per_file": {k: {kk: vv for kk, vv in v.items() if kk != "uncovered"} | {"uncovered": ranges(v["uncovered"])}
                      for k, v in code["per_file"].items()},
-        "excluded_lines": [{"file": e["file"], "lines": str(e["lines"]), "reason": e["reason"]}
+        "excluded_lines": [{"file": e["file"], "lines": ranges(sorted(exclusion_lines(e))), "reason": e["reason"]}
                            for e in plan["exclusions"]["lines"]],
         "uncovered_points": {k: [f"{s}:{ln} {c}" for s, ln, c in v] for k, v in code["uncovered_points"].items()},
         "tests": meta["tests"],

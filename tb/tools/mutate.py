@@ -27,7 +27,7 @@ whose sources include the mutated file runs its fast regression subset on it
 
 score_pct = (killed + timeout) / (killed + timeout + survived - equivalent), where
 equivalent mutants are listed with their reasons in docs/mutation.md (key: file,
-line, operator, replacement).  Writes reports/mutation.json, prints a table.
+operator, edit and the text of the mutated line).  Writes reports/mutation.json, prints a table.
 """
 
 from __future__ import annotations
@@ -81,6 +81,9 @@ DECL_KINDS = {"DataDeclaration", "ParameterDeclaration", "PortDeclaration", "Imp
               "ForVariableDeclaration", "ParameterPortList", "VariableDimension"}
 
 
+LITERAL = re.compile(r"'[01xz]|\d+|\d*'[sS]?[dDhHbB][0-9a-fA-F_xzXZ]+|\{[^{}]*'[01]\s*\}")
+
+
 @dataclass
 class Mutant:
     id: str
@@ -91,9 +94,12 @@ class Mutant:
     end: int
     orig: str
     repl: str
+    ctx: str = ""  # the source line, stripped
 
     def key(self) -> str:
-        return f"{self.file}:{self.line}:{self.op}:{self.orig}->{self.repl}"
+        """Stable under edits elsewhere in the file (no line number): file, operator,
+        edit and the text of the mutated line."""
+        return f"{self.file}:{self.op}:{self.orig.strip()}->{self.repl} @ {self.ctx}"
 
 
 # ------------------------------------------------------------------------ sites
@@ -129,6 +135,8 @@ def sites(path: Path) -> list[Mutant]:
     sm = tree.sourceManager
     out: list[Mutant] = []
 
+    lines = text.splitlines()
+
     def line_of(off: int) -> int:
         return text.count("\n", 0, off) + 1
 
@@ -136,7 +144,10 @@ def sites(path: Path) -> list[Mutant]:
         orig = text[start:end]
         if orig == repl:
             return
-        out.append(Mutant("", path.name, line_of(start), op, start, end, orig, repl))
+        ln = line_of(start)
+        ctx = lines[ln - 1].strip()
+        nth = sum(1 for x in lines[: ln - 1] if x.strip() == ctx)  # earlier identical lines
+        out.append(Mutant("", path.name, ln, op, start, end, orig, repl, ctx + (f" #{nth + 1}" if nth else "")))
 
     def in_decl(node) -> bool:
         return any(_kind(a) in DECL_KINDS for a in _ancestors(node))
@@ -187,13 +198,18 @@ def sites(path: Path) -> list[Mutant]:
                 add("muxswap", whole_s, whole_e, b + mid + a)
         elif k == "NonblockingAssignmentExpression" or (k == "AssignmentExpression" and _in_always_ff(node)):
             lhs = text[slice(*_span(node.left))].strip()
-            if re.fullmatch(r"[A-Za-z_]\w*_q", lhs):
+            rhs = text[slice(*_span(node.right))].strip()
+            # not on constants (a reset value stuck at itself is no mutant; `const` and
+            # `reset` mutate those)
+            if re.fullmatch(r"[A-Za-z_]\w*_q", lhs) and not LITERAL.fullmatch(rhs):
                 s, e = _span(node.right)
                 add("stuck0", s, e, "'0")
                 add("stuck1", s, e, "'1")
         elif k == "ContinuousAssign":
             for a in node.assignments:
                 s, e = _span(a.right)
+                if LITERAL.fullmatch(text[s:e].strip()):
+                    continue
                 add("stuck0", s, e, "'0")
                 add("stuck1", s, e, "'1")
         elif k == "ConditionalStatement" and _in_always_ff(node):

@@ -74,8 +74,10 @@ class TopkErrorSeq(TopkBaseSeq):
             return row(self.scores(n), n, 0, lanes)
         if kind == "k_over":
             return row(self.scores(n), n, min(n + random.randint(1, 3), t), lanes) if n < t else row(self.scores(n), n, 0, lanes)
+        if random.random() < 0.3:
+            n = t  # a full-length row plus a beat: more beats than any legal row
         pkt = row(self.scores(n), n, 1, lanes)
-        if len(pkt.beats) > 1 and random.random() < 0.5:
+        if n < t and len(pkt.beats) > 1 and random.random() < 0.5:
             pkt.beats.pop()  # one beat short
         else:
             pkt.beats.append(dict(pkt.beats[-1]))  # one beat too many
