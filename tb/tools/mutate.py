@@ -150,7 +150,17 @@ def sites(path: Path) -> list[Mutant]:
         out.append(Mutant("", path.name, ln, op, start, end, orig, repl, ctx + (f" #{nth + 1}" if nth else "")))
 
     def in_decl(node) -> bool:
-        return any(_kind(a) in DECL_KINDS for a in _ancestors(node))
+        """In a declaration, or in the width of a cast (`W'(x)`): widths are not logic;
+        changing one gives a lint error or the same value."""
+        if any(_kind(a) in DECL_KINDS for a in _ancestors(node)):
+            return True
+        start = _span(node)[0]
+        for a in _ancestors(node):
+            if _kind(a) == "CastExpression":
+                ls, le = _span(a.left)
+                if ls <= start < le:
+                    return True
+        return False
 
     def visit(node):
         if not hasattr(node, "kind"):
@@ -163,7 +173,7 @@ def sites(path: Path) -> list[Mutant]:
             off = tok.location.offset
             for r in BINOPS[k]:
                 add("op", off, off + len(tok.rawText), r)
-        elif k == "IntegerLiteralExpression" and not in_decl(node) and _kind(node.parent) != "CastExpression":
+        elif k == "IntegerLiteralExpression" and not in_decl(node):
             s, e = _span(node)
             raw = text[s:e].strip()
             if raw.isdigit():
