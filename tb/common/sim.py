@@ -104,11 +104,18 @@ def coverage_enabled() -> bool:
     return os.environ.get("RTL_COVERAGE", "0") not in ("", "0")
 
 
-def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: bool = False) -> Path:
-    """Build (or reuse) the Verilator model of ``unit`` with ``parameters``."""
+X_UNIQUE_ARGS = ("--x-assign", "unique", "--x-initial", "unique")
+
+
+def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: bool = False,
+          x_unique: bool = False) -> Path:
+    """Build (or reuse) the Verilator model of ``unit`` with ``parameters``.  ``x_unique``:
+    X assignments and uninitialized state get random values chosen at run time
+    (``+verilator+rand+reset+2 +verilator+seed+N``), so logic that depends on
+    uninitialized state shows up as a seed-dependent mismatch."""
     parameters = dict(parameters or {})
     cov = coverage_enabled()
-    tag = param_tag(parameters) + ("_waves" if waves else "") + ("_cov" if cov else "")
+    tag = param_tag(parameters) + ("_waves" if waves else "") + ("_cov" if cov else "") + ("_xu" if x_unique else "")
     build_dir = SIM_BUILD / unit.name / tag
     runner = _runner()
     from cocotb_tools.runner import VerilatorControlFile
@@ -127,7 +134,8 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
             sources=sources,
             hdl_toplevel=unit.toplevel,
             parameters=parameters,
-            build_args=list(unit.build_args) + (list(COVERAGE_ARGS) if cov else []),
+            build_args=list(unit.build_args) + (list(COVERAGE_ARGS) if cov else [])
+            + (list(X_UNIQUE_ARGS) if x_unique else []),
             build_dir=build_dir / "sim_build",
             always=False,
             waves=waves,
@@ -143,15 +151,18 @@ def run(
     seed: int | None = None,
     extra_env: dict[str, str] | None = None,
     instance: int | None = None,
+    x_unique: bool = False,
+    tag: str = "",
 ) -> Path:
     """Run one cocotb test of ``unit`` in its own directory; fail if it fails or does not run.
 
     ``instance`` runs another copy of the same test (its own directory, and with $SEED
-    set, seed $SEED + instance) so reseeded copies can run in parallel."""
+    set, seed $SEED + instance) so reseeded copies can run in parallel; ``tag`` names a
+    campaign variant (directory suffix); ``x_unique`` runs the X-randomizing build."""
     from cocotb_tools.runner import get_results
 
     waves = os.environ.get("WAVES", "0") not in ("", "0")
-    build_dir = build(unit, parameters, waves=waves)
+    build_dir = build(unit, parameters, waves=waves, x_unique=x_unique)
     if "Trace" in testcase:  # trace-driven tests need the calibrated model: make it once, locked
         from tb.common.traces import prepare
 
@@ -160,7 +171,7 @@ def run(
     seed = get_seed() if seed is None else seed
     if instance is not None and os.environ.get("SEED", "").strip():
         seed += instance
-    test_dir = build_dir / (testcase if instance is None else f"{testcase}_{instance}")
+    test_dir = build_dir / (testcase + ("" if instance is None else f"_{instance}") + (f"_{tag}" if tag else ""))
     test_dir.mkdir(parents=True, exist_ok=True)
     print(f"[sim] unit={unit.name} params={param_tag(parameters or {})} test={testcase} SEED={seed}")
     sys.stdout.flush()
@@ -183,6 +194,7 @@ def run(
         build_dir=build_dir / "sim_build",
         test_dir=test_dir,
         results_xml=str(test_dir / "results.xml"),
+        plusargs=["+verilator+rand+reset+2", f"+verilator+seed+{seed}"] if x_unique else [],
             extra_env=env,
             waves=waves,
             log_file=test_dir / "sim.log",

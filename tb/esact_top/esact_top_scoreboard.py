@@ -176,7 +176,10 @@ class EsactScoreboard(InOrderScoreboard):
             mask = np.zeros_like(data, bool)
             for r in range(rows.shape[0]):
                 bits = np.zeros(tm, bool)
-                bits[: rows.shape[1]] = rows[r] if sparse else True
+                if sparse:
+                    bits[: rows.shape[1]] = rows[r]
+                else:
+                    bits[:] = True  # dense: every column is needed (all T_MAX bits set)
                 data[r, : tm // 8] = np.packbits(bits, bitorder="little")
                 mask[r, : tm // 8] = True
             if sel == 2 and not sparse:
