@@ -248,30 +248,38 @@ module esact_top #(
   always_ff @(posedge clk_i) begin
     if (ld_fire && !ld_bad) begin
       unique case (ld_region)
+        // each write index is computed once and range-checked before use (an index past
+        // the end must drop the write: Verilator would wrap it on power-of-two arrays)
         RegX: begin
           for (int unsigned b = 0; b < LdBytes; b++) begin
-            if (32'(ld_idx[DSh-1:0]) * LdBytes + b < D_MAX) begin
-              x_mem[TI'(ld_idx >> DSh)][DI'(32'(ld_idx[DSh-1:0]) * LdBytes + b)] <= ld_data_i[b*8 +: 8];
+            logic [31:0] col;
+            col = 32'(ld_idx[DSh-1:0]) * LdBytes + b;
+            if (col < D_MAX) begin
+              x_mem[TI'(ld_idx >> DSh)][DI'(col)] <= ld_data_i[b*8 +: 8];
             end
           end
         end
         RegWq, RegWk, RegWv, RegWo, RegW2: begin
           for (int unsigned t = 0; t < TpW; t++) begin
-            if (32'(ld_idx[DSh-1:0]) * TpW + t < DT) begin
+            logic [31:0] col;
+            col = 32'(ld_idx[DSh-1:0]) * TpW + t;
+            if (col < DT) begin
               unique case (ld_region)
-                RegWq: wq_mem[DI'(ld_idx >> DSh)][32'(ld_idx[DSh-1:0]) * TpW + t] <= ld_data_i[t*PE_C*8 +: PE_C*8];
-                RegWk: wk_mem[DI'(ld_idx >> DSh)][32'(ld_idx[DSh-1:0]) * TpW + t] <= ld_data_i[t*PE_C*8 +: PE_C*8];
-                RegWv: wv_mem[DI'(ld_idx >> DSh)][32'(ld_idx[DSh-1:0]) * TpW + t] <= ld_data_i[t*PE_C*8 +: PE_C*8];
-                RegWo: wo_mem[DI'(ld_idx >> DSh)][32'(ld_idx[DSh-1:0]) * TpW + t] <= ld_data_i[t*PE_C*8 +: PE_C*8];
-                default: w2_mem[FI'(ld_idx >> DSh)][32'(ld_idx[DSh-1:0]) * TpW + t] <= ld_data_i[t*PE_C*8 +: PE_C*8];
+                RegWq: wq_mem[DI'(ld_idx >> DSh)][col] <= ld_data_i[t*PE_C*8 +: PE_C*8];
+                RegWk: wk_mem[DI'(ld_idx >> DSh)][col] <= ld_data_i[t*PE_C*8 +: PE_C*8];
+                RegWv: wv_mem[DI'(ld_idx >> DSh)][col] <= ld_data_i[t*PE_C*8 +: PE_C*8];
+                RegWo: wo_mem[DI'(ld_idx >> DSh)][col] <= ld_data_i[t*PE_C*8 +: PE_C*8];
+                default: w2_mem[FI'(ld_idx >> DSh)][col] <= ld_data_i[t*PE_C*8 +: PE_C*8];
               endcase
             end
           end
         end
         RegW1: begin
           for (int unsigned t = 0; t < TpW; t++) begin
-            if (32'(ld_idx[FSh-1:0]) * TpW + t < FT) begin
-              w1_mem[DI'(ld_idx >> FSh)][32'(ld_idx[FSh-1:0]) * TpW + t] <= ld_data_i[t*PE_C*8 +: PE_C*8];
+            logic [31:0] col;
+            col = 32'(ld_idx[FSh-1:0]) * TpW + t;
+            if (col < FT) begin
+              w1_mem[DI'(ld_idx >> FSh)][col] <= ld_data_i[t*PE_C*8 +: PE_C*8];
             end
           end
         end

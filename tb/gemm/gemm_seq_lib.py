@@ -78,7 +78,7 @@ class GemmCornerSeq(GemmBaseSeq):
         uns = random.random() < 0.5
         a = np.full((m, k), 255 if uns else random.choice([-128, 127]))
         b = g.choice([-128, 127, 0, 1, -1], (k, n))
-        kind = random.choice(["full", "no_k", "one_row", "one_tile", "sparse_k_last"])
+        kind = random.choice(["full", "no_k", "one_row", "one_tile", "sparse_k_last", "sparse_rows_dense_k"])
         rows, cts, ks = [True] * GemmCfg.M_MAX, [True] * nt, [True] * GemmCfg.K_MAX
         if kind == "sparse_k_last":
             # a sparse k mask whose last selected k is K_MAX - 1 (the k index wraps)
@@ -87,6 +87,10 @@ class GemmCornerSeq(GemmBaseSeq):
             b = g.choice([-128, 127, 0, 1, -1], (k, n))
             ks = [random.random() < 0.5 for _ in range(GemmCfg.K_MAX)]
             ks[-1], ks[0] = True, False
+        elif kind == "sparse_rows_dense_k":
+            # few rows (a quarter), most k (three quarters)
+            rows = [i % 4 == 0 for i in range(GemmCfg.M_MAX)]
+            ks = [i % 4 != 3 for i in range(GemmCfg.K_MAX)]
         elif kind == "no_k":
             ks = [False] * GemmCfg.K_MAX
         elif kind == "one_row":

@@ -80,12 +80,12 @@ class LocalSimErrorSeq(LocalSimBaseSeq):
 
     def one(self):
         p = self.params
-        kind = random.choice(["window0", "heads0", "heads_over", "row_beats", "legal"])
+        kind = random.choice(["window0", "heads0", "heads_over", "row_beats", "row_beats_over", "legal"])
         if kind == "legal":
             return super().one()
         T = random.randint(2, p["T_MAX"])
-        # row_beats with H = H_MAX and a head too many: more beats in a row than heads exist
-        H = p["H_MAX"] if kind == "row_beats" and random.random() < 0.3 else random.randint(1, p["H_MAX"])
+        # row_beats_over: H = H_MAX and a head too many, more beats in a row than heads exist
+        H = p["H_MAX"] if kind == "row_beats_over" else random.randint(1, p["H_MAX"])
         keep = local_keep(H, T, random.randint(1, T), 0.5)
         if kind == "window0":
             return sequence(keep, 0, 1)
@@ -96,7 +96,7 @@ class LocalSimErrorSeq(LocalSimBaseSeq):
         pkt = sequence(keep, 2, 1)
         row = random.randint(0, T - 1)
         idx = row * H + H - 1  # the row's last beat
-        if random.random() < 0.5 and H > 1:
+        if kind == "row_beats" and random.random() < 0.5 and H > 1:
             del pkt.beats[idx - 1]  # a row one head short
         else:
             extra = dict(pkt.beats[idx])

@@ -365,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=0, help="seconds per mutant (default: 5x the clean run)")
     ap.add_argument("--list", action="store_true", help="count the sites per file and operator, run nothing")
+    ap.add_argument("--only", action="append", default=[], metavar="KEY",
+                    help="run the mutants whose key contains KEY (repeatable; e.g. to recheck a survivor)")
     ap.add_argument("--report", type=Path, default=REPORT)
     ap.add_argument("--run-one", metavar="FILE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -382,7 +384,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'all':20s} {sum(len(v) for v in all_sites.values()):>{9 * len(ops) + 7}d}")
         return 0
 
-    muts = sample(all_sites, args.n, args.seed)
+    if args.only:
+        muts = [m for v in all_sites.values() for m in v if any(k in m.key() for k in args.only)]
+        if not muts:
+            print(f"mutate: no mutant key contains {args.only}")
+            return 2
+    else:
+        muts = sample(all_sites, args.n, args.seed)
     WORK.mkdir(parents=True, exist_ok=True)
     # a clean run first: the subset must pass on the unmutated RTL, and it sets the timeout
     t0 = time.time()
