@@ -2,6 +2,7 @@
 #   make sim    Verilator regression (cocotb + pyuvm), creates .venv on first use
 #   make test   every test: golden models, lint, and the Verilator regression
 # More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage | mutate
+#       make bench [BENCH_LAYERS=all]   throughput, cycle efficiency, cycle model (docs/bench.md)
 #       make sim REGRESSION=full   adds the long MiniLM sentence to the trace regression
 # Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> SEEDS=<reseeds per test> SHARD=<i/N>
 #        JOBS=<n> WAVES=1 (FST waves in the test directory)
@@ -33,17 +34,19 @@ KSEL    := $(if $(TEST),-k "$(TEST)",)
 SHARDTAG := $(if $(SHARD),-shard$(subst /,of,$(SHARD)),)
 JUNIT   = --junitxml=reports/junit-$(1)$(SHARDTAG).xml
 WAVEDEP := $(if $(filter-out 0,$(WAVES)),fst-deps,)
+# a subset run (unit, test, shard, reseeds, waves) is not recorded as the regression's wall time
+WALLSUB  = $(strip $(UNIT) $(TEST) $(SHARD) $(SEEDS) $(filter-out 0,$(WAVES)) $(REGRESSION))
 
 ACC_N     ?= 1000
 ACC_SWEEP ?= full
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy coverage mutate fst-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy coverage mutate bench fst-deps clean distclean help
 
 all: test
 
 help:
-	@sed -n '1,8p' Makefile
+	@sed -n '1,9p' Makefile
 
 $(STAMP): requirements.txt constraints.txt
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -56,10 +59,12 @@ venv: $(STAMP)
 sim: $(STAMP) $(WAVEDEP)
 	@if [ -n "$(UNIT)" ] && [ ! -f tests/sim/test_$(UNIT).py ]; then \
 	  echo "make sim: unknown UNIT '$(UNIT)' (have: $$(ls tests/sim | sed -n 's/^test_\(.*\)\.py$$/\1/p' | tr '\n' ' '))"; exit 2; fi
-	$(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) $(call JUNIT,sim)
+	@t0=$$(date +%s); $(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) $(call JUNIT,sim); rc=$$?; \
+	  $(VPY) -m tb.tools.walltime record sim $$t0 $$rc $(WALLSUB); exit $$rc
 
 test: $(STAMP) $(WAVEDEP)
-	$(PYTEST) tests $(XDIST) $(KSEL) $(call JUNIT,test)
+	@t0=$$(date +%s); $(PYTEST) tests $(XDIST) $(KSEL) $(call JUNIT,test); rc=$$?; \
+	  $(VPY) -m tb.tools.walltime record test $$t0 $$rc $(WALLSUB); exit $$rc
 
 # Regression with Verilator code coverage + functional coverage, merged and reported
 # (reports/coverage.json, reports/coverage.md).  SEEDS=N reseeds every test; UNIT=u
@@ -77,6 +82,10 @@ mutate: $(STAMP)
 	$(VPY) -m tb.tools.mutate --n $(MUTANTS) --seed $(MUTATE_SEED) --jobs $(JOBS)
 
 # FST waves need the LZ4 headers (Debian package liblz4-dev)
+BENCH_LAYERS ?= all
+bench: $(STAMP)
+	$(VPY) -m tb.tools.bench --layers $(BENCH_LAYERS)
+
 fst-deps:
 	@dpkg -s liblz4-dev >/dev/null 2>&1 || { echo "[waves] installing liblz4-dev (FST traces)"; \
 	  apt-get update -qq && apt-get install -y -qq liblz4-dev; }

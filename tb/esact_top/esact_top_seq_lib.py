@@ -221,17 +221,9 @@ class EsactTraceVseq(EsactBaseVseq):
     def sentences(self):
         import os
 
-        from models import vectors
+        from .esact_top_workload import trace_sentences
 
-        man = json.loads((vectors.VEC / "manifest.json").read_text())["ci_files"]
-        full = os.environ.get("REGRESSION", "") == "full"
-        picked = [f for f in man if full or f["regime"] == "short"]
-        out = []
-        for f in picked:
-            tr = vectors.load_trace(vectors.REPO / f["file"])
-            cfg = SplsConfig(**json.loads(str(tr["config"])))
-            out.append((Path(f["file"]).stem, tr, cfg))
-        return out
+        return trace_sentences(full=os.environ.get("REGRESSION", "") == "full")
 
     async def body(self):
         from models import datasets

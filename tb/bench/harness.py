@@ -1,0 +1,67 @@
+"""Build and run the pure-Verilator C++ harness of esact_top (no Python in the loop).
+
+The Verilated model is built from the same sources, parameters and Verilator options
+as the cocotb environment's (tb/common/sim.py: no --public-flat-rw, default -Os of the
+Verilator makefile), only with tb/bench/esact_harness.cpp as main instead of cocotb's
+VPI main, so the two throughputs compare the environments, not the models.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from tb.common.sim import param_tag
+from tb.common.tools import BUILD, REPO, setup_verilator_env, verilator_exe
+from tb.common.units import UNITS
+
+CPP = REPO / "tb" / "bench" / "esact_harness.cpp"
+
+
+def build(parameters: dict | None = None, jobs: int | None = None) -> Path:
+    """The harness executable for esact_top with ``parameters`` (rebuilt when a source
+    is newer than it)."""
+    unit = UNITS["esact_top"]
+    parameters = dict(parameters or {})
+    out = BUILD / "bench" / ("harness_" + param_tag(parameters))
+    exe = out / "esact_harness"
+    srcs = unit.source_paths()
+    if exe.exists() and all(p.stat().st_mtime <= exe.stat().st_mtime for p in [*srcs, CPP]):
+        return exe
+    out.mkdir(parents=True, exist_ok=True)
+    cmd = [verilator_exe(), "--cc", "--exe", "--build", "-j", str(jobs or os.cpu_count() or 1),
+           "-Mdir", str(out), "--top-module", unit.toplevel, "--prefix", "Vtop", "-o", "esact_harness",
+           *[f"-G{k}={v}" for k, v in parameters.items()], str(CPP), *map(str, srcs)]
+    env = setup_verilator_env(dict(os.environ))
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    (out / "build.log").write_text(" ".join(cmd) + "\n" + res.stdout + res.stderr)
+    if res.returncode != 0:
+        raise RuntimeError(f"harness build failed (log: {out / 'build.log'}):\n{res.stderr[-3000:]}")
+    print(f"[bench] harness built in {time.perf_counter() - t0:.0f} s: {exe.relative_to(REPO)}", flush=True)
+    return exe
+
+
+def run(exe: Path, program: Path, progress=None) -> tuple[list[dict], dict]:
+    """Run a program; returns (per-run records, summary).  Raises on a mismatch, a
+    watchdog or a malformed program (the harness's exit status)."""
+    proc = subprocess.Popen([str(exe), str(program)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    runs, summary = [], {}
+    for line in proc.stdout:
+        rec = json.loads(line)
+        if rec.get("summary"):
+            summary = rec
+        else:
+            runs.append(rec)
+            if progress:
+                progress(rec)
+    err = proc.stderr.read()
+    rc = proc.wait()
+    bad = [r for r in runs if r["mismatched_beats"]]
+    if rc != 0 or bad or not summary:
+        raise RuntimeError(f"harness {program.name}: exit {rc}, {len(bad)} run(s) with mismatching output "
+                           f"{[r['run'] for r in bad][:5]}; stderr: {err.strip()[-1000:]}")
+    return runs, summary

@@ -1,0 +1,51 @@
+"""The esact_top trace workloads, free of cocotb so the pure-Verilator bench harness
+(tb/bench/) runs exactly what the cocotb trace test runs:
+
+* ``trace_sentences``: the committed MiniLM trace files of vectors/manifest.json (the
+  short ones; ``full`` adds the ~128-token one), each with its SPLS configuration.
+* ``bench_ids``: a 128-token input (the RTL's sequence bound) from the long evaluation
+  pool, for the per-layer cycle figures of ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from models.spls import SplsConfig
+
+
+def trace_sentences(full: bool = False) -> list[tuple[str, dict, SplsConfig]]:
+    """(name, trace arrays, configuration) of every committed trace file in the set."""
+    from models import vectors
+
+    man = json.loads((vectors.VEC / "manifest.json").read_text())["ci_files"]
+    out = []
+    for f in man:
+        if full or f["regime"] == "short":
+            tr = vectors.load_trace(vectors.REPO / f["file"])
+            out.append((Path(f["file"]).stem, tr, SplsConfig(**json.loads(str(tr["config"])))))
+    return out
+
+
+def bench_ids(tokens: int = 128) -> np.ndarray:
+    """Token ids of the first long evaluation text with at least ``tokens`` word pieces
+    (both halves joined, truncated to ``tokens`` including [CLS] and [SEP])."""
+    from models import datasets
+    from models.minilm import tokenize
+
+    for t in datasets.texts("long", n=50):
+        ids = tokenize(t.first + " " + t.second, tokens)
+        if len(ids) == tokens:
+            return ids
+    raise RuntimeError(f"no long evaluation text reaches {tokens} tokens")
+
+
+def layer_input(ids: np.ndarray, im) -> np.ndarray:
+    """INT8 input of layer 0 for token ids (embedding, quantized with the model's scale)."""
+    from models.int_layer import quantize_input
+    from models.minilm import embed_float, load_minilm
+
+    return quantize_input(embed_float(ids, load_minilm()).numpy(), im.s_in)
