@@ -182,6 +182,12 @@ def run(
         "ESACT_TEST": testcase,
         # stimulus source of the functional coverage: real-model traces or random/directed
         "ESACT_COV_SOURCE": "trace" if "Trace" in testcase else "random",
+        # one BLAS/OpenMP thread: the golden model's small matrix products gain nothing
+        # from a thread pool, and idle pool threads spin for a while after each call,
+        # taking a core from the simulator (measured with py-spy on esact_top)
+        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
+        "MKL_NUM_THREADS": os.environ.get("MKL_NUM_THREADS", "1"),
     }
     env.update(extra_env or {})
     try:
