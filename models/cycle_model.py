@@ -228,12 +228,15 @@ def _mask_arrays(t: int, h: int, sparse: bool, ffn_reuse: bool, masks: dict | No
 
 
 def layer_cycles(hw: HwParams, t: int, d: int, h: int, f: int, sparse: bool, ffn_reuse: bool, overlap: bool,
-                 masks: dict | None, out_stall: float = 0.0) -> dict:
+                 masks: dict | None, out_stall: float = 0.0, ln_zero_std: tuple[int, int] = (0, 0)) -> dict:
     """Predicted RTL counters of one layer run.
 
     masks (sparse runs): {"rep": (T,) reuse map, "colneed": (H, T) column-needed masks}
     (:func:`masks_for`; "keep" is not needed: the prediction time does not depend on it).
     out_stall: expected sink stall cycles per output beat (0: always-ready sink).
+    ln_zero_std: rows of LN1 / LN2 whose standard deviation D is 0 (golden trace
+    ``ln1_std``/``ln2_std``): layernorm skips the reciprocal division 2^40 / D for them
+    (state DivR goes straight to Out), LN_DIVR_BITS + 1 cycles fewer per row.
 
     Returns {"stage_cycles": {pred, qkv, attn, oproj, ln1, ffn, ln2, out}, "cycles",
     "exec_macs", "skip_macs", "dense_macs", "pe_util": {stage: fraction, "gemm": overall},
@@ -283,6 +286,8 @@ def layer_cycles(hw: HwParams, t: int, d: int, h: int, f: int, sparse: bool, ffn
     nbd = _cdiv(d, hw.PE_C)
     ln_row = 3 * nbd + 8 + LN_DIVN_BITS + LN_SQRT_BITS + LN_DIVR_BITS
     sc["ln1"] = sc["ln2"] = t * nbd + t * ln_row + 4
+    sc["ln1"] -= ln_zero_std[0] * (LN_DIVR_BITS + 1)
+    sc["ln2"] -= ln_zero_std[1] * (LN_DIVR_BITS + 1)
 
     # FFN
     add("ffn", gemm_job(hw, n_ffn, tile_widths(hw, f), d, TAIL_FFN1))
@@ -352,14 +357,28 @@ def masks_for(lq, x, cfg) -> dict:
     rep = np.asarray(tr["rep"], np.int64)
     reps = rep == np.arange(t)
     colneed = np.asarray(tr["colneed"], bool)
+    zs = ln_zero_std(tr)
     if rc is None:
         return {"rep": rep, "reps": reps, "colneed": colneed, "keep": None, "kv_rows": np.ones(t, bool),
                 "ffn_rows": np.ones(t, bool), "k": None, "thr": None, "window": 1, "ffn_reuse": False,
-                "out": out}
+                "out": out, "ln_zero_std": zs}
     return {"rep": rep, "reps": reps, "colneed": colneed, "keep": np.asarray(tr["keep"], bool),
             "kv_rows": colneed.any(axis=0), "ffn_rows": reps if rc.ffn_reuse else np.ones(t, bool),
             "k": int(rc.k), "thr": int(rc.thr), "window": int(rc.window), "ffn_reuse": bool(rc.ffn_reuse),
-            "out": out}
+            "out": out, "ln_zero_std": zs}
+
+
+def ln_zero_std(tr: dict) -> tuple[int, int]:
+    """Rows of LN1 / LN2 with standard deviation 0 in an int_layer trace."""
+    return tuple(int((np.asarray(tr[f"ln{i}_std"]) == 0).sum()) if f"ln{i}_std" in tr else 0 for i in (1, 2))
+
+
+def trace_cycles(hw: HwParams, t: int, d: int, h: int, f: int, sparse: bool, ffn_reuse: bool, overlap: bool,
+                 tr: dict) -> dict:
+    """:func:`layer_cycles` of a run the golden model traced (``int_layer(..., trace)``):
+    what the testbench's scoreboard compares the RTL counters with."""
+    masks = {"rep": tr["rep"], "colneed": tr["colneed"]} if sparse else None
+    return layer_cycles(hw, t, d, h, f, sparse, ffn_reuse, overlap, masks, ln_zero_std=ln_zero_std(tr))
 
 
 def masks_from_trace(tr: dict, layer: int) -> dict:

@@ -7,6 +7,13 @@ those values: illegal configurations predict no output, a legal start predicts t
 layer output packet, a dump predicts the selected buffer (compared where the model
 defines it).  Output mismatches name the context (sentence / layer / mode set by the
 sequence), the token, the channel and the stage.
+
+Performance counters: once every counter register (CYCLES, EXEC/SKIP_MACS, the 8
+STAGE_CYCLES) has been read over APB after a completed run, they are compared with the
+analytical cycle model (models/cycle_model.py) evaluated on the golden trace of that
+run (its SPLS masks and LayerNorm rows): every computing stage, CYCLES, EXEC_MACS and
+SKIP_MACS exactly; the OUT stage at least the model's (the sink's back-pressure only
+adds cycles).  A latency change in the RTL is a mismatch like a data change.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ DUMP_STAGES = [
     (7, "h1", "LN1 output"), (9, "g", "FFN GELU output"), (8, "out", "LN2 layer output"),
 ]
 STAGE_OF = {sel: (name, stage) for sel, name, stage in DUMP_STAGES}
+STAGES = ("pred", "qkv", "attn", "oproj", "ln1", "ffn", "ln2", "out")
+COUNTER_REGS = ("cycles", "exec_macs_lo", "exec_macs_hi", "skip_macs_lo", "skip_macs_hi",
+                *(f"stage_cycles[{i}]" for i in range(8)))
 
 
 def legal_errors(f: dict, p: dict) -> list[str]:
@@ -83,6 +93,9 @@ class EsactScoreboard(InOrderScoreboard):
 
         self.run_ap = uvm_analysis_port("run_ap", self)
         self.localized: list[str] = []
+        self.counter_reads: dict[str, int] = {}
+        self.completed = False  # the last start's output packet has arrived
+        self.counter_checks = 0
 
     def cdb_get(self, key):
         from pyuvm import ConfigDB
@@ -109,18 +122,24 @@ class EsactScoreboard(InOrderScoreboard):
         if stream == "ld":
             self.mirror.apply(b["addr"], b["data"])
             return []
-        if not item.write:
-            return []
         reg = self.regs.get_default_map().get_reg_by_offset(item.addr)
         if reg is None:
             return []
         name = reg.get_name()
+        if not item.write:
+            if name in COUNTER_REGS and not item.slverr:
+                self.counter_reads[name] = item.data
+                if self.completed and len(self.counter_reads) == len(COUNTER_REGS):
+                    self.check_counters()
+            return []
         self.shadow[name] = item.data
         if name != "ctrl":
             return []
         ctrl = field_values(reg, item.data)
         if not (ctrl["start"] or ctrl["dump"]):
             return []
+        self.counter_reads.clear()
+        self.completed = False
         if self.running:  # start/dump while computing: the job is aborted, nothing comes
             self.aborts += 1
             self._expected.clear()
@@ -218,6 +237,29 @@ class EsactScoreboard(InOrderScoreboard):
         super()._write_out(act)
         if act.beats and act.beats[0]["tag"] == 0:
             self.running = False
+            self.completed = True
+
+    def check_counters(self) -> None:
+        """The counters read after a completed run against the analytical cycle model."""
+        from models.cycle_model import HwParams, trace_cycles
+
+        f, cfg, tr = self.last
+        rd = self.counter_reads
+        act = {s: rd[f"stage_cycles[{i}]"] for i, s in enumerate(STAGES)}
+        act["cycles"] = rd["cycles"]
+        act["exec_macs"] = rd["exec_macs_lo"] | (rd["exec_macs_hi"] << 32)
+        act["skip_macs"] = rd["skip_macs_lo"] | (rd["skip_macs_hi"] << 32)
+        hw = HwParams(**{k: self.params[k] for k in HwParams.__dataclass_fields__ if k in self.params})
+        sparse = bool(f["sparse"])
+        m = trace_cycles(hw, f["seq_len"], f["hidden"], f["heads"], f["ffn"], sparse, bool(f["ffn_reuse"]),
+                         bool(f["overlap"]), tr)
+        exp = dict(m["stage_cycles"], cycles=m["cycles"], exec_macs=m["exec_macs"], skip_macs=m["skip_macs"])
+        bad = [f"{k} {act[k]} (model {exp[k]})" for k in exp
+               if (act[k] < exp[k] if k == "out" else act[k] != exp[k])]
+        self.counter_checks += 1
+        self.counter_reads.clear()
+        if bad:
+            self._error(f"{self.context}: performance counters differ from the cycle model: " + ", ".join(bad))
 
     def compare(self, exp, act):
         if len(exp.beats) != len(act.beats):

@@ -105,29 +105,6 @@ class EsactBaseVseq(uvm_sequence):
         c["stage_cycles"] = {n: await self.rd(r.stage_cycles[i]) for i, n in enumerate(names)}
         return c
 
-    def check_counters(self, c: dict, t: int, d: int, f: int, h: int, sparse: bool, context: str) -> None:
-        """What the counters must satisfy whatever the masks: the stage counters split
-        CYCLES (the output stage is streamed after it), PRED runs only in sparse mode and
-        every other computing stage runs, EXEC_MACS + SKIP_MACS is the configuration's
-        dense MAC count, and a dense run skips nothing."""
-        sc = c["stage_cycles"]
-        dense_macs = t * (4 * d * d + 2 * d * f) + 2 * h * t * t * self.v.params["HEAD_DIM"]
-        errs = []
-        if sum(v for k, v in sc.items() if k != "out") != c["cycles"]:
-            errs.append(f"stage cycles (without out) sum to {sum(v for k, v in sc.items() if k != 'out')}, "
-                        f"CYCLES = {c['cycles']}")
-        if (sc["pred"] > 0) != sparse:
-            errs.append(f"PRED stage counted {sc['pred']} cycles in a {'sparse' if sparse else 'dense'} run")
-        for k in ("qkv", "attn", "oproj", "ln1", "ffn", "ln2", "out"):
-            if sc[k] <= 0:
-                errs.append(f"stage {k} counted no cycle")
-        if c["exec_macs"] + c["skip_macs"] != dense_macs:
-            errs.append(f"EXEC_MACS {c['exec_macs']} + SKIP_MACS {c['skip_macs']} != dense MACs {dense_macs}")
-        if not sparse and c["skip_macs"] != 0:
-            errs.append(f"dense run skipped {c['skip_macs']} MACs")
-        if errs:
-            raise AssertionError(f"{context}: counter check failed: " + "; ".join(errs))
-
     async def layer(self, lq, x: np.ndarray, cfg: SplsConfig, context: str, load_weights: bool = True,
                     overlap: bool = True) -> np.ndarray:
         """Load (weights and) input, configure, run; returns the RTL output (T, d)."""
@@ -146,8 +123,7 @@ class EsactBaseVseq(uvm_sequence):
                                         self.timeout_ns(t, d, lq.ffn, lq.heads), overlap)
         wall = time.perf_counter() - t0
         out = pkt.matrix(t, d)
-        c = await self.counters()
-        self.check_counters(c, t, d, lq.ffn, lq.heads, cfg.scheme == "spls", context)
+        c = await self.counters()  # checked by the scoreboard against the cycle model
         c.update(context=context, tokens=t, mode=cfg.scheme, overlap=bool(overlap and cfg.scheme == "spls"),
                  run_wall_s=round(wall, 3))
         self.results.append(c)

@@ -74,6 +74,11 @@ class EsactBaseTest(uvm_test):
             self.logger.info(
                 f"{r['context']}: {r['cycles']} cycles ({r['run_wall_s']} s wall), executed MACs {r['exec_macs']}, skipped {r['skip_macs']}; "
                 + ", ".join(f"{k} {v}" for k, v in sc.items()))
+        # every completed run's counters went through the scoreboard's cycle-model check
+        checks = self.env.scoreboard.counter_checks
+        if checks != len(self.seq.results):
+            raise AssertionError(f"{checks} counter checks against the cycle model for {len(self.seq.results)} runs")
+        self.logger.info(f"performance counters of {checks} runs equal the cycle model")
 
 
 @uvm_test_decorator()
