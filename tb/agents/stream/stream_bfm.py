@@ -89,8 +89,9 @@ class StreamBfm:
         while True:
             if not bus.valid.value:
                 bus.ready.value = 1
+                # decide right as valid rises, before the next edge samples ready: a
+                # single-beat transaction can then be back-pressured too
                 await RisingEdge(bus.valid)
-                await RisingEdge(self.clk)
             stall = flow.idle_run()
             if stall:
                 bus.ready.value = 0
