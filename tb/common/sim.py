@@ -86,6 +86,8 @@ def _runner():
     class _Verilator(Verilator):
         def _build_command(self):
             cmds = super()._build_command()
+            # the project's main: cocotb's plus a C++ clock (tb/common/verilator_main.cpp)
+            cmds[0] = [str(MAIN_CPP) if a.endswith("verilator.cpp") else a for a in cmds[0]]
             if os.environ.get("PUBLIC_ALL", "0") in ("", "0"):
                 cmds[0] = [a for a in cmds[0] if a != "--public-flat-rw"]
             # WAVES=1: FST (compressed, read by GTKWave/Surfer/pywellen), not VCD
@@ -94,6 +96,20 @@ def _runner():
 
     return _Verilator()
 
+
+MAIN_CPP = Path(__file__).with_name("verilator_main.cpp")
+CLK_PERIOD_NS = 10
+CLOCK_IMPLS = ("cpp", "gpi", "py")
+
+
+def clock_impl(env=None) -> str:
+    """Clock generator of the simulations: ``ESACT_CLOCK_IMPL`` = ``cpp`` (default: the
+    simulation main toggles clk_i), ``gpi`` (cocotb's Clock, C++ timer callbacks in the
+    GPI) or ``py`` (cocotb's Clock, a Python coroutine)."""
+    impl = (env if env is not None else os.environ).get("ESACT_CLOCK_IMPL", "") or "cpp"
+    if impl not in CLOCK_IMPLS:
+        raise ValueError(f"ESACT_CLOCK_IMPL must be one of {', '.join(CLOCK_IMPLS)}, got {impl!r}")
+    return impl
 
 COVERAGE_ARGS = ("--coverage-line", "--coverage-toggle", "--coverage-expr")
 
@@ -124,7 +140,12 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
     top = unit.toplevel
     public = build_dir / "public_top.vlt"
     public.parent.mkdir(parents=True, exist_ok=True)
-    text = f'`verilator_config\npublic_flat_rw -module "{top}" -var "*"\n'
+    # only the ports (lowRISC names: *_i, *_ni inputs, *_o outputs) are visible to VPI; a
+    # public internal signal of the top module must be kept and re-evaluated as a
+    # variable of its own, which costs Verilator optimizations (PUBLIC_ALL=1: everything)
+    text = "`verilator_config\n" + "".join(
+        f'public_flat_{acc} -module "{top}" -var "{pat}"\n'
+        for acc, pat in (("rw", "*_i"), ("rw", "*_ni"), ("rd", "*_o")))
     if not public.exists() or public.read_text() != text:  # keep the mtime: no needless rebuild
         public.write_text(text)
     paths.append(public)
@@ -190,6 +211,8 @@ def run(
         "MKL_NUM_THREADS": os.environ.get("MKL_NUM_THREADS", "1"),
     }
     env.update(extra_env or {})
+    if clock_impl({**os.environ, **env}) == "cpp":  # the clock runs in the simulation main (see clock_reset)
+        env["ESACT_CPP_CLOCK_NS"] = str(CLK_PERIOD_NS)
     try:
         results = _runner().test(
         test_module=unit.test_module,
