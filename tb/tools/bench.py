@@ -290,6 +290,12 @@ def write_doc(rep: dict) -> None:
           (f"sim_ratio = {tp['sim_ratio']:.2f}; CYCLES counters of the two runs identical: "
            f"{'yes' if tp['counters_identical'] else 'NO'}." if "sim_ratio" in tp else "sim_ratio: not measured."),
           "",
+          (f"Inside the layer runs (start to output packet: the DUT computing alone, the scoreboard's "
+           f"prediction included) the environment runs {tp['env_run_cps']:,.0f} cycles/s "
+           f"({tp['harness_cps'] / tp['env_run_cps']:.2f}x below the harness); "
+           f"{tp['env_outside_runs_pct']:.1f} % of its test time is outside the runs (weight and input loads, "
+           "CSR traffic, counter reads, build/report phases)." if "env_run_cps" in tp else ""),
+          "",
           "## RTL cycles per MiniLM layer at T = 128 (mean over the 6 layers, each fed the golden "
           "output of the previous one)", "",
           "| point | " + " | ".join(STAGES) + " | CYCLES | MAC cut | speedup | skip eff. | PE util |",
@@ -362,6 +368,13 @@ def main(argv=None) -> int:
         tp.update(env_clocks=et["clocks"], env_s=et["test_s"], env_process_s=et["process_s"],
                   env_cps=et["clocks"] / et["test_s"], env_layers_per_s=len(et["runs"]) / et["test_s"])
         tp["sim_ratio"] = tp["harness_cps"] / tp["env_cps"]
+        # where the environment's time goes: the layer runs (start write to output packet,
+        # the DUT computing alone, scoreboard prediction included) and everything else
+        # (weight/input loads through the stream agent, CSR traffic, counters, phases)
+        run_s = sum(r["run_wall_s"] for r in et["runs"])
+        tp["env_run_s"] = run_s
+        tp["env_run_cps"] = sum(r["cycles"] for r in et["runs"]) / run_s
+        tp["env_outside_runs_pct"] = 100.0 * (1.0 - run_s / et["test_s"])
         env_c = {r["context"]: r["cycles"] for r in et["runs"]}
         tp["counters_identical"] = all(env_c.get(r["context"]) == r["cycles"] for r in ht["runs"])
     rep["throughput"] = tp
