@@ -16,6 +16,7 @@ import fcntl
 import json
 import os
 import random
+import shutil
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,6 +151,10 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
         public.write_text(text)
     paths.append(public)
     sources = [VerilatorControlFile(str(p)) if p.suffix == ".vlt" else p for p in paths]
+    # ccache (when installed: the Makefile installs it) reuses the objects of the Verilator
+    # runtime, cocotb's main and every unchanged module across builds and parameter sets
+    if "OBJCACHE" not in os.environ and shutil.which("ccache"):
+        os.environ["OBJCACHE"] = "ccache"
     with _locked(SIM_BUILD / unit.name / f".{tag}.lock"):
         runner.build(
             sources=sources,

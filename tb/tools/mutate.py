@@ -36,9 +36,11 @@ import argparse
 import hashlib
 import json
 import os
+import queue
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -279,8 +281,13 @@ def units_using(file: str) -> list[str]:
     return [u for u, unit in UNITS.items() if file in unit.sources and u in SUBSET]
 
 
-def materialize(m: Mutant) -> Path:
-    d = WORK / m.id
+# each worker builds its mutants in a slot directory of its own, always at the same path,
+# so ccache finds the objects of every unmodified module of the previous mutants
+_SLOTS: "queue.SimpleQueue[int]" = queue.SimpleQueue()
+
+
+def materialize(m: Mutant, slot: int) -> Path:
+    d = WORK / f"slot{slot}"
     hdl = d / "hdl"
     if hdl.exists():
         shutil.rmtree(hdl)
@@ -291,19 +298,32 @@ def materialize(m: Mutant) -> Path:
 
 
 def run_mutant(m: Mutant, timeout_s: float, seed: int) -> dict:
-    d = materialize(m)
+    slot = _SLOTS.get()
+    try:
+        return _run_in_slot(m, timeout_s, seed, slot)
+    finally:
+        _SLOTS.put(slot)
+
+
+def _run_in_slot(m: Mutant, timeout_s: float, seed: int, slot: int) -> dict:
+    d = materialize(m, slot)
     env = dict(os.environ, ESACT_HDL_DIR=str(d / "hdl"), ESACT_SIM_BUILD=str(d / "build"), SEED=str(seed),
                PYTHONPATH=str(REPO))
     env.pop("WAVES", None)
     env.pop("RTL_COVERAGE", None)
     t0 = time.time()
+    # own process group: a hung mutant's simulator is killed with its runner, so it neither
+    # keeps a core busy nor writes into the slot the next mutant uses
+    proc = subprocess.Popen([sys.executable, "-m", "tb.tools.mutate", "--run-one", m.file], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        res = subprocess.run([sys.executable, "-m", "tb.tools.mutate", "--run-one", m.file],
-                             env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout_s)
-        out = res.stdout.strip().splitlines()
+        stdout, stderr = proc.communicate(timeout=timeout_s)
+        out = stdout.strip().splitlines()
         verdict = json.loads(out[-1]) if out and out[-1].startswith("{") else {
-            "status": "invalid", "detail": f"runner exited {res.returncode}: {res.stderr.strip()[-400:]}"}
+            "status": "invalid", "detail": f"runner exited {proc.returncode}: {stderr.strip()[-400:]}"}
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
         verdict = {"status": "timeout", "detail": f"no verdict within {timeout_s:.0f} s (hang)"}
     verdict["seconds"] = round(time.time() - t0, 1)
     shutil.rmtree(d, ignore_errors=True)
@@ -410,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     done = 0
     t_start = time.time()
 
+    for slot in range(args.jobs):
+        _SLOTS.put(slot)
+
     def work(m):
         return m, run_mutant(m, timeout, args.seed)
 
@@ -427,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     rep = summarize(results, timeout, time.time() - t_start, args)
     args.report.parent.mkdir(exist_ok=True)
     args.report.write_text(json.dumps(rep, indent=1))
-    print_table(rep)
+    print_table(rep, args.report)
     return 0
 
 
@@ -456,14 +479,14 @@ def summarize(results: list[dict], timeout: float, seconds: float, args) -> dict
     }
 
 
-def print_table(rep: dict) -> None:
+def print_table(rep: dict, report: Path = REPORT) -> None:
     print(f"\n{'unit':14s} {'mutants':>7s} {'killed':>6s} {'timeout':>7s} {'survived':>8s} {'equiv':>5s} {'invalid':>7s} {'score %':>7s}")
     for u, v in list(rep["per_unit"].items()) + [("TOTAL", rep)]:
         print(f"{u:14s} {v['mutants']:7d} {v['killed']:6d} {v['timeout']:7d} {v['survived']:8d} {v['equivalent']:5d} "
               f"{v['invalid']:7d} {v['score_pct'] if v['score_pct'] is not None else '-':>7}")
     for s in rep["survivors"]:
         print(f"  survivor {s['file']}:{s['line']} {s['mutation']}")
-    print(f"run time {rep['run_seconds'] / 60:.1f} min with {rep['jobs']} jobs; wrote {REPORT.relative_to(REPO)}")
+    print(f"run time {rep['run_seconds'] / 60:.1f} min with {rep['jobs']} jobs; wrote {report}")
 
 
 if __name__ == "__main__":
