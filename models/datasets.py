@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -64,15 +65,68 @@ def calibration_ids(per_regime: int = CALIB_PER_REGIME) -> tuple[np.ndarray, ...
     return tuple(ids)
 
 
+# The float activation ranges the integer model is calibrated from, measured once by
+# `make vectors` and committed.  Float32 PyTorch kernels differ between CPUs in the last
+# bits (AVX2 and AVX-512 code paths sum in other orders), and a clipping range a few ULP
+# apart can move a requantization constant across a rounding boundary: on another
+# machine the committed vectors would then not replay.  Every machine quantizes from the
+# same committed numbers instead, so the integer model is bit-identical everywhere.
+CALIB_FILE = Path(__file__).resolve().parents[1] / "vectors" / "calibration.npz"
+
+
+def _stats_key(per_regime: int) -> str:
+    """Hash of what the ranges depend on: the calibration token ids and the settings."""
+    import hashlib
+
+    from .int_layer import CalibConfig
+
+    h = hashlib.sha256(f"{per_regime}|{CalibConfig()!r}".encode())
+    for ids in calibration_ids(per_regime):
+        h.update(np.asarray(ids, np.int64).tobytes())
+    return h.hexdigest()[:16]
+
+
+def measure_calibration_stats(per_regime: int = CALIB_PER_REGIME, path: Path = CALIB_FILE) -> Path:
+    """Run the float model over the calibration texts and commit-able ranges to ``path``."""
+    from .encoder import collect_stats
+    from .int_layer import CalibConfig
+    from .minilm import load_minilm
+
+    s_emb, layers = collect_stats(list(calibration_ids(per_regime)), load_minilm(), CalibConfig())
+    arrays = {"key": np.array(_stats_key(per_regime)), "s_emb": np.asarray(s_emb, np.float64),
+              "n_layers": np.int64(len(layers))}
+    for i, st in enumerate(layers):
+        arrays.update({f"L{i}_{k}": np.asarray(v, np.float64) for k, v in st.items()})
+    np.savez(path, **arrays)
+    return path
+
+
+def calibration_stats(per_regime: int = CALIB_PER_REGIME, path: Path = CALIB_FILE):
+    """The committed ranges as ``(s_emb, [per-layer dict])`` (see :data:`CALIB_FILE`)."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: `make vectors` measures the calibration ranges")
+    with np.load(path) as z:
+        if str(z["key"]) != _stats_key(per_regime):
+            raise ValueError(f"{path.name} was measured for other calibration texts or settings "
+                             f"(key {z['key']} != {_stats_key(per_regime)}): rerun `make vectors`")
+        s_emb = z["s_emb"][()] if z["s_emb"].ndim == 0 else z["s_emb"]
+        layers = []
+        for i in range(int(z["n_layers"])):
+            pre = f"L{i}_"
+            layers.append({k[len(pre):]: (float(z[k]) if z[k].ndim == 0 else z[k])
+                           for k in z.files if k.startswith(pre)})
+    return s_emb, layers
+
+
 def _cache_key(per_regime: int) -> str:
-    """Hash of everything calibration depends on: the model sources and the settings."""
+    """Hash of everything the integer model depends on: model sources, ranges, settings."""
     import hashlib
     import sys
-    from pathlib import Path
 
     h = hashlib.sha256(f"{per_regime}|{sys.version_info[:3]}".encode())
-    for f in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(f.read_bytes())
+    for f in sorted(Path(__file__).parent.glob("*.py")) + [CALIB_FILE]:
+        if f.exists():
+            h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -80,18 +134,17 @@ def _cache_key(per_regime: int) -> str:
 def default_int_model(per_regime: int = CALIB_PER_REGIME):
     """The calibrated integer MiniLM used by vectors, accuracy, tests and testbenches.
 
-    Calibration takes ~15 s; the result is cached in ``build/cache/`` under a key that
-    changes with any source file of ``models/`` (delete the folder to force it).
+    Quantized from the committed calibration ranges (:data:`CALIB_FILE`); the result is
+    cached in ``build/cache/`` under a key that changes with any source file of
+    ``models/`` and with the ranges (delete the folder to force it).
     """
-    from pathlib import Path
-
     from .encoder import IntModel, calibrate
 
     cache = Path(__file__).resolve().parents[1] / "build" / "cache" / f"int_model_{_cache_key(per_regime)}.npz"
     if cache.exists():
         with np.load(cache) as z:
             return IntModel.from_arrays({k: z[k] for k in z.files})
-    im = calibrate(list(calibration_ids(per_regime)))
+    im = calibrate([], stats=calibration_stats(per_regime))
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_name(cache.stem + f".{__import__('os').getpid()}.tmp.npz")
     np.savez(tmp, **im.to_arrays())

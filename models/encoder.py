@@ -73,10 +73,13 @@ def layer_stats(acc: dict[str, list], calib: CalibConfig) -> dict:
     return st
 
 
-def calibrate(calib_ids: list[np.ndarray], calib: CalibConfig | None = None, model: MiniLM | None = None) -> IntModel:
+def calibrate(calib_ids: list[np.ndarray], calib: CalibConfig | None = None, model: MiniLM | None = None,
+              stats: tuple[object, list[dict]] | None = None) -> IntModel:
+    """Integer MiniLM from the clipping ranges of ``calib_ids`` (or from given ``stats``,
+    the ``(s_emb, per-layer)`` result of :func:`collect_stats`)."""
     calib = calib or CalibConfig()
     m = model or load_minilm()
-    s_emb, stats = collect_stats(calib_ids, m, calib)
+    s_emb, stats = stats if stats is not None else collect_stats(calib_ids, m, calib)
     s_x = np.asarray(s_emb) / 127
     layers = []
     for i, w in enumerate(m.layers):
@@ -95,7 +98,7 @@ def encode_int(
 ) -> tuple[np.ndarray, np.ndarray, OpCount]:
     """(INT8 last hidden state, its float dequantization, total OpCount)."""
     m = model or load_minilm()
-    x = quantize_input(embed_float(ids, m).numpy(), im.s_in)
+    x = int_input(ids, im, m)
     ops = OpCount(pred_weight=(cfg or SplsConfig()).pred_weight)
     for lq in im.layers:
         tr = {} if traces is not None else None
@@ -104,6 +107,14 @@ def encode_int(
         if traces is not None:
             traces.append(tr)
     return x, dequantize(x, im.layers[-1].scales["s_out"]), ops
+
+
+def int_input(ids: np.ndarray, im: IntModel, model: MiniLM | None = None) -> np.ndarray:
+    """INT8 input of layer 0: the float embedding, computed in float64 so that its
+    quantization does not depend on the CPU's float32 kernels, quantized with ``s_in``."""
+    import torch
+
+    return quantize_input(embed_float(ids, model or load_minilm(), torch.float64).numpy(), im.s_in)
 
 
 def embed_int(ids, im: IntModel, cfg: SplsConfig | None = None, model: MiniLM | None = None):

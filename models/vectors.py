@@ -179,6 +179,8 @@ def main(argv=None) -> int:
     from . import corpus, datasets
 
     t0 = time.time()
+    if not a.check:  # regeneration measures the calibration ranges anew (committed with the vectors)
+        print(f"[vectors] calibration ranges -> {datasets.measure_calibration_stats().relative_to(REPO)}")
     im = datasets.default_int_model()
     digest = params_digest(im)
     print(f"[vectors] integer MiniLM calibrated in {time.time() - t0:.0f} s, params sha256 {digest[:16]}")

@@ -45,7 +45,6 @@ def bench_ids(tokens: int = 128) -> np.ndarray:
 
 def layer_input(ids: np.ndarray, im) -> np.ndarray:
     """INT8 input of layer 0 for token ids (embedding, quantized with the model's scale)."""
-    from models.int_layer import quantize_input
-    from models.minilm import embed_float, load_minilm
+    from models.encoder import int_input
 
-    return quantize_input(embed_float(ids, load_minilm()).numpy(), im.s_in)
+    return int_input(ids, im)

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from models.encoder import IntModel, embed_float_pooled, embed_int, encode_int
-from models.int_layer import LayerQuant, dequantize, int_layer, quantize_input
-from models.minilm import bert_layer_float, embed_float, load_minilm
+from models.encoder import IntModel, embed_float_pooled, embed_int, encode_int, int_input
+from models.int_layer import LayerQuant, dequantize, int_layer
+from models.minilm import bert_layer_float, load_minilm
 from models.spls import SplsConfig
 
 # Stated tolerances of the integer model against the float reference
@@ -22,7 +22,7 @@ def _cos(a, b):
 def test_each_layer_tracks_the_float_layer(int_model, token_ids):
     m = load_minilm()
     ids = token_ids[-1]
-    x = quantize_input(embed_float(ids, m).numpy(), int_model.s_in)
+    x = int_input(ids, int_model, m)
     s_x = int_model.s_in
     for i, lq in enumerate(int_model.layers):
         out, _ = int_layer(x, lq)
@@ -49,7 +49,7 @@ def test_sparse_path_with_everything_kept_is_bit_exact_dense(int_model, token_id
 
 
 def test_reused_rows_copy_their_representative(int_model, token_ids):
-    x = quantize_input(embed_float(token_ids[8], load_minilm()).numpy(), int_model.s_in)
+    x = int_input(token_ids[8], int_model, load_minilm())
     lq = int_model.layers[0]
     tr = {}
     cfg = SplsConfig("spls", keep_ratio=0.5, window=4, tau=0.3)
@@ -72,7 +72,7 @@ def test_reused_rows_copy_their_representative(int_model, token_ids):
 
 
 def test_ffn_reuse_switch(int_model, token_ids):
-    x = quantize_input(embed_float(token_ids[8], load_minilm()).numpy(), int_model.s_in)
+    x = int_input(token_ids[8], int_model, load_minilm())
     tr = {}
     int_layer(x, int_model.layers[0], SplsConfig("spls", keep_ratio=0.5, window=4, tau=0.3, ffn_reuse=False), tr)
     assert len(tr["ffn_rows"]) == x.shape[0]
