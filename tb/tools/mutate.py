@@ -370,11 +370,17 @@ def load_equivalent() -> dict[str, str]:
     """Equivalent mutants documented in docs/mutation.md: lines `- `key`: reason`."""
     if not EQUIV_DOC.exists():
         return {}
-    out = {}
+    out: dict[str, str] = {}
+    key = None
     for line in EQUIV_DOC.read_text().splitlines():
-        m = re.match(r"- `([^`]+)`: (.+)", line.strip())
+        m = re.match(r"- `([^`]+)`:(.*)", line.strip())
         if m:
-            out[m.group(1)] = m.group(2)
+            key = m.group(1)
+            out[key] = m.group(2).strip()
+        elif key and line.startswith("  ") and line.strip():  # the reason goes on, indented
+            out[key] = (out[key] + " " + line.strip()).strip()
+        else:
+            key = None
     return out
 
 
