@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import json
 
 from tb.tools import mutate
 
@@ -93,3 +94,20 @@ def test_every_documented_equivalent_parses_with_a_reason():
     assert len(equiv) == len(entries) > 0
     for key, reason in equiv.items():
         assert len(reason) > 20, f"{key}: no reason given"
+
+
+def test_rescore_applies_documented_equivalents(tmp_path):
+    """--rescore turns a survivor documented in docs/mutation.md into an equivalent and
+    back again when its entry is gone, and recomputes the score."""
+    key = next(iter(mutate.load_equivalent()))
+    base = {"file": "x.sv", "line": 1, "op": "op", "orig": "a", "repl": "b"}
+    results = [base | {"key": key, "status": "survived", "detail": "u"},
+               base | {"key": "x.sv:op:a->b @ other", "status": "killed", "detail": "u"},
+               base | {"key": "x.sv:op:a->b @ gone", "status": "equivalent", "detail": "old reason"}]
+    rep = tmp_path / "m.json"
+    rep.write_text(json.dumps({"results": results, "seed": 1, "jobs": 2, "timeout_s": 300, "run_seconds": 1.0}))
+    assert mutate.main(["--rescore", "--report", str(rep)]) == 0
+    out = json.loads(rep.read_text())
+    assert [r["status"] for r in out["results"]] == ["equivalent", "killed", "survived"]
+    assert (out["killed"], out["survived"], out["equivalent"]) == (1, 1, 1)
+    assert out["score_pct"] == 50.0

@@ -27,7 +27,8 @@ whose sources include the mutated file runs its fast regression subset on it
 
 score_pct = (killed + timeout) / (killed + timeout + survived - equivalent), where
 equivalent mutants are listed with their reasons in docs/mutation.md (key: file,
-operator, edit and the text of the mutated line).  Writes reports/mutation.json, prints a table.
+operator, edit and the text of the mutated line).  Writes reports/mutation.json, prints a table;
+``--rescore`` re-applies that list to a finished report (survivors examined after the run).
 """
 
 from __future__ import annotations
@@ -394,8 +395,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", default=[], metavar="KEY",
                     help="run the mutants whose key contains KEY (repeatable; e.g. to recheck a survivor)")
     ap.add_argument("--report", type=Path, default=REPORT)
+    ap.add_argument("--rescore", action="store_true",
+                    help="re-apply docs/mutation.md's equivalents to the report's results (no simulation): "
+                         "after survivors of a finished run were examined and documented")
     ap.add_argument("--run-one", metavar="FILE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.rescore:
+        return rescore(args.report)
     if args.run_one:
         print(json.dumps(run_one(args.run_one)))
         return 0
@@ -483,6 +489,27 @@ def summarize(results: list[dict], timeout: float, seconds: float, args) -> dict
         "results": results, "seed": args.seed, "timeout_s": timeout, "run_seconds": round(seconds, 1),
         "jobs": args.jobs,
     }
+
+
+def rescore(report: Path) -> int:
+    """Reclassify the survived/equivalent results of ``report`` by the current list of
+    documented equivalents, recompute every figure, rewrite the report."""
+    if not report.exists():
+        print(f"mutate --rescore: no report at {report} (run make mutate first)")
+        return 2
+    rep = json.loads(report.read_text())
+    equiv = load_equivalent()
+    for r in rep["results"]:
+        if r["status"] in ("survived", "equivalent"):
+            if r["key"] in equiv:
+                r["status"], r["detail"] = "equivalent", equiv[r["key"]]
+            else:
+                r["status"], r["detail"] = "survived", "every test passed"
+    args = argparse.Namespace(seed=rep["seed"], jobs=rep["jobs"])
+    new = summarize(rep["results"], rep["timeout_s"], rep["run_seconds"], args)
+    report.write_text(json.dumps(new, indent=1))
+    print_table(new, report)
+    return 0
 
 
 def print_table(rep: dict, report: Path = REPORT) -> None:
