@@ -50,28 +50,34 @@ def configure(p: dict) -> None:
     )
 
 
-def loads_a(a: np.ndarray) -> list[GemmLd]:
+def _pad(c: int, junk: np.random.Generator | None) -> np.ndarray:
+    """Lanes of a load word past the matrix edge: zeros, or random bytes (``junk``) --
+    the engine must ignore them (columns beyond N and k beyond K read as zero)."""
+    return np.zeros(c, np.int64) if junk is None else junk.integers(-128, 128, c)
+
+
+def loads_a(a: np.ndarray, junk: np.random.Generator | None = None) -> list[GemmLd]:
     """Load beats writing A (rows x K) into the A memory (bytes as signed INT8)."""
     c = GemmCfg.PE_C
     out = []
     rows, k = a.shape
     for r in range(rows):
         for w in range(-(-k // c)):
-            word = np.zeros(c, np.int64)
+            word = _pad(c, junk)
             chunk = a[r, w * c : (w + 1) * c]
             word[: len(chunk)] = chunk
             out.append(GemmLd(beats=[{"sel": 0, "row": r, "word": w, "data": [int((v + 128) % 256 - 128) for v in word]}]))
     return out
 
 
-def loads_b(b: np.ndarray) -> list[GemmLd]:
+def loads_b(b: np.ndarray, junk: np.random.Generator | None = None) -> list[GemmLd]:
     """Load beats writing B (K x N) into the B memory."""
     c = GemmCfg.PE_C
     out = []
     k, n = b.shape
     for kk in range(k):
         for t in range(-(-n // c)):
-            word = np.zeros(c, np.int64)
+            word = _pad(c, junk)
             chunk = b[kk, t * c : (t + 1) * c]
             word[: len(chunk)] = chunk
             out.append(GemmLd(beats=[{"sel": 1, "row": kk, "word": t, "data": [int(v) for v in word]}]))

@@ -38,7 +38,9 @@ class GemmBaseSeq(UnitVirtualSeq):
         return a, b, command(m, n, k, uns, rows, cts, ks)
 
     async def run_job(self, a, b, cmd):
-        await self.send("ld", loads_a(a) + loads_b(b))
+        # half the jobs fill the lanes past the matrix edges with random bytes
+        junk = self.rng() if random.random() < 0.5 else None
+        await self.send("ld", loads_a(a, junk) + loads_b(b, junk))
         await self.wait_idle("ld")
         await self.send("cmd", [cmd])
         # the command must be accepted before the next job's loads may start: the

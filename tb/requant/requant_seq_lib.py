@@ -47,14 +47,19 @@ class RequantRandomSeq(RequantBaseSeq):
 
 class RequantCornerSeq(RequantBaseSeq):
     """Extremes: full-width accumulators and biases, mult 0 and max, shifts 0/1/max,
-    exact ties of both signs, saturation both ways."""
+    exact ties of both signs, saturation both ways, and results exactly at and one past
+    each saturation bound of both output widths (127/128, -128/-129, 32767/32768,
+    -32768/-32769: an off-by-one bound changes only these)."""
 
     def lane(self, p):
         amax = (1 << (p["IN_W"] - 1)) - 1
         bmax = (1 << (p["BIAS_W"] - 1)) - 1
         mmax = (1 << p["MULT_W"]) - 1
         smax = (1 << p["SH_W"]) - 1
-        kind = random.choice(["ext", "tie", "sat", "zero"])
+        kind = random.choice(["ext", "tie", "sat", "zero", "edge"])
+        if kind == "edge":
+            v = random.choice([127, 128, -128, -129, 32767, 32768, -32768, -32769])
+            return max(-amax - 1, min(amax, v)), 0, 1, 0
         if kind == "ext":
             return (random.choice([amax, -amax - 1, 0, 1, -1]), random.choice([bmax, -bmax - 1, 0]),
                     random.choice([0, 1, mmax]), random.choice([0, 1, smax]))
