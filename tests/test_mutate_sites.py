@@ -100,7 +100,7 @@ def test_rescore_applies_documented_equivalents(tmp_path):
     """--rescore turns a survivor documented in docs/mutation.md into an equivalent and
     back again when its entry is gone, and recomputes the score."""
     key = next(iter(mutate.load_equivalent()))
-    base = {"file": "x.sv", "line": 1, "op": "op", "orig": "a", "repl": "b"}
+    base = {"file": "x.sv", "line": 1, "op": "op", "orig": "a", "repl": "b", "start": 0, "end": 1}
     results = [base | {"key": key, "status": "survived", "detail": "u"},
                base | {"key": "x.sv:op:a->b @ other", "status": "killed", "detail": "u"},
                base | {"key": "x.sv:op:a->b @ gone", "status": "equivalent", "detail": "old reason"}]
@@ -111,3 +111,12 @@ def test_rescore_applies_documented_equivalents(tmp_path):
     assert [r["status"] for r in out["results"]] == ["equivalent", "killed", "survived"]
     assert (out["killed"], out["survived"], out["equivalent"]) == (1, 1, 1)
     assert out["score_pct"] == 50.0
+
+
+def test_keys_are_unique_and_documented_equivalents_exist():
+    """Every site has a key of its own (an equivalence can never cover another
+    mutant), and every equivalent documented in docs/mutation.md names a current site."""
+    keys = [m.key() for p in mutate.rtl_files() for m in mutate.sites(p)]
+    assert len(keys) == len(set(keys))
+    stale = set(mutate.load_equivalent()) - set(keys)
+    assert not stale, f"docs/mutation.md names mutants that no longer exist: {stale}"

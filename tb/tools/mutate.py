@@ -34,6 +34,7 @@ operator, edit and the text of the mutated line).  Writes reports/mutation.json,
 from __future__ import annotations
 
 import argparse
+import collections
 import hashlib
 import json
 import os
@@ -248,8 +249,14 @@ def sites(path: Path) -> list[Mutant]:
         if k not in seen:
             seen.add(k)
             uniq.append(m)
+    # several sites of one line with the same edit (`KW-1` and `KW'(1)` both 1 -> 2):
+    # their keys name the column too, so an equivalence documented for one never covers
+    # another (a key without a column stays as it was)
+    counts = collections.Counter(m.key() for m in uniq)
     for m in uniq:
         m.id = hashlib.sha1(f"{m.file}:{m.start}:{m.end}:{m.repl}".encode()).hexdigest()[:10]
+        if counts[m.key()] > 1:
+            m.ctx += f" [col {m.start - (text.rfind(chr(10), 0, m.start) + 1) + 1}]"
     return uniq
 
 
@@ -499,6 +506,13 @@ def rescore(report: Path) -> int:
         return 2
     rep = json.loads(report.read_text())
     equiv = load_equivalent()
+    # keys as the current generator names them (a report of an older generator may
+    # carry keys that did not yet tell apart sites of one line); the RTL must be the same
+    cur = {}
+    for f in {r["file"] for r in rep["results"]} & {p.name for p in rtl_files()}:
+        cur.update({(m.file, m.start, m.end, m.repl): m.key() for m in sites(HDL_SRC / f)})
+    for r in rep["results"]:
+        r["key"] = cur.get((r["file"], r["start"], r["end"], r["repl"]), r["key"])
     for r in rep["results"]:
         if r["status"] in ("survived", "equivalent"):
             if r["key"] in equiv:
