@@ -374,13 +374,24 @@ def run_one(file: str) -> dict:
     return {"status": "survived", "detail": ", ".join(units)}
 
 
+def equivalent_section() -> list[str]:
+    """The lines of docs/mutation.md's "## Equivalent mutants" section."""
+    out, inside = [], False
+    for line in EQUIV_DOC.read_text().splitlines():
+        if line.startswith("## "):
+            inside = line.strip() == "## Equivalent mutants"
+        elif inside:
+            out.append(line)
+    return out
+
+
 def load_equivalent() -> dict[str, str]:
     """Equivalent mutants documented in docs/mutation.md: lines `- `key`: reason`."""
     if not EQUIV_DOC.exists():
         return {}
     out: dict[str, str] = {}
     key = None
-    for line in EQUIV_DOC.read_text().splitlines():
+    for line in equivalent_section():
         m = re.match(r"- `([^`]+)`:(.*)", line.strip())
         if m:
             key = m.group(1)
