@@ -138,13 +138,13 @@ def default_int_model(per_regime: int = CALIB_PER_REGIME):
     cached in ``build/cache/`` under a key that changes with any source file of
     ``models/`` and with the ranges (delete the folder to force it).
     """
-    from .encoder import IntModel, calibrate
+    from .encoder import IntModel, calibrate_from_stats
 
     cache = Path(__file__).resolve().parents[1] / "build" / "cache" / f"int_model_{_cache_key(per_regime)}.npz"
     if cache.exists():
         with np.load(cache) as z:
             return IntModel.from_arrays({k: z[k] for k in z.files})
-    im = calibrate([], stats=calibration_stats(per_regime))
+    im = calibrate_from_stats(calibration_stats(per_regime))
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_name(cache.stem + f".{__import__('os').getpid()}.tmp.npz")
     np.savez(tmp, **im.to_arrays())

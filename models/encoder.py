@@ -73,13 +73,20 @@ def layer_stats(acc: dict[str, list], calib: CalibConfig) -> dict:
     return st
 
 
-def calibrate(calib_ids: list[np.ndarray], calib: CalibConfig | None = None, model: MiniLM | None = None,
-              stats: tuple[object, list[dict]] | None = None) -> IntModel:
-    """Integer MiniLM from the clipping ranges of ``calib_ids`` (or from given ``stats``,
-    the ``(s_emb, per-layer)`` result of :func:`collect_stats`)."""
+def calibrate(calib_ids: list[np.ndarray], calib: CalibConfig | None = None, model: MiniLM | None = None) -> IntModel:
+    """Integer MiniLM from the clipping ranges measured on ``calib_ids``."""
     calib = calib or CalibConfig()
     m = model or load_minilm()
-    s_emb, stats = stats if stats is not None else collect_stats(calib_ids, m, calib)
+    return calibrate_from_stats(collect_stats(calib_ids, m, calib), calib, m)
+
+
+def calibrate_from_stats(stats: tuple[object, list[dict]], calib: CalibConfig | None = None,
+                         model: MiniLM | None = None) -> IntModel:
+    """Integer MiniLM from given clipping ranges: the ``(s_emb, per-layer)`` result of
+    :func:`collect_stats` (or the committed ones, ``models.datasets.calibration_stats``)."""
+    calib = calib or CalibConfig()
+    m = model or load_minilm()
+    s_emb, stats = stats
     s_x = np.asarray(s_emb) / 127
     layers = []
     for i, w in enumerate(m.layers):
