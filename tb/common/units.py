@@ -60,7 +60,9 @@ PARAM_SETS: dict[str, dict[str, dict[str, int]]] = {
     "layernorm": {"n512_l8": {"N_MAX": 512, "LANES": 8}, "n24_l5": {"N_MAX": 24, "LANES": 5}},
     "gemm": {
         "pe8x8": {"PE_R": 8, "PE_C": 8, "M_MAX": 32, "N_MAX": 32, "K_MAX": 64},
-        "pe4x2": {"PE_R": 4, "PE_C": 2, "M_MAX": 16, "N_MAX": 8, "K_MAX": 16},
+        # K_MAX not a power of two (as in the MiniLM build, 1536): the k counter's
+        # width then has values past K_MAX, which a power-of-two build cannot show
+        "pe4x2": {"PE_R": 4, "PE_C": 2, "M_MAX": 16, "N_MAX": 8, "K_MAX": 24},
     },
     "esact_top": {
         "minilm": {},

@@ -27,6 +27,7 @@ class EsactVirtualSequencer(uvm_component):
         self.ld = None
         self.regs = None
         self.out_fifo = None
+        self.out_agent = None
         self.scoreboard = None
         self.params = None
 
@@ -74,7 +75,8 @@ class EsactEnv(uvm_env):
         self.out.monitor.ap.connect(self.out_flow_cov.analysis_export)
         v = self.vsqr
         v.apb, v.ld, v.regs, v.out_fifo = self.apb.sequencer, self.ld.sequencer, self.regs, self.out_fifo
-        v.scoreboard, v.params, v.ld_agent = self.scoreboard, self.params, self.ld
+        v.scoreboard, v.params, v.ld_agent, v.out_agent = self.scoreboard, self.params, self.ld, self.out
+        self.scoreboard.out_streaming = lambda: self.out.bfm.valid
 
     def start_bfms(self) -> None:
         self.apb.bfm.reset_bus()

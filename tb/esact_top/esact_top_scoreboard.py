@@ -87,6 +87,10 @@ class EsactScoreboard(InOrderScoreboard):
         self.runs = 0
         self.aborts = 0
         self.illegal_starts = 0
+        self.dropped_requests = 0
+        # whether the DUT offers an output beat (set by the environment: the output
+        # agent's valid); a request written then meets a streaming engine
+        self.out_streaming = lambda: False
         # predicted runs (legal: fields, config and the golden trace; illegal: the
         # ERROR bits) for the coverage collector
         from pyuvm import uvm_analysis_port
@@ -137,6 +141,11 @@ class EsactScoreboard(InOrderScoreboard):
             return []
         ctrl = field_values(reg, item.data)
         if not (ctrl["start"] or ctrl["dump"]):
+            return []
+        if self.out_streaming():
+            # start/dump while an output packet or a dump streams: the stream completes,
+            # the request is dropped (ERROR.start_busy)
+            self.dropped_requests += 1
             return []
         self.counter_reads.clear()
         self.completed = False

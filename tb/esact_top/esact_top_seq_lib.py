@@ -293,6 +293,44 @@ class EsactErrorVseq(EsactBaseVseq):
         await self.expect_error("dump_sel", start=False)
         # and the engine still computes correctly
         await self.layer(lq, x, good, "legal run after errors", load_weights=False)
+        # START written while the layer output streams and while a debug dump streams:
+        # the stream completes (the scoreboard checks it bit for bit), only
+        # ERROR.start_busy is set, nothing is aborted
+        limit = self.timeout_ns(x.shape[0], x.shape[1], lq.ffn, lq.heads)
+        await self.start_while_streaming(False, limit)
+        await self.start_while_streaming(True, limit)
+
+    async def start_while_streaming(self, dump: bool, limit_ns: int) -> None:
+        out = self.v.out_agent.bfm
+        what = "debug dump" if dump else "layer output"
+        self.v.scoreboard.context = f"START while the {what} streams"
+        out.hold_ready(True)  # the packet stays in flight until released
+        if dump:
+            await self.wr(self.regs.debug, sel=random.choice([sel for sel, _, _ in DUMP_STAGES]))
+            await self.wr(self.regs.ctrl, dump=1)
+        else:
+            await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
+        if not out.valid:
+            try:
+                await with_timeout(RisingEdge(cocotb.top.out_valid_o), limit_ns, "ns")
+            except SimTimeoutError:
+                raise AssertionError(f"the {what} did not start streaming within {limit_ns} ns") from None
+        await ClockCycles(cocotb.top.clk_i, random.randint(0, 8))
+        await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
+        value = await self.rd(self.regs.error)
+        if value != reg_value(self.regs.error, start_busy=1):
+            raise AssertionError(f"START while the {what} streams: ERROR=0x{value:x}, expected start_busy only")
+        await self.wr(self.regs.error, start_busy=1)
+        out.hold_ready(False)
+        try:
+            await with_timeout(self.v.out_fifo.get(), limit_ns, "ns")
+        except SimTimeoutError:
+            raise AssertionError(f"the {what} did not complete after a START written while it streamed "
+                                 "(the request must not abort a stream)") from None
+        if not dump:
+            await self.wr(self.regs.status, done=1)
+        if (await self.rd(self.regs.status)) & 1:
+            raise AssertionError(f"engine still busy after the {what} completed")
 
 
 class EsactDumpVseq(EsactBaseVseq):

@@ -36,6 +36,8 @@ class StreamBfm:
         self.idle = Event()  # set while a source has nothing queued or on the wire
         self.idle.set()
         self._valid_up = Event()  # set while a source drives valid high (wakes its monitor)
+        self._released = Event()  # a sink's ready may rise (cleared by hold_ready)
+        self._released.set()
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self, drive: bool) -> None:
@@ -81,14 +83,35 @@ class StreamBfm:
             self.sent += 1
 
     # -- sink side ---------------------------------------------------------------------
+    @property
+    def valid(self) -> bool:
+        """The interface's valid right now (a DUT output: a transfer is offered)."""
+        return bool(self.bus.valid.value)
+
+    def hold_ready(self, on: bool) -> None:
+        """Sink: hold ready low from now on (``on``) or release it -- a downstream that
+        stops taking data, for directed tests that need a transfer to stay in flight."""
+        if self.cfg.role != "sink":
+            raise ValueError(f"hold_ready is for a sink interface, {self.cfg.prefix} is a {self.cfg.role}")
+        if on:
+            self._released.clear()
+            self.bus.ready.value = 0
+        else:
+            self._released.set()
+            self.bus.ready.value = 1
+
+    async def _ready_high(self) -> None:
+        await self._released.wait()
+        self.bus.ready.value = 1
+
     async def _sink(self) -> None:
         bus, flow = self.bus, self.cfg.flow
         bus.ready.value = 1
         if not flow.active:
-            return  # always ready: no per-cycle work
+            return  # always ready (hold_ready aside): no per-cycle work
         while True:
             if not bus.valid.value:
-                bus.ready.value = 1
+                await self._ready_high()
                 # decide right as valid rises, before the next edge samples ready: a
                 # single-beat transaction can then be back-pressured too
                 await RisingEdge(bus.valid)
@@ -96,7 +119,7 @@ class StreamBfm:
             if stall:
                 bus.ready.value = 0
                 await ClockCycles(self.clk, stall)
-            bus.ready.value = 1
+            await self._ready_high()
             await ClockCycles(self.clk, flow.busy_run())
 
     # -- monitor -------------------------------------------------------------------
