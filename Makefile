@@ -28,7 +28,8 @@ export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 PYTEST  := $(VPY) -m pytest -p no:cacheprovider
-XDIST   := $(if $(filter-out 1,$(JOBS)),-n $(JOBS),)
+# work stealing: an idle worker takes tests queued behind a long one on another worker
+XDIST   := $(if $(filter-out 1,$(JOBS)),-n $(JOBS) --dist worksteal,)
 SIMSEL  := $(if $(UNIT),tests/sim/test_$(UNIT).py,tests/sim)
 KSEL    := $(if $(TEST),-k "$(TEST)",)
 SHARDTAG := $(if $(SHARD),-shard$(subst /,of,$(SHARD)),)

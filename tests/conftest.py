@@ -25,6 +25,13 @@ def _shard():
 
 
 def pytest_collection_modifyitems(config, items):
+    _shard_items(config, items)
+    # longest first: with `-n` and work stealing the long tests start at once and the
+    # short ones fill the other workers, instead of one long test ending the run alone
+    items.sort(key=lambda it: it.get_closest_marker("long") is None)
+
+
+def _shard_items(config, items):
     shard = _shard()
     if shard is None:
         return

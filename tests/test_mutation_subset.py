@@ -17,6 +17,7 @@ MIN_SCORE = 80.0  # a floor for a 20-mutant sample; the project's target (95 %) 
 
 
 @pytest.mark.mutation
+@pytest.mark.long
 def test_sampled_mutants_are_killed():
     report = BUILD / "mutate" / "ci_sample.json"
     res = subprocess.run([sys.executable, "-m", "tb.tools.mutate", "--n", str(N), "--seed", str(SEED),

@@ -27,6 +27,7 @@ def test_esact_directed(test, reseed):
 
 
 @pytest.mark.sim
+@pytest.mark.long
 def test_esact_minilm_traces(reseed):
     """All 6 MiniLM layers for the committed short sentences, dense and SPLS, chained."""
     run(UNIT, "EsactTraceTest", MINILM, instance=reseed)
