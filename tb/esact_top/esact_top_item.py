@@ -10,14 +10,17 @@ LD_BITS = 512
 
 
 class EsactLd(LanePacket):
-    """One load beat: 32-bit address, 64 data bytes."""
+    """Load beats, each a 32-bit address and 64 data bytes.  The sequences send bursts
+    (one item, many beats); the monitor reports every beat as an item of its own (the
+    load stream has no `last`)."""
 
     FIELDS = (LaneField("addr", 32), LaneField("data", LD_BITS))
     LAST = False
 
     @classmethod
-    def of(cls, addr: int, data: int) -> "EsactLd":
-        return cls(beats=[{"addr": addr, "data": data}])
+    def burst(cls, pairs) -> "EsactLd":
+        """One item of (address, data) beats."""
+        return cls(beats=[{"addr": a, "data": d} for a, d in pairs])
 
 
 class EsactOut(LanePacket):

@@ -20,6 +20,8 @@ from .esact_top_mem import MemMap, input_beats, layer_beats
 from .esact_top_regs import reg_value
 from .esact_top_scoreboard import DUMP_STAGES
 
+LOAD_BURST = 256  # beats per load sequence item
+
 
 class EsactBaseVseq(uvm_sequence):
     """Helpers: loads, register accesses, one layer run, stage localization."""
@@ -43,7 +45,12 @@ class EsactBaseVseq(uvm_sequence):
 
     # -- primitives --------------------------------------------------------------------
     async def load(self, beats) -> None:
-        await ItemsSeq("loads", [EsactLd.of(a, d) for a, d in beats]).start(self.v.ld)
+        """Load beats in bursts: one sequence item carries up to LOAD_BURST beats (the
+        sequencer handshake is per item; the BFM still drives and the monitor still
+        reports every beat)."""
+        beats = list(beats)
+        items = [EsactLd.burst(beats[i:i + LOAD_BURST]) for i in range(0, len(beats), LOAD_BURST)]
+        await ItemsSeq("loads", items).start(self.v.ld)
         await self.v.ld_agent.wait_idle()
 
     async def wr(self, reg, **fields) -> None:
