@@ -617,14 +617,14 @@ module esact_top #(
   logic [PL*32-1:0]      pr_sum;
   logic                  pr_pam_q;       // 0: Q^/K^ prediction, 1: PAM rows
   // feeder counters
-  logic [TI-1:0]         pf_i;
+  logic [TI-1:0]         pf_row;
   logic                  pf_sel;         // 0: Q^, 1: K^
   logic [DI-1:0]         pf_ct;          // channel group (PL channels) / key group (PAM)
   logic [HW-1:0]         pf_h;
   logic [DI-1:0]         pf_e;           // element group (PE elements)
   logic                  pf_done;
   // consumer counters (Q^/K^)
-  logic [TI-1:0]         pc_i;
+  logic [TI-1:0]         pc_row;
   logic                  pc_sel;
   logic [DI-1:0]         pc_ct;
   logic                  pc_done;
@@ -650,7 +650,7 @@ module esact_top #(
       if (!pr_pam_q) begin
         kk = 32'(pf_e) * PE + e;                          // input channel
         if (kk < 32'(cfg_d)) begin
-          pr_a[e*8 +: 8] = x_mem[pf_i][DI'(kk)];
+          pr_a[e*8 +: 8] = x_mem[pf_row][DI'(kk)];
           for (int unsigned l = 0; l < PL; l++) begin
             ch = 32'(pf_ct) * PL + l;                     // output channel
             if (ch < 32'(cfg_d)) begin
@@ -661,7 +661,7 @@ module esact_top #(
         end
       end else begin
         kk = 32'(pf_h) * HEAD_DIM + 32'(pf_e) * PE + e;   // channel of the head
-        pr_a[e*8 +: 8] = qh_mem[pf_i][DI'(kk)];
+        pr_a[e*8 +: 8] = qh_mem[pf_row][DI'(kk)];
         for (int unsigned l = 0; l < PL; l++) begin
           j = 32'(pf_ct) * PL + l;                        // key
           if (j < 32'(cfg_t)) begin
@@ -693,9 +693,9 @@ module esact_top #(
           s  = 34'($signed(pr_sum[l*32 +: 32])) + 34'($signed(pc_sel ? bk_mem[DI'(ch)] : bq_mem[DI'(ch)]));
           r  = (sh == '0) ? s : ((s + (34'sd1 <<< (sh - 5'd1))) >>> sh);
           if (pc_sel) begin
-            kh_mem[pc_i][DI'(ch)] <= (r > 34'sd127) ? 8'sd127 : (r < -34'sd128) ? -8'sd128 : r[7:0];
+            kh_mem[pc_row][DI'(ch)] <= (r > 34'sd127) ? 8'sd127 : (r < -34'sd128) ? -8'sd128 : r[7:0];
           end else begin
-            qh_mem[pc_i][DI'(ch)] <= (r > 34'sd127) ? 8'sd127 : (r < -34'sd128) ? -8'sd128 : r[7:0];
+            qh_mem[pc_row][DI'(ch)] <= (r > 34'sd127) ? 8'sd127 : (r < -34'sd128) ? -8'sd128 : r[7:0];
           end
         end
       end
@@ -707,7 +707,7 @@ module esact_top #(
   logic [DI-1:0]     tk_grp;           // key group of the next topk input beat
   logic              tk_out_valid, tk_out_ready, tk_err;
   logic [T_MAX-1:0]  tk_keep;
-  logic [TI-1:0]     tk_i;             // row and head of the next topk result
+  logic [TI-1:0]     tk_row;           // row and head of the next topk result
   logic [HW-1:0]     tk_h;
   logic              ls_out_valid, ls_kind, ls_err, ls_last;
   logic [TW-1:0]     ls_row, ls_rep;
@@ -738,7 +738,7 @@ module esact_top #(
     .clk_i, .rst_ni (dp_rst_n),
     .in_valid_i (tk_out_valid), .in_ready_o (ls_in_ready), .in_mask_i (tk_keep),
     .in_head_last_i (32'(tk_h) == 32'(cfg_h) - 1),
-    .in_last_i (32'(tk_h) == 32'(cfg_h) - 1 && 32'(tk_i) == 32'(cfg_t) - 1),
+    .in_last_i (32'(tk_h) == 32'(cfg_h) - 1 && 32'(tk_row) == 32'(cfg_t) - 1),
     .in_window_i (cfg_w), .in_thr_i (cfg_thr), .in_heads_i (($clog2(H_MAX + 2))'(cfg_h)),
     .out_valid_o (ls_out_valid), .out_ready_i (1'b1), .out_kind_o (ls_kind), .out_row_o (ls_row),
     .out_rep_o (ls_rep), .out_overlap_o (ls_ov), .out_mask_o (ls_mask), .out_err_o (ls_err),
@@ -747,7 +747,7 @@ module esact_top #(
 
   always_ff @(posedge clk_i) begin
     if (tk_out_valid && tk_out_ready) begin
-      keep_mem[HI'(tk_h)][tk_i] <= tk_keep;
+      keep_mem[HI'(tk_h)][tk_row] <= tk_keep;
     end
     if (ls_out_valid && !ls_err) begin
       if (!ls_kind) begin
@@ -1104,8 +1104,8 @@ module esact_top #(
             unique case (step_q)
               4'd0: begin  // Q^/K^ prediction
                 pr_pam_q <= 1'b0;
-                {pf_i, pf_sel, pf_ct, pf_e, pf_h, pf_done} <= '0;
-                {pc_i, pc_sel, pc_ct, pc_done} <= '0;
+                {pf_row, pf_sel, pf_ct, pf_e, pf_h, pf_done} <= '0;
+                {pc_row, pc_sel, pc_ct, pc_done} <= '0;
                 step_q <= 4'd1;
               end
               4'd1: begin
@@ -1117,8 +1117,8 @@ module esact_top #(
                       pf_ct <= '0;
                       pf_sel <= !pf_sel;
                       if (pf_sel) begin
-                        if (32'(pf_i) == 32'(cfg_t) - 1) pf_done <= 1'b1;
-                        else pf_i <= pf_i + TI'(1);
+                        if (32'(pf_row) == 32'(cfg_t) - 1) pf_done <= 1'b1;
+                        else pf_row <= pf_row + TI'(1);
                       end
                     end else begin
                       pf_ct <= pf_ct + DI'(1);
@@ -1132,8 +1132,8 @@ module esact_top #(
                     pc_ct  <= '0;
                     pc_sel <= !pc_sel;
                     if (pc_sel) begin
-                      if (32'(pc_i) == 32'(cfg_t) - 1) pc_done <= 1'b1;
-                      else pc_i <= pc_i + TI'(1);
+                      if (32'(pc_row) == 32'(cfg_t) - 1) pc_done <= 1'b1;
+                      else pc_row <= pc_row + TI'(1);
                     end
                   end else begin
                     pc_ct <= pc_ct + DI'(1);
@@ -1143,9 +1143,9 @@ module esact_top #(
               end
               4'd2: begin  // PAM rows -> topk -> local similarity
                 pr_pam_q <= 1'b1;
-                {pf_i, pf_ct, pf_e, pf_h, pf_done} <= '0;
+                {pf_row, pf_ct, pf_e, pf_h, pf_done} <= '0;
                 tk_grp <= '0;
-                {tk_i, tk_h} <= '0;
+                {tk_row, tk_h} <= '0;
                 step_q <= 4'd3;
               end
               4'd3: begin
@@ -1157,8 +1157,8 @@ module esact_top #(
                       pf_ct <= '0;
                       if (32'(pf_h) == 32'(cfg_h) - 1) begin
                         pf_h <= '0;
-                        if (32'(pf_i) == 32'(cfg_t) - 1) pf_done <= 1'b1;
-                        else pf_i <= pf_i + TI'(1);
+                        if (32'(pf_row) == 32'(cfg_t) - 1) pf_done <= 1'b1;
+                        else pf_row <= pf_row + TI'(1);
                       end else begin
                         pf_h <= pf_h + HW'(1);
                       end
@@ -1175,7 +1175,7 @@ module esact_top #(
                 if (tk_out_valid && tk_out_ready) begin
                   if (32'(tk_h) == 32'(cfg_h) - 1) begin
                     tk_h <= '0;
-                    tk_i <= tk_i + TI'(1);
+                    tk_row <= tk_row + TI'(1);
                   end else begin
                     tk_h <= tk_h + HW'(1);
                   end
