@@ -159,7 +159,7 @@ class EsactRandomVseq(EsactBaseVseq):
 
     def random_config(self):
         """A random legal layer and configuration.  Besides uniform choices, corners are
-        drawn on purpose (coverage holes of uniform stimulus): k = 1 and k = T, window 1,
+        drawn on purpose (coverage holes of uniform stimulus): k = 1, T/4 and T, window 1,
         4 and >= T, threshold 0 and H*k, and "skip-heavy" runs (one head, k = 1,
         threshold 0: few representatives keeping few keys, most K/V rows unneeded)."""
         from models.synthetic import synthetic_layer
@@ -182,7 +182,7 @@ class EsactRandomVseq(EsactBaseVseq):
         elif random.random() < 0.5:
             cfg = SplsConfig("dense")
         else:
-            k = random.choice([1, t, random.randint(1, t)])
+            k = random.choice([1, t, random.randint(1, t), max(1, t // 4)])  # k <= T/4: few keys kept
             w = random.choice([1, 4, t, random.randint(1, 4)])
             thr = random.choice([0, h * k, random.randint(0, h * k)])
             cfg = SplsConfig("spls", k=k, window=max(1, w), thr=thr, ffn_reuse=random.random() < 0.5)
@@ -345,8 +345,8 @@ class EsactDumpVseq(EsactBaseVseq):
 
     async def body(self):
         lq, x, cfg = EsactRandomVseq.random_config(self)
-        if cfg.scheme != "spls":
-            cfg = SplsConfig("spls", k=max(1, x.shape[0] // 2), window=2, thr=1)
+        if cfg.scheme != "spls":  # k = T/4: the keep-ratio corner cg_spls.keep/k<=T/4 (T >= 8)
+            cfg = SplsConfig("spls", k=max(1, x.shape[0] // 4), window=2, thr=1)
         await self.layer(lq, x, cfg, "dump source run (sparse)")
         await self.localize()
         # a dense run is dumped too (identity reuse map, all-ones column masks)
