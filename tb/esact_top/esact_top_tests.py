@@ -93,8 +93,9 @@ class EsactErrorTest(EsactBaseTest):
     def check_phase(self):
         super().check_phase()
         sb = self.env.scoreboard
-        if sb.illegal_starts < 10 or sb.aborts < 1:
-            raise AssertionError(f"error test reached {sb.illegal_starts} illegal starts and {sb.aborts} aborts")
+        if sb.illegal_starts < 10 or sb.aborts < 1 or sb.dropped_requests < 2:
+            raise AssertionError(f"error test reached {sb.illegal_starts} illegal starts, {sb.aborts} aborts and "
+                                 f"{sb.dropped_requests} requests dropped by a streaming engine")
 
 
 @uvm_test_decorator()
