@@ -10,6 +10,7 @@ import numpy as np
 
 from .int_layer import CalibConfig, LayerQuant, OpCount, calib_stat, calibrate_layer, dequantize, int_layer, quantize_input
 from .minilm import HEADS, MiniLM, embed_float, encode_float, load_minilm, pool
+from .schedule import Schedule
 from .spls import SplsConfig
 
 STAT_TENSORS = ("q", "k", "v", "ctx", "res1", "h1", "ffn1", "gelu", "res2", "out")
@@ -99,17 +100,21 @@ def calibrate_from_stats(stats: tuple[object, list[dict]], calib: CalibConfig | 
 def encode_int(
     ids: np.ndarray,
     im: IntModel,
-    cfg: SplsConfig | None = None,
+    cfg: SplsConfig | Schedule | None = None,
     model: MiniLM | None = None,
     traces: list | None = None,
 ) -> tuple[np.ndarray, np.ndarray, OpCount]:
-    """(INT8 last hidden state, its float dequantization, total OpCount)."""
+    """(INT8 last hidden state, its float dequantization, total OpCount).
+
+    ``cfg``: a per-layer :class:`~models.schedule.Schedule`, or one
+    :class:`~models.spls.SplsConfig` for every layer (None = dense)."""
     m = model or load_minilm()
+    sched = Schedule.of(cfg or SplsConfig()).for_layers(len(im.layers))
     x = int_input(ids, im, m)
-    ops = OpCount(pred_weight=(cfg or SplsConfig()).pred_weight)
-    for lq in im.layers:
+    ops = OpCount(pred_weight=sched.pred_weight)
+    for lq, lcfg in zip(im.layers, sched):
         tr = {} if traces is not None else None
-        x, o = int_layer(x, lq, cfg, tr)
+        x, o = int_layer(x, lq, lcfg, tr)
         ops += o
         if traces is not None:
             traces.append(tr)
@@ -124,7 +129,7 @@ def int_input(ids: np.ndarray, im: IntModel, model: MiniLM | None = None) -> np.
     return quantize_input(embed_float(ids, model or load_minilm(), torch.float64).numpy(), im.s_in)
 
 
-def embed_int(ids, im: IntModel, cfg: SplsConfig | None = None, model: MiniLM | None = None):
+def embed_int(ids, im: IntModel, cfg: SplsConfig | Schedule | None = None, model: MiniLM | None = None):
     """Sentence embedding of the integer model (pooled, L2-normalised) and its OpCount."""
     _, h, ops = encode_int(ids, im, cfg, model)
     return pool(h), ops

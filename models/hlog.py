@@ -121,8 +121,30 @@ def hlog_decode(code: HlogCode) -> np.ndarray:
 
 
 def hlog_quantize(x, width: int = 8, mode: str = "trunc") -> np.ndarray:
-    """HLog(x) as integers of the same signed range (int64 array)."""
-    return hlog_decode(hlog_encode(x, width, mode))
+    """HLog(x) as integers of the same signed range (int64 array).
+
+    Up to 12 bits by a table of every input value (built once per width and mode from
+    :func:`hlog_encode`/:func:`hlog_decode`, so it is the same function); wider inputs
+    go through the code directly."""
+    _check_width(width)
+    _check_mode(mode)
+    if width > 12:
+        return hlog_decode(hlog_encode(x, width, mode))
+    arr = check_int_range(x, width)
+    return _hlog_table(int(width), mode)[arr + (1 << (width - 1))]
+
+
+_TABLES: dict = {}
+
+
+def _hlog_table(width: int, mode: str) -> np.ndarray:
+    key = (width, mode)
+    if key not in _TABLES:
+        lo, hi = -(1 << (width - 1)), (1 << (width - 1)) - 1
+        t = hlog_decode(hlog_encode(np.arange(lo, hi + 1), width, mode))
+        t.setflags(write=False)
+        _TABLES[key] = t
+    return _TABLES[key]
 
 
 def hlog_levels(width: int = 8) -> np.ndarray:

@@ -40,7 +40,7 @@ import numpy as np
 
 from . import intops
 from .hlog import hlog_quantize
-from .quant import Requant, check_int, imatmul, make_requant, quantize
+from .quant import Requant, check_int, imatmul, imatmul_int8, int8_operand, make_requant, quantize
 from .spls import (
     SplsConfig,
     column_mask,
@@ -100,18 +100,18 @@ class LayerQuant:
     scales: dict = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def weight_t(self, name: str) -> tuple[np.ndarray, int]:
-        """W^T as float32 (exact for INT8) and max|W|, cached: the GEMM operand."""
-        if name not in self._cache:
-            w = getattr(self, name)
-            self._cache[name] = (np.ascontiguousarray(w.T, dtype=np.float32), int(np.abs(w).max()))
-        return self._cache[name]
-
-    def hlog_weight_t(self, name: str, mode: str) -> np.ndarray:
-        """HLog(W)^T as float32, cached (the prediction unit's weight operand)."""
+    def hlog_weight_t(self, name: str, mode: str):
+        """HLog(W)^T as a prepared INT8 operand, cached (the prediction unit's weights)."""
         key = (name, mode)
         if key not in self._cache:
-            self._cache[key] = np.ascontiguousarray(hlog_quantize(getattr(self, name), 8, mode).T, dtype=np.float32)
+            self._cache[key] = int8_operand(hlog_quantize(getattr(self, name), 8, mode).T)
+        return self._cache[key]
+
+    def weight_i8(self, name: str):
+        """W^T as a prepared INT8 operand (:func:`models.quant.int8_operand`), cached."""
+        key = (name, "i8")
+        if key not in self._cache:
+            self._cache[key] = int8_operand(getattr(self, name).T)
         return self._cache[key]
 
     @property
@@ -381,9 +381,8 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
     ffn_rows = np.flatnonzero(rep_ffn == np.arange(T))
 
     # --- Q/K/V generation -------------------------------------------------------------
-    def gemm(a, wname, amax=128):
-        wt, wmax = lq.weight_t(wname)
-        return imatmul(a, wt, amax=amax, bmax=wmax)
+    def gemm(a, wname):  # a: INT8 rows (x, context, h1, GELU output), W: INT8
+        return imatmul_int8(a, lq.weight_i8(wname))
 
     def gen(wname, b, rq, rows):
         return rq(gemm(x[rows], wname) + b)

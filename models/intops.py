@@ -78,16 +78,23 @@ def softmax_int(scores, keep, mult: int, shift: int, trace: dict | None = None) 
         raise ValueError("keep: every softmax row must keep at least one entry")
     lo = np.iinfo(np.int64).min
     m = np.max(np.where(keep, s, lo), axis=-1, keepdims=True)
-    delta = np.where(keep, s - m, 0)  # <= 0
-    u = np.right_shift(delta * np.int64(mult), np.int64(shift))  # floor, <= 0
-    neg = -u
+    neg = np.subtract(s, m)  # delta <= 0 at kept entries
+    np.multiply(neg, keep, out=neg)  # delta = 0 elsewhere
+    neg *= np.int64(mult)
+    np.right_shift(neg, np.int64(shift), out=neg)  # u = floor(delta * M / 2**sh) <= 0
+    np.negative(neg, out=neg)  # -u >= 0
     n = np.right_shift(neg, EXP_FRAC)
-    f = np.bitwise_and(neg, (1 << EXP_FRAC) - 1)
-    e = np.where(n >= EXP_ZERO_SHIFT, 0, np.right_shift(EXP_LUT[f], np.minimum(n, 63)))
-    e = np.where(keep, e, 0)
+    np.minimum(n, 63, out=n)
+    e = EXP_LUT[np.bitwise_and(neg, (1 << EXP_FRAC) - 1, out=neg)]
+    # EXP_LUT <= 2**15, so a shift by n >= EXP_ZERO_SHIFT (16) gives 0 as specified
+    np.right_shift(e, n, out=e)
+    np.multiply(e, keep, out=e)
     total = e.sum(axis=-1, keepdims=True)  # >= 2**15: the max entry has e = 2**15
     recip = np.floor_divide(np.int64(1) << SM_RECIP_BITS, total)
-    p = np.minimum(255, np.right_shift(e * recip + (1 << 23), SM_RECIP_BITS - P_BITS))
+    p = np.multiply(e, recip)
+    p += 1 << 23
+    np.right_shift(p, SM_RECIP_BITS - P_BITS, out=p)
+    np.minimum(p, 255, out=p)
     if trace is not None:
         trace.update(sm_max=m[..., 0], sm_exp=e, sm_sum=total[..., 0], sm_recip=recip[..., 0])
     return p
@@ -123,8 +130,12 @@ def gelu_int(q, qb: int, qc: int) -> np.ndarray:
     if qc < 0:
         raise ValueError(f"gelu: qc must be >= 0, got {qc}")
     q = np.asarray(q, dtype=np.int64)
-    L = (np.minimum(np.abs(q), -qb) + qb) ** 2
-    return np.where(q >= 0, q * (2 * qc - L), q * L)
+    L = np.minimum(np.abs(q), -qb)
+    L += qb
+    L *= L
+    # q >= 0: q * (2 qc - L); q < 0: q * L
+    np.subtract(2 * qc, L, out=L, where=q >= 0)
+    return np.multiply(q, L, out=L)
 
 
 # ----------------------------------------------------------------------------------

@@ -37,15 +37,24 @@ def qrange(bits: int) -> tuple[int, int]:
 
 def sat(x, bits: int) -> np.ndarray:
     lo, hi = qrange(bits)
-    return np.clip(np.asarray(x, dtype=np.int64), lo, hi)
+    return _sat_inplace(np.array(x, dtype=np.int64), lo, hi)
+
+
+def _sat_inplace(y: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    np.minimum(y, hi, out=y)
+    np.maximum(y, lo, out=y)
+    return y
+
+
+def _half(sh: np.ndarray) -> np.ndarray:
+    return np.where(sh > 0, np.left_shift(np.int64(1), np.maximum(sh - 1, 0)), 0)
 
 
 def round_shift(x, sh) -> np.ndarray:
     """(x + 2**(sh-1)) >> sh, arithmetic; sh may be an array; sh == 0 returns x."""
-    x = np.asarray(x, dtype=np.int64)
     sh = np.asarray(sh, dtype=np.int64)
-    half = np.where(sh > 0, np.left_shift(np.int64(1), np.maximum(sh - 1, 0)), 0)
-    return np.right_shift(x + half, sh)
+    y = np.add(np.asarray(x, dtype=np.int64), _half(sh))
+    return np.right_shift(y, sh, out=y)
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,13 @@ class Requant:
 def requant(acc, mult, shift, bits: int) -> np.ndarray:
     acc = np.asarray(acc, dtype=np.int64)
     mult = np.asarray(mult, dtype=np.int64)
-    amax = int(np.abs(acc).max()) if acc.size else 0
+    amax = max(int(acc.max()), -int(acc.min())) if acc.size else 0
     if amax * (int(mult.max()) if mult.size else 0) < 2**61:
-        return sat(round_shift(acc * mult, shift), bits)
+        sh = np.asarray(shift, dtype=np.int64)
+        y = np.multiply(acc, mult)
+        y += _half(sh)
+        np.right_shift(y, sh, out=y)
+        return _sat_inplace(y, *qrange(bits))
     # wide products (e.g. the 52-bit i-GELU numerator): exact Python integers
     a, m, sh = np.broadcast_arrays(acc.astype(object), mult.astype(object), np.asarray(shift, np.int64).astype(object))
     out = [(int(x) * int(y) + ((1 << (int(s) - 1)) if s > 0 else 0)) >> int(s) for x, y, s in zip(a.ravel(), m.ravel(), sh.ravel())]
@@ -155,6 +168,45 @@ def imatmul(a, b, amax: int | None = None, bmax: int | None = None) -> np.ndarra
     if prod * K < F64_EXACT:
         return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(np.int64)
     return np.matmul(a.astype(np.int64), b.astype(np.int64))
+
+
+INT8_K_MAX = 1 << 17  # K * 128 * 128 < 2**31: an int32 accumulator is exact
+
+
+def int8_operand(b):
+    """A constant right operand (K, N) with values in [-128, 127] prepared for
+    :func:`imatmul_int8` (a torch int8 tensor; weights are prepared once and cached)."""
+    import torch
+
+    b = np.asarray(b)
+    if b.ndim != 2:
+        raise ValueError(f"b must be a 2-D (K, N) matrix, got shape {b.shape}")
+    if b.size and (b.min() < -128 or b.max() > 127):
+        raise ValueError(f"b must lie in the INT8 range [-128, 127], got [{b.min()}, {b.max()}]")
+    return torch.from_numpy(np.ascontiguousarray(b.astype(np.int8)))
+
+
+def imatmul_int8(a, b8) -> np.ndarray:
+    """Exact ``a @ b`` (int64 result) of a 2-D ``a`` whose values lie in [-128, 127]
+    (the caller guarantees it: an INT8 tensor of the datapath) and a prepared
+    :func:`int8_operand` ``b8``: int8 x int8 products summed in int32 by
+    ``torch._int_mm``, exact for K <= 2**17 (the same integers as :func:`imatmul`;
+    ``tests/models/test_quant.py`` checks it)."""
+    import torch
+
+    a = np.asarray(a)
+    K = a.shape[-1]
+    if a.ndim != 2 or K != b8.shape[0]:
+        raise ValueError(f"a must be (M, {b8.shape[0]}), got shape {a.shape}")
+    if K > INT8_K_MAX:
+        raise ValueError(f"imatmul_int8: K = {K} exceeds {INT8_K_MAX} (int32 accumulation)")
+    if a.shape[0] == 0:
+        return np.zeros((0, b8.shape[1]), np.int64)
+    a8 = torch.from_numpy(np.ascontiguousarray(a.astype(np.int8, copy=False)))
+    try:
+        return torch._int_mm(a8, b8).numpy().astype(np.int64)
+    except RuntimeError:  # a torch build or shape without an int8 kernel: exact float path
+        return imatmul(a, b8.numpy(), amax=128, bmax=128)
 
 
 def check_int(x, bits: int, name: str) -> np.ndarray:

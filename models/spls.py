@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .hlog import hlog_encode, hlog_product, hlog_quantize
-from .quant import imatmul, round_shift, sat
+from .quant import imatmul, imatmul_int8, int8_operand, round_shift, sat
 
 SCHEMES = ("dense", "spls", "topk", "sanger")
 
@@ -138,15 +138,15 @@ def predict_qk(
     """Predicted INT8 Q (or K) from HLog(x) and HLog(W) with shifts and adds only.
 
     x: (T, d) INT8; w: (C, d) INT8; b: (C,) INT32; pshift: (C,) prediction shifts.
-    Returns q^8 (T, C).  ``wh_t`` optionally gives HLog(W)^T precomputed (float32, the
-    weights are static).  The matrix product of HLog values equals the sum of
+    Returns q^8 (T, C).  ``wh_t`` optionally gives HLog(W)^T precomputed
+    (:func:`models.quant.int8_operand`; the weights are static).  The matrix product of HLog values equals the sum of
     :func:`models.hlog.hlog_product` terms exactly; it is computed here with an exact
     integer matmul for speed (``tests/models/test_spls.py`` checks the equivalence).
     """
-    xh = hlog_quantize(x, 8, hlog_mode)
+    xh = hlog_quantize(x, 8, hlog_mode)  # HLog values of INT8 lie in [-128, 96]
     if wh_t is None:
-        wh_t = hlog_quantize(w, 8, hlog_mode).T
-    acc = imatmul(xh, wh_t, amax=128, bmax=128) + np.asarray(b, np.int64)
+        wh_t = int8_operand(hlog_quantize(w, 8, hlog_mode).T)
+    acc = imatmul_int8(xh, wh_t) + np.asarray(b, np.int64)
     q8 = sat(round_shift(acc, np.asarray(pshift, np.int64)), 8)
     if trace is not None:
         trace[f"pred_{name}_acc"] = acc
@@ -189,11 +189,13 @@ def topk_mask(pam, k: int) -> np.ndarray:
     if not isinstance(k, (int, np.integer)) or not 1 <= k <= T:
         raise ValueError(f"k must be an integer in [1, T={T}], got {k!r}")
     # unique keys: larger score first, then lower index; partition is enough for a set
-    key = -pam.astype(np.int64) * T + np.arange(T)
-    idx = np.argpartition(key, k - 1, axis=-1)[..., :k] if k < T else np.broadcast_to(np.arange(T), pam.shape)
-    keep = np.zeros(pam.shape, dtype=bool)
-    np.put_along_axis(keep, idx, True, axis=-1)
-    return keep
+    if k == T:
+        return np.ones(pam.shape, dtype=bool)
+    key = pam.astype(np.int64) * -T
+    key += np.arange(T)
+    # keys are unique: the k smallest are those up to the k-th smallest
+    kth = np.partition(key, k - 1, axis=-1)[..., k - 1 : k]
+    return key <= kth
 
 
 # ----------------------------------------------------------------------------------

@@ -1,0 +1,204 @@
+"""Per-layer SPLS schedules: one :class:`~models.spls.SplsConfig` per encoder layer.
+
+A schedule says, for every layer of the encoder, whether it runs dense (no prediction
+either: ``SplsConfig("dense")``) or sparse and with which setting (keep ratio, window,
+overlap threshold, FFN reuse), or one of the baselines (``topk``, ``sanger``).  The
+golden model (:func:`models.encoder.encode_int`), ``make accuracy``, the vectors, the
+esact_top sequences and program generator, the cycle model and ``make bench`` take a
+schedule; a single :class:`SplsConfig` is the uniform schedule of that setting.
+
+The project's default schedule is committed as ``vectors/schedules/default.json``
+(found by ``python -m models.allocate``, see ``docs/accuracy.md``); JSON form::
+
+    {"name": "...", "weights": "base" | "finetuned",
+     "layers": [{"scheme": "dense"}, ..., {"scheme": "spls", "keep_ratio": 0.25, ...}],
+     ... (provenance: objective, budget, measured figures)}
+
+Every key of a layer entry is a field of :class:`SplsConfig`; missing ones take its
+defaults.  The labels are compact and unique: the setting's own label for a uniform schedule,
+else the per-layer labels joined by ``|`` (``d`` for dense), unless a name is given.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .spls import SplsConfig
+
+N_LAYERS = 6
+SCHEDULE_DIR = Path(__file__).resolve().parents[1] / "vectors" / "schedules"
+DEFAULT_SCHEDULE_FILE = SCHEDULE_DIR / "default.json"
+WEIGHTS = ("base", "finetuned")
+_CFG_FIELDS = {f.name for f in fields(SplsConfig)}
+
+
+def _cfg_from(d) -> SplsConfig:
+    if isinstance(d, SplsConfig):
+        return d
+    if isinstance(d, str):
+        if d in ("d", "dense"):
+            return SplsConfig("dense")
+        raise ValueError(f"schedule layer: a string entry must be 'dense', got {d!r}")
+    if not isinstance(d, dict):
+        raise ValueError(f"schedule layer must be a SplsConfig, a dict of its fields or 'dense', got {type(d).__name__}")
+    unknown = set(d) - _CFG_FIELDS
+    if unknown:
+        raise ValueError(f"schedule layer: unknown SplsConfig field(s) {sorted(unknown)} "
+                         f"(known: {sorted(_CFG_FIELDS)})")
+    return SplsConfig(**d)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One setting per layer (``layers[i]`` runs layer ``i``)."""
+
+    layers: tuple[SplsConfig, ...]
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        layers = tuple(_cfg_from(c) for c in self.layers)
+        object.__setattr__(self, "layers", layers)
+        if not layers:
+            raise ValueError("layers: a schedule needs at least one layer setting")
+        pw = {c.pred_weight for c in layers}
+        if len(pw) > 1:
+            raise ValueError(f"layers: every layer must use the same pred_weight (cost model), got {sorted(pw)}")
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def uniform(cls, cfg: SplsConfig, n_layers: int = N_LAYERS, name: str | None = None) -> "Schedule":
+        if not isinstance(n_layers, int) or n_layers < 1:
+            raise ValueError(f"n_layers must be an integer >= 1, got {n_layers!r}")
+        return cls(tuple([cfg] * n_layers), name)
+
+    @classmethod
+    def of(cls, spec, n_layers: int = N_LAYERS) -> "Schedule":
+        """A schedule from a Schedule, a SplsConfig (uniform), a list of per-layer
+        settings, or the dict/JSON form (see the module docstring)."""
+        if isinstance(spec, Schedule):
+            return spec
+        if isinstance(spec, SplsConfig):
+            return cls.uniform(spec, n_layers)
+        if isinstance(spec, str):
+            spec = json.loads(spec)
+        if isinstance(spec, dict):
+            if "layers" in spec:
+                return cls(tuple(spec["layers"]), spec.get("name"))
+            return cls.uniform(_cfg_from(spec), n_layers)  # one config dict: uniform
+        if isinstance(spec, (list, tuple)):
+            return cls(tuple(spec))
+        raise ValueError(f"schedule: expected a Schedule, SplsConfig, list or dict, got {type(spec).__name__}")
+
+    @classmethod
+    def load(cls, path: Path | str) -> "Schedule":
+        p = Path(path)
+        if not p.exists():
+            raise ValueError(f"schedule file {p} does not exist")
+        return cls.of(json.loads(p.read_text()))
+
+    # ------------------------------------------------------------------ views
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __getitem__(self, i: int) -> SplsConfig:
+        return self.layers[i]
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def for_layers(self, n_layers: int) -> "Schedule":
+        """This schedule checked against a model of ``n_layers`` layers (a uniform one
+        is stretched; a per-layer one must match)."""
+        if len(self.layers) == n_layers:
+            return self
+        if self.is_uniform:
+            return Schedule.uniform(self.layers[0], n_layers, self.name)
+        raise ValueError(f"schedule has {len(self.layers)} layer settings, the model has {n_layers} layers")
+
+    @property
+    def is_uniform(self) -> bool:
+        return all(c == self.layers[0] for c in self.layers)
+
+    @property
+    def is_dense(self) -> bool:
+        return all(c.scheme == "dense" for c in self.layers)
+
+    @property
+    def pred_weight(self) -> float:
+        return self.layers[0].pred_weight
+
+    @property
+    def schemes(self) -> set[str]:
+        return {c.scheme for c in self.layers}
+
+    @property
+    def family(self) -> str:
+        """dense, uniform SPLS, per-layer SPLS, or the baseline's scheme."""
+        non_dense = {c.scheme for c in self.layers if c.scheme != "dense"}
+        if not non_dense:
+            return "dense"
+        if non_dense != {"spls"}:
+            return "+".join(sorted(non_dense))
+        return "uniform" if self.is_uniform else "per-layer"
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        if self.is_uniform:
+            return self.layers[0].label
+        return "|".join(short_label(c) for c in self.layers)
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "layers": [layer_dict(c) for c in self.layers]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict())
+
+
+def layer_dict(cfg: SplsConfig) -> dict:
+    """The fields of ``cfg`` that differ from :class:`SplsConfig`'s defaults (+ scheme)."""
+    d = cfg.as_dict()
+    base = SplsConfig().as_dict()
+    return {k: v for k, v in d.items() if k == "scheme" or v != base[k]}
+
+
+def short_label(cfg: SplsConfig) -> str:
+    if cfg.scheme == "dense":
+        return "d"
+    if cfg.scheme == "spls":
+        kk = f"k{cfg.k}" if cfg.k is not None else f"r{cfg.keep_ratio:g}"
+        thr = f"thr{cfg.thr}" if cfg.thr is not None else f"t{cfg.tau:g}"
+        ffn = "" if cfg.ffn_reuse and cfg.ffn_tau is None else ("n" if not cfg.ffn_reuse else f"f{cfg.ffn_tau:g}")
+        return f"{kk}w{cfg.window}{thr}{ffn}"
+    return cfg.label
+
+
+def default_schedule(path: Path | None = None) -> Schedule:
+    """The committed default schedule (``vectors/schedules/default.json``)."""
+    return Schedule.load(path or DEFAULT_SCHEDULE_FILE)
+
+
+def default_weights(path: Path | None = None) -> str:
+    """Which weights the default point uses (``base`` or ``finetuned``), from the file."""
+    p = Path(path or DEFAULT_SCHEDULE_FILE)
+    w = json.loads(p.read_text()).get("weights", "base")
+    if w not in WEIGHTS:
+        raise ValueError(f"{p}: weights must be one of {WEIGHTS}, got {w!r}")
+    return w
+
+
+def as_schedules(specs: Iterable, n_layers: int = N_LAYERS) -> list[Schedule]:
+    return [Schedule.of(s, n_layers) for s in specs]
+
+
+def prefix_key(s: Schedule, upto: int) -> tuple:
+    """Hashable identity of the first ``upto`` layer settings."""
+    return tuple(s.layers[:upto])
+
+
+def check_schedule_len(s: Schedule, layers: Sequence) -> Schedule:
+    return s.for_layers(len(layers))
