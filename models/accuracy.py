@@ -1,11 +1,27 @@
 """`make accuracy`: retrieval accuracy vs computation of dense float, dense integer,
-SPLS and the baselines on real text, both regimes.
+uniform and per-layer SPLS schedules (base and distilled weights) and the baselines,
+on real text, both regimes.
 
     python -m models.accuracy [--n 1000] [--sweep full|quick|default] [--jobs 2]
+                              [--weights base,finetuned] [--regimes short,long]
 
-Writes ``reports/accuracy.json``, ``reports/accuracy_frontier.png`` and
-``docs/accuracy.md``.  Progress goes to stdout, one line per scheme; a summary table
-closes the run.  Every figure is measured in this run.
+Writes ``reports/accuracy.json``, ``docs/accuracy_frontier.png``, ``docs/accuracy.md``
+and ``docs/accuracy_tolerances.json`` (the cosine floors the RTL trace test checks).
+Every figure is measured in this run.  Losses are always against the ORIGINAL dense
+float MiniLM (whatever weights a scheme runs); the headline is the both-direction
+top-1 loss on the long regime (:mod:`models.retrieval`: metrics, CIs, McNemar).
+
+The sweep (``full``):
+* ``dense`` integer model of every weight set;
+* ``uniform`` SPLS: one setting for all layers (keep ratio 0.25, window 4, tau 0.9,
+  0.75, 0.7, 0.6; keep ratio 0.5, tau 0.75);
+* ``per-layer``: points of the allocator's path (:mod:`models.allocate`,
+  ``vectors/schedules/allocation_<weights>.json``) and the default schedule
+  (``vectors/schedules/default.json``), with base weights and, when the distillation
+  delta is committed, with the distilled weights (``per-layer + distilled``);
+* baselines: top-k only (keep ratio 0.25, 0.125) and Sanger-style (threshold 0.01,
+  0.03), on every layer.
+Schedules that share their first layers compute them once (:mod:`models.embed_eval`).
 """
 
 from __future__ import annotations
@@ -18,224 +34,197 @@ for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import math  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from .spls import DEFAULT_SPLS, SplsConfig
+from .schedule import Schedule, layer_dict  # noqa: E402
+from .spls import SplsConfig  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-
-# ----------------------------------------------------------------------------------
-# Schemes
-# ----------------------------------------------------------------------------------
-SANGER_THRESHOLDS = (2e-3, 1e-2, 3e-2)
-TOPK_RATIOS = (0.5, 0.25, 0.125)
-
-
-def sweep(kind: str) -> list[SplsConfig]:
-    """The integer schemes evaluated (dense float is always added)."""
-    dense = SplsConfig("dense")
-    if kind == "default":
-        return [dense, DEFAULT_SPLS]
-    spls = []
-    if kind == "quick":
-        grid = [(0.5, 2, 0.9, True), (0.5, 4, 0.75, True), (0.5, 4, 0.75, False)]
-    else:
-        grid = [
-            (r, w, t, f)
-            for r in (0.5, 0.25)
-            for w in (2, 4)
-            for t in (0.9, 0.75, 0.6)
-            for f in (True, False)
-        ]
-    for r, w, t, f in grid:
-        spls.append(SplsConfig("spls", keep_ratio=r, window=w, tau=t, ffn_reuse=f))
-    if kind == "full":  # the refinement: a separate, stricter FFN reuse threshold
-        spls += [
-            SplsConfig("spls", keep_ratio=0.25, window=4, tau=0.5, ffn_tau=0.9),
-            SplsConfig("spls", keep_ratio=0.125, window=8, tau=0.4, ffn_tau=0.8),
-            SplsConfig("spls", keep_ratio=0.25, window=8, tau=0.5, ffn_reuse=False),
-        ]
-    if DEFAULT_SPLS not in spls:
-        spls.append(DEFAULT_SPLS)
-    base = [SplsConfig("topk", keep_ratio=r) for r in TOPK_RATIOS]
-    base += [SplsConfig("sanger", sanger_threshold=t) for t in SANGER_THRESHOLDS]
-    if kind == "quick":
-        base = base[:1] + base[3:4]
-    return [dense] + spls + base
+PAPER_REDUCTION = 52.03
+SANGER_THRESHOLDS = (1e-2, 3e-2)
+TOPK_RATIOS = (0.25, 0.125)
+UNIFORM = ((0.25, 0.9), (0.25, 0.75), (0.25, 0.7), (0.25, 0.6), (0.5, 0.75))
+PATH_POINTS = 4  # allocator path points per weight set (besides the default)
 
 
-# ----------------------------------------------------------------------------------
-# Parallel embedding
-# ----------------------------------------------------------------------------------
-_W: dict = {}
+@dataclass(frozen=True)
+class Scheme:
+    """One row of the report: family, weights and schedule (None = float)."""
+
+    family: str
+    weights: str
+    schedule: Schedule | None
+
+    @property
+    def label(self) -> str:
+        if self.schedule is None:
+            return "dense_float" if self.weights == "base" else f"dense_float@{self.weights}"
+        return self.schedule.key if self.weights == "base" else f"{self.schedule.key}@{self.weights}"
 
 
-def _init_worker(im_arrays) -> None:
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    torch.set_num_threads(1)
-    threadpool_limits(1)
-    from .encoder import IntModel
-    from .minilm import load_minilm
-
-    _W["model"] = load_minilm()
-    _W["im"] = IntModel.from_arrays(im_arrays) if im_arrays is not None else None
+def _uniform(r: float, t: float) -> Schedule:
+    return Schedule.uniform(SplsConfig("spls", keep_ratio=r, window=4, tau=t, ffn_reuse=True))
 
 
-def _embed_chunk(args):
-    from .encoder import embed_float_pooled, embed_int
-    from .int_layer import OpCount
+def sweep(kind: str, weights: tuple[str, ...]) -> list[Scheme]:
+    """The schemes evaluated besides dense float (always first)."""
+    from .allocate import load_allocation, path_schedules
+    from .schedule import default_schedule
 
-    ids_list, cfg = args
-    embs = []
-    ops = OpCount(pred_weight=cfg.pred_weight if cfg else 0.25)
-    for ids in ids_list:
-        if cfg is None:
-            embs.append(embed_float_pooled(ids, _W["model"]))
-        else:
-            e, o = embed_int(ids, _W["im"], cfg, _W["model"])
-            embs.append(e)
-            ops += o
-    return np.stack(embs), ops
-
-
-def embed_all(pool, ids_list, cfg, jobs: int):
-    from .int_layer import OpCount
-
-    chunks = max(1, jobs * 4)
-    step = math.ceil(len(ids_list) / chunks)
-    parts = [(ids_list[i : i + step], cfg) for i in range(0, len(ids_list), step)]
-    res = pool.map(_embed_chunk, parts) if pool is not None else [_embed_chunk(p) for p in parts]
-    ops = OpCount(pred_weight=cfg.pred_weight if cfg else 0.25)
-    for _, o in res:
-        ops += o
-    return np.concatenate([e for e, _ in res]), ops
+    if kind not in ("full", "quick", "default"):
+        raise ValueError(f"sweep must be full, quick or default, got {kind!r}")
+    dense = Schedule.uniform(SplsConfig("dense"))
+    default = default_schedule()
+    out = [Scheme("dense", w, dense) for w in weights]
+    if kind != "default":
+        uni = UNIFORM if kind == "full" else UNIFORM[1:2]
+        out += [Scheme("uniform", "base", _uniform(r, t)) for r, t in uni]
+    for w in weights:
+        fam = "per-layer" if w == "base" else "per-layer + distilled"
+        pts: list[Schedule] = []
+        alloc = load_allocation(w) if kind != "default" else None
+        if alloc:
+            path = [s for _, s in path_schedules(alloc) if not s.is_dense]
+            n = PATH_POINTS if kind == "full" else 2
+            idx = sorted({round(i * (len(path) - 1) / max(n - 1, 1)) for i in range(n)}) if path else []
+            pts = [path[i] for i in idx]
+        sched_default = Schedule(default.layers)
+        if sched_default not in pts:
+            pts.append(sched_default)
+        out += [Scheme("uniform" if s.is_uniform else fam, w, s) for s in pts]
+    if kind != "default":
+        ratios = TOPK_RATIOS if kind == "full" else TOPK_RATIOS[:1]
+        ths = SANGER_THRESHOLDS if kind == "full" else SANGER_THRESHOLDS[:1]
+        out += [Scheme("topk", "base", Schedule.uniform(SplsConfig("topk", keep_ratio=r))) for r in ratios]
+        out += [Scheme("sanger", "base", Schedule.uniform(SplsConfig("sanger", sanger_threshold=t))) for t in ths]
+    seen, uniq = set(), []
+    for s in out:
+        if s.label not in seen:
+            seen.add(s.label)
+            uniq.append(s)
+    return uniq
 
 
 # ----------------------------------------------------------------------------------
 # Evaluation
 # ----------------------------------------------------------------------------------
-def evaluate(n: int, kind: str, jobs: int, regimes=("short", "long")) -> dict:
-    import multiprocessing as mp
-
+def evaluate(n: int, kind: str, jobs: int, weights: tuple[str, ...], regimes=("short", "long")) -> dict:
     from . import datasets
-    from .retrieval import score
+    from .corpus import corpus_digest
+    from .embed_eval import Job, embed_jobs
+    from .retrieval import compare, score, summary
+    from .schedule import default_schedule
 
     t0 = time.time()
-    im = datasets.default_int_model()
-    print(f"[accuracy] calibrated the integer model on {2 * len(datasets.calibration_texts())} "
-          f"halves in {time.time() - t0:.0f} s", flush=True)
-    ctx = mp.get_context("fork")
-    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(im.to_arrays(),)) if jobs > 1 else None
-    if pool is None:
-        _init_worker(im.to_arrays())
-    schemes = sweep(kind)
-    report: dict = {"regimes": {}, "settings": {}}
-    try:
-        for regime in regimes:
-            items = datasets.texts(regime, n)
-            first, second = datasets.halves_ids(items)
-            ids = first + second
-            tokens = int(sum(len(i) for i in ids))
-            print(f"[accuracy] {regime}: {len(items)} texts, {len(ids)} halves, {tokens} tokens "
-                  f"(mean {tokens / len(ids):.1f} per half)", flush=True)
-            rows: dict = {}
-            t = time.time()
-            ef, _ = embed_all(pool, ids, None, jobs)
-            ref = score(ef[: len(items)], ef[len(items) :])
-            rows["dense_float"] = _row(len(items), tokens, None, ref, ref, ef, ef)
-            print(f"  {'dense_float':34s} top1 {ref.top1_pct:6.2f}  ({time.time() - t:5.0f} s)", flush=True)
-            for i, cfg in enumerate(schemes):
-                t = time.time()
-                e, ops = embed_all(pool, ids, cfg, jobs)
-                sc = score(e[: len(items)], e[len(items) :])
-                row = _row(len(items), tokens, ops, sc, ref, e, ef)
-                row["config"] = cfg.as_dict()
-                rows[cfg.label] = row
-                print(
-                    f"  [{i + 1:2d}/{len(schemes)}] {cfg.label:28s} top1 {sc.top1_pct:6.2f} "
-                    f"loss {row['accuracy_loss_pts']:6.2f} red {row['reduction_pct']:6.2f}% "
-                    f"lost/gained {row['lost']}/{row['gained']} p={row['mcnemar_p']:.3g} "
-                    f"cos {row['cosine_mean']:.4f} ({time.time() - t:4.0f} s)",
-                    flush=True,
-                )
-            report["regimes"][regime] = {
-                "texts": len(items),
-                "tokens": tokens,
-                "digest": __import__("models.corpus", fromlist=["x"]).corpus_digest(items),
-                "schemes": rows,
-            }
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+    models = {w: datasets.float_model(w) for w in set(weights) | {"base"}}
+    ims = {w: datasets.int_model(w) for w in weights}
+    print(f"[accuracy] integer models ({', '.join(weights)}) ready in {time.time() - t0:.0f} s", flush=True)
+    schemes = [Scheme("float", "base", None)] + sweep(kind, weights)
+    print(f"[accuracy] {len(schemes)} schemes: " + ", ".join(s.label for s in schemes), flush=True)
+    report: dict = {"regimes": {}}
+    for regime in regimes:
+        items = datasets.texts(regime, n)
+        first, second = datasets.halves_ids(items)
+        ids = first + second
+        tokens = int(sum(len(i) for i in ids))
+        N = len(items)
+        print(f"[accuracy] {regime}: {N} texts, {2 * N} halves, {tokens} tokens "
+              f"(mean {tokens / len(ids):.1f} per half)", flush=True)
+        t = time.time()
+        res = embed_jobs(ids, [Job(s.weights, s.schedule) for s in schemes], models, ims, jobs,
+                         progress=f"{regime}: {len(schemes)} schemes")
+        ef = res[0].emb
+        ref = score(ef[:N], ef[N:])
+        rows: dict = {}
+        for s, r in zip(schemes, res):
+            sc = score(r.emb[:N], r.emb[N:])
+            cos = np.sum(r.emb * ef, axis=1)
+            row = {"family": s.family, "weights": s.weights, "texts": N, "tokens": tokens}
+            if s.schedule is not None:
+                row["schedule"] = [layer_dict(c) for c in s.schedule.layers]
+                row.update(r.ops.as_dict())
+                row["reduction_pct"] = round(r.ops.reduction_pct, 3)
+                row["layer_reduction_pct"] = [round(o.reduction_pct, 2) for o in r.per_layer_ops] or None
+            else:
+                row["reduction_pct"] = 0.0
+            row.update(summary(sc))
+            row.update(compare(ref, sc))
+            row.update(cosine_mean=round(float(cos.mean()), 5), cosine_min=round(float(cos.min()), 5),
+                       cached=r.cached)
+            rows[s.label] = row
+        report["regimes"][regime] = {"texts": N, "tokens": tokens, "digest": corpus_digest(items),
+                                     "seconds": round(time.time() - t, 1), "schemes": rows}
+        _print_regime(regime, rows)
     report["settings"] = {
         "n_requested": n,
         "sweep": kind,
+        "weights": list(weights),
+        "jobs": jobs,
         "calibration_halves": 2 * len(datasets.calibration_texts()),
-        "pred_weight": DEFAULT_SPLS.pred_weight,
-        "default_spls": DEFAULT_SPLS.as_dict(),
+        "pred_weight": SplsConfig().pred_weight,
+        "default_schedule": default_schedule().as_dict(),
+        "default_weights": datasets.selected_weights(),
         "wall_s": round(time.time() - t0, 1),
     }
     return report
 
 
-def _row(texts, tokens, ops, sc, ref, emb, ref_emb) -> dict:
-    from .retrieval import mcnemar
+def _print_regime(regime: str, rows: dict) -> None:
+    for name, r in rows.items():
+        print(f"  {regime:5s} {name:60.60s} red {r['reduction_pct']:6.2f}% top1 {r['top1']:6.2f} "
+              f"loss {r['loss_top1']:6.2f} [{r['loss_top1_ci'][0]:5.2f},{r['loss_top1_ci'][1]:5.2f}] "
+              f"acc10 loss {r['loss_acc10']:5.2f} cos {r['cosine_mean']:.4f}", flush=True)
 
-    cos = np.sum(emb * ref_emb, axis=1)
-    lost, gained, p = mcnemar(ref.hits, sc.hits)
-    row = {
-        "texts": texts,
-        "tokens": tokens,
-        "dense_macs": ops.dense_total if ops else None,
-        "executed_macs": ops.executed_total if ops else None,
-        "prediction_ops": int(ops.prediction) if ops else 0,
-        "reduction_pct": round(ops.reduction_pct, 3) if ops else 0.0,
-        "top1_pct": round(sc.top1_pct, 3),
-        "recall5_pct": round(sc.recall5_pct, 3),
-        "mrr": round(sc.mrr, 5),
-        "accuracy_loss_pts": round(ref.top1_pct - sc.top1_pct, 3),
-        "lost": lost,
-        "gained": gained,
-        "mcnemar_p": p,
-        "cosine_mean": round(float(cos.mean()), 5),
-        "cosine_min": round(float(cos.min()), 5),
-    }
-    if ops is not None:
-        row["executed_by_component"] = {k: int(v) for k, v in ops.executed.items()}
-        row["dense_by_component"] = {k: int(v) for k, v in ops.dense.items()}
-    return row
+
+# ----------------------------------------------------------------------------------
+# Headline figures
+# ----------------------------------------------------------------------------------
+def best_within(rows: dict, max_loss: float = 1.0, families=("uniform", "per-layer", "per-layer + distilled")):
+    cands = [(r["reduction_pct"], name) for name, r in rows.items()
+             if r["family"] in families and r["loss_top1"] <= max_loss]
+    return max(cands)[1] if cands else None
+
+
+def finish(report: dict) -> None:
+    """Top-level figures: the default point (its schedule with the default weights) and
+    the same schedule with the other weights, on the long regime (else the first)."""
+    s = report["settings"]
+    reg = "long" if "long" in report["regimes"] else next(iter(report["regimes"]))
+    rows = report["regimes"][reg]["schemes"]
+    label = Schedule.of(s["default_schedule"]).key
+
+    def pick(w):
+        name = label if w == "base" else f"{label}@{w}"
+        r = rows.get(name)
+        if r is None:
+            return None
+        return {"scheme": name, "weights": w, "reduction_pct": r["reduction_pct"],
+                "accuracy_loss_pts": r["loss_top1"], "accuracy_loss_ci": r["loss_top1_ci"],
+                "loss_mrr": r["loss_mrr"], "loss_mrr_ci": r["loss_mrr_ci"],
+                "loss_acc10_pts": r["loss_acc10"], "loss_acc10_ci": r["loss_acc10_ci"],
+                "lost": r["lost"], "gained": r["gained"], "mcnemar_p": r["mcnemar_p"],
+                "cosine_mean": r["cosine_mean"]}
+
+    d = pick(s["default_weights"])
+    report["regime_of_headline"] = reg
+    report["default_scheme"] = d["scheme"] if d else None
+    report["reduction_pct"] = d["reduction_pct"] if d else None
+    report["accuracy_loss_pts"] = d["accuracy_loss_pts"] if d else None
+    report["accuracy_loss_ci"] = d["accuracy_loss_ci"] if d else None
+    report["default"] = d
+    report["by_weights"] = {w: pick(w) for w in s["weights"]}
+    report["best_within_1pt"] = {r: best_within(v["schemes"]) for r, v in report["regimes"].items()}
+    report["paper_reduction_pct"] = PAPER_REDUCTION
 
 
 # ----------------------------------------------------------------------------------
 # Outputs
 # ----------------------------------------------------------------------------------
-def best_within(rows: dict, max_loss: float = 1.0) -> str | None:
-    cands = [
-        (r["reduction_pct"], name)
-        for name, r in rows.items()
-        if r.get("config", {}).get("scheme") == "spls" and r["accuracy_loss_pts"] <= max_loss
-    ]
-    return max(cands)[1] if cands else None
-
-
-def finish(report: dict) -> None:
-    long = report["regimes"].get("long") or next(iter(report["regimes"].values()))
-    d = long["schemes"].get(DEFAULT_SPLS.label)
-    report["default_scheme"] = DEFAULT_SPLS.label
-    report["reduction_pct"] = d["reduction_pct"] if d else None
-    report["accuracy_loss_pts"] = d["accuracy_loss_pts"] if d else None
-    report["best_spls_within_1pt"] = {r: best_within(v["schemes"]) for r, v in report["regimes"].items()}
-    report["paper_reduction_pct"] = 52.03
-
-
 def write_outputs(report: dict, out: Path, docs: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
@@ -253,6 +242,13 @@ def write_outputs(report: dict, out: Path, docs: Path) -> None:
     print(f"[accuracy] wrote {out}, {png}, {docs}, {tol_path}")
 
 
+STYLE = {
+    "dense": ("D", "black"), "uniform": ("o", "tab:blue"), "per-layer": ("P", "tab:purple"),
+    "per-layer + distilled": ("*", "tab:red"), "topk": ("s", "tab:orange"), "sanger": ("^", "tab:green"),
+}
+PLOT_METRICS = (("top1", "top-1 loss, points"), ("mrr", "MRR loss x 100"), ("acc10", "10-way accuracy loss, points"))
+
+
 def plot(report: dict, png: Path) -> None:
     import matplotlib
 
@@ -260,129 +256,143 @@ def plot(report: dict, png: Path) -> None:
     import matplotlib.pyplot as plt
 
     regs = list(report["regimes"])
-    fig, axes = plt.subplots(1, len(regs), figsize=(6.5 * len(regs), 5), squeeze=False)
-    style = {"spls": ("o", "tab:blue"), "topk": ("s", "tab:orange"), "sanger": ("^", "tab:green"), "dense": ("D", "black")}
-    for ax, reg in zip(axes[0], regs):
-        for name, r in report["regimes"][reg]["schemes"].items():
-            if name == "dense_float":
-                continue
-            scheme = r["config"]["scheme"]
-            m, c = style.get(scheme, ("x", "grey"))
-            face = c if r.get("config", {}).get("ffn_reuse", True) else "none"
-            ax.scatter(r["reduction_pct"], r["accuracy_loss_pts"], marker=m, edgecolors=c, facecolors=face, s=40,
-                       label=scheme)
-            if name == report.get("default_scheme"):
-                ax.annotate("default", (r["reduction_pct"], r["accuracy_loss_pts"]), textcoords="offset points",
-                            xytext=(5, 5))
-        ax.axhline(1.0, color="red", lw=0.8, ls="--")
-        ax.axvline(52.03, color="grey", lw=0.8, ls=":")
-        ax.text(52.5, ax.get_ylim()[1] * 0.9 if ax.get_ylim()[1] > 0 else 1, "paper: 52%", fontsize=8)
-        h, lab = ax.get_legend_handles_labels()
-        uniq = dict(zip(lab, h))
-        ax.legend(uniq.values(), uniq.keys(), fontsize=8)
-        ax.set_xlabel("total computation reduction, % (prediction included)")
-        ax.set_ylabel("top-1 accuracy loss vs dense float, points")
-        reg_info = report["regimes"][reg]
-        ax.set_title(f"{reg}: {reg_info['texts']} texts (open marker: FFN not reused)")
-        ax.grid(alpha=0.3)
+    fig, axes = plt.subplots(len(regs), 3, figsize=(17, 4.8 * len(regs)), squeeze=False)
+    for ri, reg in enumerate(regs):
+        rows = report["regimes"][reg]["schemes"]
+        for mi, (metric, ylabel) in enumerate(PLOT_METRICS):
+            ax = axes[ri][mi]
+            k = 100.0 if metric == "mrr" else 1.0
+            fams: dict = {}
+            for name, r in rows.items():
+                if r["family"] == "float":
+                    continue
+                fams.setdefault(r["family"], []).append((r["reduction_pct"], r[f"loss_{metric}"] * k,
+                                                         [x * k for x in r[f"loss_{metric}_ci"]], name))
+            for fam, pts in fams.items():
+                m, c = STYLE.get(fam, ("x", "grey"))
+                pts.sort()
+                xs = [p[0] for p in pts]
+                ys = [p[1] for p in pts]
+                err = np.array([[p[1] - p[2][0] for p in pts], [p[2][1] - p[1] for p in pts]])
+                ax.errorbar(xs, ys, yerr=err, fmt=m, color=c, ms=8 if m == "*" else 6, capsize=2, lw=0.8,
+                            label=fam, ls="-" if fam.startswith("per-layer") or fam == "uniform" else "none")
+                for x, y, _, name in pts:
+                    if name == report.get("default_scheme"):
+                        ax.annotate("default", (x, y), textcoords="offset points", xytext=(6, 6), fontsize=9)
+            if metric == "top1":
+                ax.axhline(1.0, color="red", lw=0.8, ls="--", label="1 point")
+            ax.axhline(0.0, color="grey", lw=0.6)
+            ax.axvline(PAPER_REDUCTION, color="grey", lw=0.8, ls=":")
+            ax.set_xlabel("total computation reduction, % (prediction included)")
+            ax.set_ylabel(ylabel + " vs dense float")
+            info = report["regimes"][reg]
+            ax.set_title(f"{reg}: {info['texts']} texts, both directions ({metric})")
+            ax.grid(alpha=0.3)
+            if mi == 0:
+                ax.legend(fontsize=8)
+    fig.suptitle("Accuracy loss vs computation (95 % CIs; dotted line: the paper's 52 %)")
     fig.tight_layout()
-    fig.savefig(png, dpi=110)
+    fig.savefig(png, dpi=100)
     plt.close(fig)
 
 
+def _ci(r, k) -> str:
+    return f"[{r[k + '_ci'][0]:.2f}, {r[k + '_ci'][1]:.2f}]"
+
+
 def markdown(report: dict, png: Path) -> str:
+    s = report["settings"]
+    d = report.get("default") or {}
     lines = [
         "# Accuracy vs computation (measured by `make accuracy`)",
         "",
-        "Retrieval task: every text is split near its middle; the first half must retrieve its own",
-        "second half among all second halves (mean pooling + L2 norm, cosine similarity).",
-        "`loss` = dense-float top-1 minus the scheme's top-1 (points); `lost`/`gained` = queries the",
-        "scheme gets wrong/right that dense float gets right/wrong; `p` = exact McNemar p-value;",
-        "`cos` = embedding cosine with dense float (mean / min); `red.` = total computation",
-        f"reduction with prediction ops weighted {report['settings']['pred_weight']} INT8 MAC each.",
+        "Retrieval task: every text is split near its middle; each half must retrieve the other half of",
+        "its text among all halves of the other side (both directions, mean pooling + L2 norm, cosine).",
+        "Metrics per query, averaged, with 95 % CIs over texts (the two queries of a text are averaged",
+        "first): **top-1**, **MRR** and **10-way accuracy** (the true half against 9 fixed random",
+        "distractors).  `loss` = dense float (ORIGINAL MiniLM weights) minus the scheme, paired per text,",
+        "with its 95 % CI; `lost`/`gained` = queries the scheme gets wrong/right that dense float gets",
+        "right/wrong; `p` = exact McNemar p-value; `cos` = embedding cosine with dense float;",
+        f"`red.` = total computation reduction, prediction ops weighted {s['pred_weight']} INT8 MAC each.",
         "",
-        f"Default SPLS operating point: `{report['default_scheme']}`; on the long regime it saves "
-        f"{report['reduction_pct']} % of the computation at {report['accuracy_loss_pts']} points of "
-        f"top-1 loss (the paper reports 52.03 % at < 1 point on its benchmarks).",
-        "",
-        f"![frontier]({png.name})",
+        f"**Default point** `{report.get('default_scheme')}` (weights `{s['default_weights']}`), "
+        f"{report.get('regime_of_headline')} regime: **{d.get('reduction_pct')} % reduction at "
+        f"{d.get('accuracy_loss_pts')} points of top-1 loss** (95 % CI {d.get('accuracy_loss_ci')}; "
+        f"lost/gained {d.get('lost')}/{d.get('gained')}, McNemar p = {_fmt_p(d.get('mcnemar_p'))}); "
+        f"MRR loss {d.get('loss_mrr')}, 10-way loss {d.get('loss_acc10_pts')} points.  The paper "
+        f"reports {PAPER_REDUCTION} % at < 1 point on its benchmarks.",
         "",
     ]
+    for w, v in (report.get("by_weights") or {}).items():
+        if v:
+            lines.append(f"* the default schedule with `{w}` weights: {v['reduction_pct']} % at "
+                         f"{v['accuracy_loss_pts']} points (CI {v['accuracy_loss_ci']}), 10-way loss "
+                         f"{v['loss_acc10_pts']} points")
+    lines += ["", f"![frontier]({png.name})", ""]
     for reg, info in report["regimes"].items():
         lines += [
-            f"## {reg} regime: {info['texts']} texts, {info['tokens']} tokens",
+            f"## {reg} regime: {info['texts']} texts, {info['tokens']} tokens ({info['seconds']} s)",
             "",
-            "| scheme | red. % | top-1 % | R@5 % | MRR | loss pts | lost | gained | p | cos mean | cos min |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| scheme | family | red. % | top-1 % | top-1 loss [95 % CI] | MRR loss x100 | 10-way loss [CI] "
+            "| lost | gained | p | cos mean | cos min |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, r in info["schemes"].items():
             lines.append(
-                f"| {name} | {r['reduction_pct']:.2f} | {r['top1_pct']:.2f} | {r['recall5_pct']:.2f} | "
-                f"{r['mrr']:.4f} | {r['accuracy_loss_pts']:.2f} | {r['lost']} | {r['gained']} | "
-                f"{r['mcnemar_p']:.3g} | {r['cosine_mean']:.4f} | {r['cosine_min']:.4f} |"
+                f"| `{name}` | {r['family']} | {r['reduction_pct']:.2f} | {r['top1']:.2f} | "
+                f"{r['loss_top1']:.2f} {_ci(r, 'loss_top1')} | {100 * r['loss_mrr']:.2f} | "
+                f"{r['loss_acc10']:.2f} {_ci(r, 'loss_acc10')} | {r['lost']} | {r['gained']} | "
+                f"{_fmt_p(r['mcnemar_p'])} | {r['cosine_mean']:.4f} | {r['cosine_min']:.4f} |"
             )
         lines.append("")
     lines += findings(report)
-    s = report["settings"]
     lines += [
-        f"Run: sweep `{s['sweep']}`, {s['calibration_halves']} calibration halves (disjoint from the "
-        f"evaluation texts), wall time {s['wall_s']} s.",
+        f"Run: sweep `{s['sweep']}`, weights {s['weights']}, {s['calibration_halves']} integer-calibration halves "
+        f"(disjoint from the evaluation texts), {s['jobs']} worker processes, wall time {s['wall_s']} s.",
         "",
     ]
     return "\n".join(lines)
 
 
+def _fmt_p(p) -> str:
+    return "-" if p is None else f"{p:.3g}"
+
+
 def findings(report: dict) -> list[str]:
     """What the measured frontier says (numbers from this report)."""
-    long = report["regimes"].get("long")
-    if not long:
-        return []
-    rows = long["schemes"]
-    d = rows.get(report["default_scheme"], {})
-
-    def best(scheme, max_loss):
-        c = [(r["reduction_pct"], n) for n, r in rows.items()
-             if r.get("config", {}).get("scheme") == scheme and r["accuracy_loss_pts"] <= max_loss]
-        return max(c) if c else (None, None)
-
-    out = ["## Findings (long regime)", ""]
-    out.append(f"* The default SPLS point `{report['default_scheme']}` saves {d.get('reduction_pct', 0):.1f} % of "
-               f"the computation at {d.get('accuracy_loss_pts', 0):.2f} points of top-1 loss "
-               f"(McNemar p = {d.get('mcnemar_p', 1):.2f}: not distinguishable from dense at this sample size); "
-               f"the paper's 52.03 % is {52.03 - d.get('reduction_pct', 0):.1f} points further.")
-    for scheme in ("topk", "sanger"):
-        red, name = best(scheme, 1.0)
-        if name:
-            out.append(f"* Best `{scheme}` baseline within 1 point: `{name}`, {red:.1f} % reduction.")
-    far = [(r["reduction_pct"], n, r["accuracy_loss_pts"]) for n, r in rows.items()
-           if r.get("config", {}).get("scheme") == "spls" and r["reduction_pct"] >= 30]
+    reg = report.get("regime_of_headline")
+    rows = report["regimes"][reg]["schemes"]
+    out = [f"## Findings ({reg} regime, top-1 both directions)", ""]
+    for fam in ("uniform", "per-layer", "per-layer + distilled", "topk", "sanger"):
+        c = [(r["reduction_pct"], n, r["loss_top1"]) for n, r in rows.items() if r["family"] == fam and r["loss_top1"] <= 1.0]
+        if c:
+            red, name, loss = max(c)
+            out.append(f"* best `{fam}` point within 1 point: `{name}`, {red:.1f} % reduction at {loss:.2f} points")
+        elif any(r["family"] == fam for r in rows.values()):
+            out.append(f"* no `{fam}` point stays within 1 point")
+    far = [(r["loss_top1"], n, r["reduction_pct"]) for n, r in rows.items()
+           if r["family"] not in ("float", "dense") and r["reduction_pct"] >= 30]
     if far:
-        red, name, loss = min(far, key=lambda x: x[2])
-        out.append(f"* Reaching 30 %+ costs accuracy: the best such SPLS point (`{name}`, {red:.1f} %) loses "
-                   f"{loss:.1f} points.")
-    out += [
-        "* Why: about two thirds of MiniLM's MACs are FFN, which only shrinks when whole tokens reuse a "
-        "representative's FFN output; neighbouring tokens' hidden states are not similar in this model "
-        "(median cosine of adjacent layer inputs 0.1-0.3), so every FFN reuse is a real approximation. "
-        "Attention (QK^T, P.V) is under 5 % of the work at 128 tokens, so intra-row (top-k) sparsity alone "
-        "saves little, and the prediction itself costs about 4 % of dense work at 0.25 MAC per shift-add.",
-        "* The refinement with a separate, stricter FFN threshold (`_ft` points) did not move the frontier "
-        "on this task.",
-        "",
-    ]
+        loss, name, red = min(far)
+        out.append(f"* the least lossy point with >= 30 % reduction: `{name}` ({red:.1f} %, {loss:.2f} points)")
+    out.append("")
     return out
 
 
-def summary(report: dict) -> None:
-    print("\n" + "=" * 96)
-    print(f"{'regime':6s} {'scheme':30s} {'red.%':>7s} {'top1%':>7s} {'loss':>6s} {'lost':>5s} {'gain':>5s} {'p':>8s} {'cos':>7s}")
+def summary_table(report: dict) -> None:
+    print("\n" + "=" * 118)
+    print(f"{'regime':6s} {'scheme':56s} {'red.%':>6s} {'top1':>6s} {'loss':>6s} {'loss CI':>15s} {'acc10 L':>7s} "
+          f"{'p':>8s} {'cos':>7s}")
     for reg, info in report["regimes"].items():
         for name, r in info["schemes"].items():
-            print(f"{reg:6s} {name:30s} {r['reduction_pct']:7.2f} {r['top1_pct']:7.2f} {r['accuracy_loss_pts']:6.2f} "
-                  f"{r['lost']:5d} {r['gained']:5d} {r['mcnemar_p']:8.3g} {r['cosine_mean']:7.4f}")
-    print("=" * 96)
-    print(f"default {report['default_scheme']}: long-regime reduction {report['reduction_pct']} %, "
-          f"loss {report['accuracy_loss_pts']} pts; best SPLS within 1 pt: {report['best_spls_within_1pt']}")
+            print(f"{reg:6s} {name[:56]:56s} {r['reduction_pct']:6.2f} {r['top1']:6.2f} {r['loss_top1']:6.2f} "
+                  f"{_ci(r, 'loss_top1'):>15s} {r['loss_acc10']:7.2f} {_fmt_p(r['mcnemar_p']):>8s} "
+                  f"{r['cosine_mean']:7.4f}")
+    print("=" * 118)
+    d = report.get("default") or {}
+    print(f"default {report.get('default_scheme')}: {report.get('regime_of_headline')}-regime reduction "
+          f"{d.get('reduction_pct')} %, top-1 loss {d.get('accuracy_loss_pts')} pts (CI {d.get('accuracy_loss_ci')}); "
+          f"wall {report['settings']['wall_s']} s")
 
 
 def main(argv=None) -> int:
@@ -390,21 +400,28 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=1000, help="texts per regime (default 1000)")
     ap.add_argument("--sweep", choices=("full", "quick", "default"), default="full")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--weights", default="", help="comma list of base,finetuned (default: every available)")
     ap.add_argument("--regimes", default="short,long")
     ap.add_argument("--out", type=Path, default=REPO / "reports" / "accuracy.json")
     ap.add_argument("--docs", type=Path, default=REPO / "docs" / "accuracy.md")
     ap.add_argument("--from-json", type=Path, help="re-render the outputs of an earlier run (no evaluation)")
     a = ap.parse_args(argv)
-    if a.n < 1:
-        raise SystemExit("--n must be >= 1")
+    from . import datasets
+
+    if a.n < 2:
+        raise SystemExit("--n must be >= 2")
     regimes = tuple(r for r in a.regimes.split(",") if r)
+    weights = tuple(w for w in a.weights.split(",") if w) or datasets.available_weights()
+    for w in weights:
+        if w not in datasets.available_weights():
+            raise SystemExit(f"--weights: {w!r} is not available here (have {datasets.available_weights()})")
     if a.from_json:
         report = json.loads(a.from_json.read_text())
     else:
-        report = evaluate(a.n, a.sweep, a.jobs, regimes)
+        report = evaluate(a.n, a.sweep, a.jobs, weights, regimes)
     finish(report)
     write_outputs(report, a.out, a.docs)
-    summary(report)
+    summary_table(report)
     return 0
 
 

@@ -411,6 +411,7 @@ def trace_runs(runs: list[dict], hw: HwParams | None = None) -> list[tuple[dict,
     layers are chained through the golden model (== the RTL, bit-exact) from the
     committed trace's layer-0 input, with the trace's configuration."""
     from . import datasets, vectors
+    from .schedule import Schedule
     from .spls import SplsConfig
 
     hw = hw or HwParams()
@@ -422,9 +423,10 @@ def trace_runs(runs: list[dict], hw: HwParams | None = None) -> list[tuple[dict,
     chains: dict[tuple[str, int], tuple[dict, SplsConfig]] = {}
     for name, last in need.items():
         tr = vectors.load_trace(vectors.VEC / "ci" / f"{name}.npz")
-        cfg = SplsConfig(**json.loads(str(tr["config"])))
+        sched = Schedule.of(str(tr["config"])).for_layers(len(im.layers))
         x = tr["L0_x"].astype(np.int64)
         for layer in range(last + 1):
+            cfg = sched[layer]
             m = masks_for(im.layers[layer], x, cfg)
             if cfg.scheme == "spls" and f"L{layer}_rep" in tr:  # the committed trace agrees
                 st = masks_from_trace(tr, layer)

@@ -146,8 +146,12 @@ class Schedule:
 
     @property
     def label(self) -> str:
-        if self.name:
-            return self.name
+        """The name if given, else :attr:`key`."""
+        return self.name or self.key
+
+    @property
+    def key(self) -> str:
+        """The settings' own label (names ignored): report rows and tolerances use it."""
         if self.is_uniform:
             return self.layers[0].label
         return "|".join(short_label(c) for c in self.layers)
@@ -185,6 +189,8 @@ def default_schedule(path: Path | None = None) -> Schedule:
 def default_weights(path: Path | None = None) -> str:
     """Which weights the default point uses (``base`` or ``finetuned``), from the file."""
     p = Path(path or DEFAULT_SCHEDULE_FILE)
+    if not p.exists():
+        return "base"
     w = json.loads(p.read_text()).get("weights", "base")
     if w not in WEIGHTS:
         raise ValueError(f"{p}: weights must be one of {WEIGHTS}, got {w!r}")

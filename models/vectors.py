@@ -32,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .spls import DEFAULT_SPLS, SplsConfig
+from .schedule import Schedule, default_schedule
+from .spls import SplsConfig
 
 REPO = Path(__file__).resolve().parents[1]
 VEC = REPO / "vectors"
@@ -56,8 +57,10 @@ def params_digest(im) -> str:
     return h.hexdigest()
 
 
-def modes() -> dict[str, SplsConfig]:
-    return {"dense": SplsConfig("dense"), "spls": DEFAULT_SPLS}
+def modes() -> dict[str, Schedule]:
+    """The two modes of the traces: dense, and the default per-layer schedule
+    (``vectors/schedules/default.json``; its dense layers run dense in both)."""
+    return {"dense": Schedule.uniform(SplsConfig("dense")), "spls": default_schedule()}
 
 
 # compact traces (the committed CI subset): the layer inputs/outputs, the SPLS maps
@@ -79,7 +82,7 @@ def tensor_digest(v: np.ndarray) -> str:
     return hashlib.sha256(str(v.dtype).encode() + str(v.shape).encode() + v.tobytes()).hexdigest()
 
 
-def trace_arrays(ids, im, cfg: SplsConfig, compact: bool = False) -> dict[str, np.ndarray]:
+def trace_arrays(ids, im, cfg: Schedule | SplsConfig, compact: bool = False) -> dict[str, np.ndarray]:
     """All stored arrays of one text half in one mode (``compact``: see COMPACT_*)."""
     from .encoder import encode_int
 
@@ -133,7 +136,7 @@ def write_set(dest: Path, counts: dict[str, int], im, digest: str, compact: bool
             t0 = time.time()
             arrays = trace_arrays(ids, im, cfg, compact)
             arrays["params_sha256"] = np.array(digest)
-            arrays["config"] = np.array(json.dumps(cfg.as_dict()))
+            arrays["config"] = np.array(Schedule.of(cfg).to_json())
             path = dest / f"{name}_{mode}.npz"
             np.savez_compressed(path, **arrays)
             files.append({"file": str(path.relative_to(REPO)), "regime": regime, "source": t.source,
@@ -160,8 +163,7 @@ def check(im=None) -> list[str]:
         problems.append(f"parameter digest changed: manifest {man['params_sha256'][:12]} vs now {digest[:12]}")
     for f in man["ci_files"]:
         stored = load_trace(REPO / f["file"])
-        cfg = SplsConfig(**json.loads(str(stored["config"])))
-        fresh = trace_arrays(stored["ids"], im, cfg, compact=True)
+        fresh = trace_arrays(stored["ids"], im, Schedule.of(str(stored["config"])), compact=True)
         for k, v in fresh.items():
             if k not in stored or not np.array_equal(stored[k], v):
                 problems.append(f"{f['file']}: {k} differs")
@@ -180,7 +182,12 @@ def main(argv=None) -> int:
 
     t0 = time.time()
     if not a.check:  # regeneration measures the calibration ranges anew (committed with the vectors)
-        print(f"[vectors] calibration ranges -> {datasets.measure_calibration_stats().relative_to(REPO)}")
+        for w in datasets.WEIGHTS:
+            if w == "base" or datasets.DELTA_FILE.exists():
+                path = datasets.measure_calibration_stats(weights=w)
+                print(f"[vectors] calibration ranges ({w} weights) -> {path.relative_to(REPO)}")
+    print(f"[vectors] weights of the default point: {datasets.selected_weights()}; "
+          f"SPLS mode: {default_schedule().label}")
     im = datasets.default_int_model()
     digest = params_digest(im)
     print(f"[vectors] integer MiniLM calibrated in {time.time() - t0:.0f} s, params sha256 {digest[:16]}")
@@ -198,6 +205,7 @@ def main(argv=None) -> int:
         "params_sha256": digest,
         "calibration_texts": len(datasets.calibration_texts()),
         "corpus_digest": {r: corpus.corpus_digest(datasets.texts(r)) for r in datasets.REGIMES},
+        "weights": datasets.selected_weights(),
         "modes": {m: c.as_dict() for m, c in modes().items()},
         "ci_files": ci_files,
     }

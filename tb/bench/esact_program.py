@@ -148,24 +148,29 @@ def trace_program(full: bool = False) -> Program:
     xs = {name: tr["L0_x"].astype(np.int64) for name, tr, _ in sents}
     prog = Program()
     for layer, lq in enumerate(im.layers):
-        for i, (name, _, cfg) in enumerate(sents):
+        for i, (name, _, sched) in enumerate(sents):
+            cfg = sched[layer]
             out, _ = int_layer(xs[name], lq, cfg)
             prog.run(lq, xs[name], cfg, out, f"{name} layer {layer}", load_weights=i == 0, layer=layer)
             xs[name] = np.asarray(out, np.int64)
     return prog
 
 
-def layers_program(x0: np.ndarray, modes: dict[str, SplsConfig], layers: list[int] | None = None) -> Program:
-    """Every MiniLM layer (or ``layers``) for one input in each mode (name -> config),
-    each mode chained through the golden model: the per-stage cycle figures of make bench."""
+def layers_program(x0: np.ndarray, modes: dict, layers: list[int] | None = None) -> Program:
+    """Every MiniLM layer (or ``layers``) for one input in each mode (name -> schedule
+    or uniform config), each mode chained through the golden model: the per-stage
+    cycle figures of make bench."""
     from models import datasets
+    from models.schedule import Schedule
 
     im = datasets.default_int_model()
+    scheds = {m: Schedule.of(c).for_layers(len(im.layers)) for m, c in modes.items()}
     xs = {m: np.asarray(x0, np.int64) for m in modes}
     prog = Program()
     for layer, lq in enumerate(im.layers):
         first = True
-        for m, cfg in modes.items():
+        for m, sched in scheds.items():
+            cfg = sched[layer]
             out, _ = int_layer(xs[m], lq, cfg)
             if layers is None or layer in layers:
                 prog.run(lq, xs[m], cfg, out, f"{m} layer {layer}", load_weights=first, layer=layer, point=m)

@@ -18,6 +18,7 @@ import numpy as np
 
 from models import datasets, vectors
 from models.int_layer import LayerQuant, int_layer
+from models.schedule import Schedule
 from models.spls import SplsConfig
 
 
@@ -38,7 +39,7 @@ def _manifest() -> list[dict]:
 @lru_cache(maxsize=16)
 def layer_trace(file: str, layer: int) -> LayerTrace:
     stored = vectors.load_trace(vectors.REPO / file)
-    cfg = SplsConfig(**json.loads(str(stored["config"])))
+    cfg = Schedule.of(str(stored["config"]))[layer]
     im = datasets.default_int_model()
     x = stored["L0_x"] if layer == 0 else stored[f"L{layer - 1}_out"]
     tr: dict = {}

@@ -221,8 +221,8 @@ class EsactTraceVseq(EsactBaseVseq):
         for layer in range(self.layers):
             lq = im.layers[layer]
             first = True
-            for name, tr, cfg in sents:
-                out = await self.layer(lq, xs[name], cfg, f"{name} layer {layer}", load_weights=first)
+            for name, tr, sched in sents:
+                out = await self.layer(lq, xs[name], sched[layer], f"{name} layer {layer}", load_weights=first)
                 first = False
                 xs[name] = out
         for name, tr, _ in sents:

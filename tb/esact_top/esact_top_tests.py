@@ -148,9 +148,8 @@ class EsactTraceTest(EsactBaseTest):
 
         from models.encoder import embed_float_pooled
         from models.minilm import pool
-        from models.spls import SplsConfig
-
         from models import datasets
+        from models.schedule import Schedule
         from tb.common.tools import REPO
 
         # float tolerance measured by `make accuracy` (committed beside docs/accuracy.md)
@@ -167,12 +166,12 @@ class EsactTraceTest(EsactBaseTest):
             e_gold = pool(tr["L5_out"] * s_out)
             e_float = embed_float_pooled(tr["ids"])
             cos = float(e_rtl @ e_float)
-            cfg = SplsConfig(**_json.loads(str(tr["config"])))
+            key = Schedule.of(str(tr["config"])).key
             regime = "short" if name.startswith("short") else "long"
-            floor = tol[regime][cfg.label]["cosine_min"]
+            floor = tol[regime][key]["cosine_min"]
             self.logger.info(f"{name}: RTL sentence embedding == golden integer embedding: "
                              f"{bool(np.array_equal(e_rtl, e_gold))}; cosine with float MiniLM {cos:.5f} "
-                             f"(make accuracy: {cfg.label} on {regime} texts has cosine >= {floor})")
+                             f"(make accuracy: {key} on {regime} texts has cosine >= {floor})")
             if not np.array_equal(e_rtl, e_gold):
                 raise AssertionError(f"{name}: RTL sentence embedding differs from the golden integer embedding")
             if cos < floor:

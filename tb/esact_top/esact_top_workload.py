@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from models.spls import SplsConfig
+from models.schedule import Schedule
 
 
-def trace_sentences(full: bool = False) -> list[tuple[str, dict, SplsConfig]]:
-    """(name, trace arrays, configuration) of every committed trace file in the set."""
+def trace_sentences(full: bool = False) -> list[tuple[str, dict, Schedule]]:
+    """(name, trace arrays, per-layer schedule) of every committed trace file in the set."""
     from models import vectors
 
     man = json.loads((vectors.VEC / "manifest.json").read_text())["ci_files"]
@@ -26,7 +26,7 @@ def trace_sentences(full: bool = False) -> list[tuple[str, dict, SplsConfig]]:
     for f in man:
         if full or f["regime"] == "short":
             tr = vectors.load_trace(vectors.REPO / f["file"])
-            out.append((Path(f["file"]).stem, tr, SplsConfig(**json.loads(str(tr["config"])))))
+            out.append((Path(f["file"]).stem, tr, Schedule.of(str(tr["config"]))))
     return out
 
 

@@ -51,14 +51,17 @@ def log(msg: str) -> None:
 
 
 def operating_points():
-    from models.spls import DEFAULT_SPLS, SplsConfig
+    """name -> per-layer schedule: dense, the committed default schedule
+    (vectors/schedules/default.json) and an aggressive uniform one."""
+    from models.schedule import Schedule, default_schedule
+    from models.spls import SplsConfig
 
     return {
-        "dense": SplsConfig("dense"),
-        "default": DEFAULT_SPLS,
+        "dense": Schedule.uniform(SplsConfig("dense")),
+        "default": default_schedule(),
         # aggressive: the sweep point of `make accuracy` (docs/accuracy.md) whose RTL MAC
         # cut on the 128-token bench input is >= 50 % on every layer
-        "aggressive": SplsConfig("spls", keep_ratio=0.5, window=4, tau=0.6, ffn_reuse=True),
+        "aggressive": Schedule.uniform(SplsConfig("spls", keep_ratio=0.5, window=4, tau=0.6, ffn_reuse=True)),
     }
 
 
@@ -69,11 +72,11 @@ def golden_speed(x0, repeats: int) -> dict:
 
     im = datasets.default_int_model()
     out = {}
-    for name, cfg in list(operating_points().items())[:2]:
+    for name, sched in list(operating_points().items())[:2]:
         times = []
         for _ in range(repeats):
             x = x0
-            for lq in im.layers:
+            for lq, cfg in zip(im.layers, sched):
                 t0 = time.perf_counter()
                 x, _ = int_layer(x, lq, cfg)
                 times.append(time.perf_counter() - t0)
@@ -411,13 +414,15 @@ def model_errors_all(trace_runs, t128_runs, x0, hw) -> dict:
     sents = trace_sentences()
     xs = {name: tr["L0_x"].astype(np.int64) for name, tr, _ in sents}
     for layer, lq in enumerate(im.layers):
-        for name, _, cfg in sents:
+        for name, _, sched in sents:
+            cfg = sched[layer]
             sources[f"{name} layer {layer}"] = (lq, xs[name], cfg)
             xs[name] = np.asarray(int_layer(xs[name], lq, cfg)[0], np.int64)
     pts = operating_points()
     xp = {p: np.asarray(x0, np.int64) for p in pts}
     for layer, lq in enumerate(im.layers):
-        for p, cfg in pts.items():
+        for p, sched in pts.items():
+            cfg = sched[layer]
             sources[f"{p} layer {layer}"] = (lq, xp[p], cfg)
             xp[p] = np.asarray(int_layer(xp[p], lq, cfg)[0], np.int64)
     runs = [dict(r, key=r["context"]) for r in trace_runs + t128_runs]

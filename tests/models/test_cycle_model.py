@@ -121,14 +121,19 @@ def test_masks_for_matches_the_committed_trace(int_model):
     """masks_for computes what the scoreboard predicts for the RTL (= the stored trace)."""
     from models.spls import SplsConfig
 
+    from models.schedule import Schedule
+
     tr = vectors.load_trace(vectors.VEC / "ci" / "short001_spls.npz")
-    cfg = SplsConfig(**json.loads(str(tr["config"])))
-    m = cm.masks_for(int_model.layers[0], tr["L0_x"], cfg)
-    st = cm.masks_from_trace(tr, 0)
+    sched = Schedule.of(str(tr["config"]))
+    li = next(i for i, c in enumerate(sched.layers) if c.scheme == "spls")  # the first sparse layer
+    cfg = sched[li]
+    x = tr["L0_x"] if li == 0 else tr[f"L{li - 1}_out"]
+    m = cm.masks_for(int_model.layers[li], x, cfg)
+    st = cm.masks_from_trace(tr, li)
     for k in ("rep", "colneed", "keep"):
         assert np.array_equal(m[k], st[k]), k
-    assert np.array_equal(m["out"], tr["L0_out"])
-    t = tr["L0_x"].shape[0]
+    assert np.array_equal(m["out"], tr[f"L{li}_out"])
+    t = x.shape[0]
     assert m["k"] == cfg.k_for(t) and m["window"] == cfg.window
     assert np.all(m["keep"].sum(-1) == m["k"])
     dense = cm.masks_for(int_model.layers[0], tr["L0_x"], SplsConfig("dense"))

@@ -6,7 +6,7 @@ import numpy as np
 
 from models import vectors
 from models.encoder import encode_int
-from models.spls import SplsConfig
+from models.schedule import Schedule
 
 
 def test_committed_traces_replay_bit_exact(int_model):
@@ -19,14 +19,21 @@ def test_compact_trace_contents(int_model):
     assert man["params_sha256"] == vectors.params_digest(int_model)
     f = next(x for x in man["ci_files"] if x["mode"] == "spls")
     tr = vectors.load_trace(vectors.REPO / f["file"])
-    cfg = SplsConfig(**json.loads(str(tr["config"])))
-    out, _, _ = encode_int(tr["ids"], int_model, cfg)
+    sched = Schedule.of(str(tr["config"]))
+    assert sched == vectors.modes()["spls"], "the SPLS traces run the committed default schedule"
+    out, _, _ = encode_int(tr["ids"], int_model, sched)
     assert np.array_equal(out, tr["L5_out"])
-    keep = vectors.unpack(tr, "L0_keep")
     T = len(tr["ids"])
-    assert keep.shape == (12, T, T)
-    assert np.all(keep.sum(-1) == cfg.k_for(T))
-    assert tr["L0_rep"].shape == (T,)
+    sparse = [li for li, c in enumerate(sched.layers) if c.scheme == "spls"]
+    assert sparse, "the default schedule has a sparse layer"
+    for li, cfg in enumerate(sched.layers):
+        assert tr[f"L{li}_rep"].shape == (T,)
+        if cfg.scheme == "spls":
+            keep = vectors.unpack(tr, f"L{li}_keep")
+            assert keep.shape == (12, T, T)
+            assert np.all(keep.sum(-1) == cfg.k_for(T))
+        else:  # a dense layer of the schedule: identity reuse map, no prediction
+            assert np.array_equal(tr[f"L{li}_rep"], np.arange(T))
 
 
 def test_check_detects_a_changed_trace(int_model, tmp_path, monkeypatch):

@@ -1,0 +1,217 @@
+"""`make schedule`: find a per-layer SPLS schedule by a greedy allocator on calibration
+text that the evaluation never sees.
+
+    python -m models.allocate [--weights base|finetuned] [--budget 0.05] [--max-error 0.12]
+                              [--long 128 --short 64] [--jobs 2] [--write-default]
+
+Objective and budget (stated in the output file and docs/accuracy.md):
+
+* **error** ``E(s)`` = mean over the calibration halves of ``1 - cos(e_s, e_float)``,
+  the cosine of the schedule's integer sentence embedding with the ORIGINAL dense
+  float MiniLM's (whatever weights the integer model runs);
+* **gain** ``G(s)`` = total computation reduction in % of the dense MACs, prediction
+  ops included at ``pred_weight`` MAC each (:class:`models.int_layer.OpCount`);
+* start from the all-dense schedule; every step tries, for every layer, the next
+  setting of the ladder (dense -> tau 0.8 -> 0.75 -> ... -> 0.5 at keep ratio 0.25,
+  window 4, FFN reuse; a dense layer also the one after, since its first sparse
+  setting may not pay for the prediction), and takes the move with the most gain
+  per unit of added error (``dG / max(dE, 1e-4)``; moves that gain nothing are
+  skipped);
+* it stops once no move keeps ``E <= max_error``; the path is the per-layer frontier,
+  and the chosen schedule is the last step with ``E <= budget``.
+
+Calibration halves: texts of both regimes outside the evaluation samples of
+``make accuracy`` and outside the integer model's calibration set
+(:func:`models.datasets.allocation_ids`).  Output: ``vectors/schedules/
+allocation_<weights>.json`` (the path with every step's figures) and, with
+``--write-default``, ``vectors/schedules/default.json``.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from .schedule import DEFAULT_SCHEDULE_FILE, SCHEDULE_DIR, Schedule, layer_dict  # noqa: E402
+from .spls import SplsConfig  # noqa: E402
+
+LADDER_TAUS = (0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5)
+LOOKAHEAD = 2
+
+
+def ladder(keep_ratio: float = 0.25, window: int = 4) -> list[SplsConfig]:
+    """Settings of one layer from dense to the most aggressive."""
+    return [SplsConfig("dense")] + [
+        SplsConfig("spls", keep_ratio=keep_ratio, window=window, tau=t, ffn_reuse=True) for t in LADDER_TAUS
+    ]
+
+
+def _error(emb: np.ndarray, ref: np.ndarray) -> tuple[float, float]:
+    cos = np.sum(emb * ref, axis=1)
+    return float(np.mean(1.0 - cos)), float(np.min(cos))
+
+
+def allocate(weights: str, budget: float, max_error: float, n_long: int, n_short: int, jobs: int,
+             max_steps: int = 60) -> dict:
+    from . import datasets
+    from .embed_eval import Job, embed_jobs
+
+    if not 0 < budget <= max_error:
+        raise ValueError(f"budget must be in (0, max_error={max_error}], got {budget}")
+    t0 = time.time()
+    ids = datasets.allocation_ids(n_long, n_short)
+    models = {"base": datasets.float_model("base"), weights: datasets.float_model(weights)}
+    ims = {weights: datasets.int_model(weights)}
+    n_layers = len(ims[weights].layers)
+    lad = ladder()
+    print(f"[allocate] weights={weights}: {len(ids)} calibration halves ({n_long} long + {n_short} short texts), "
+          f"{sum(len(i) for i in ids)} tokens; budget E <= {budget}, path until E > {max_error}", flush=True)
+    ref = embed_jobs(ids, [Job("base", None)], models, ims, jobs, progress="dense float reference")[0].emb
+
+    def run(scheds: list[Schedule], tag: str):
+        res = embed_jobs(ids, [Job(weights, s) for s in scheds], models, ims, jobs, cache=False, progress=tag)
+        return [(*_error(r.emb, ref), r.ops.reduction_pct, r.per_layer_ops) for r in res]
+
+    pos = [0] * n_layers  # ladder index per layer
+    cur = Schedule(tuple(lad[p] for p in pos))
+    (e_cur, cmin, g_cur, per_layer), = run([cur], "dense integer")
+    steps = [_step(0, cur, None, e_cur, cmin, g_cur, per_layer, 0, time.time() - t0)]
+    print(f"[allocate] step  0: E {e_cur:.4f} (cos min {cmin:.3f}) G {g_cur:6.2f} %  {cur.label}", flush=True)
+    for step in range(1, max_steps + 1):
+        cands = []
+        for li in range(n_layers):
+            # a dense layer may jump two settings (its first one may not pay for the prediction)
+            for a in range(1, (LOOKAHEAD if pos[li] == 0 else 1) + 1):
+                if pos[li] + a < len(lad):
+                    p = list(pos)
+                    p[li] += a
+                    cands.append((li, p))
+        if not cands:
+            break
+        scheds = [Schedule(tuple(lad[q] for q in p)) for _, p in cands]
+        ts = time.time()
+        evals = run(scheds, f"step {step}: {len(cands)} candidates")
+        best = None
+        for (li, p), s, (e, mn, g, pl) in zip(cands, scheds, evals):
+            if g <= g_cur or e > max_error:
+                continue
+            ratio = (g - g_cur) / max(e - e_cur, 1e-4)
+            if best is None or ratio > best[0]:
+                best = (ratio, li, p, s, e, mn, g, pl)
+        if best is None:
+            print(f"[allocate] step {step}: no move keeps E <= {max_error}: stop", flush=True)
+            break
+        ratio, li, pos, cur, e_cur, cmin, g_cur, per_layer = best
+        steps.append(_step(step, cur, li, e_cur, cmin, g_cur, per_layer, len(cands), time.time() - ts))
+        print(f"[allocate] step {step:2d}: layer {li} -> {lad[pos[li]].label:22s} E {e_cur:.4f} (cos min {cmin:.3f}) "
+              f"G {g_cur:6.2f} %  ({len(cands)} candidates, {time.time() - ts:4.0f} s)  {cur.label}", flush=True)
+    within = [s for s in steps if s["error"] <= budget]
+    chosen = max(within, key=lambda s: s["reduction_pct"])
+    return {
+        "weights": weights,
+        "objective": "maximize the total computation reduction (prediction ops at pred_weight MAC each) "
+                     "subject to E = mean(1 - cos(integer embedding, ORIGINAL dense float embedding)) <= budget "
+                     "on the calibration halves; greedy: each step takes the move (one layer one setting further along the ladder, two from dense) with the most reduction per unit of added error",
+        "budget": budget,
+        "max_error": max_error,
+        "ladder": [layer_dict(c) for c in lad],
+        "calibration": {"long_texts": n_long, "short_texts": n_short, "halves": len(ids),
+                        "tokens": int(sum(len(i) for i in ids)),
+                        "disjoint_from": "the make accuracy evaluation samples and the integer calibration texts"},
+        "steps": steps,
+        "chosen_step": chosen["step"],
+        "chosen": chosen["schedule"],
+        "wall_s": round(time.time() - t0, 1),
+    }
+
+
+def _step(step, sched: Schedule, layer, e, cmin, g, per_layer, n_cands, secs) -> dict:
+    return {
+        "step": step,
+        "layer": layer,
+        "schedule": [layer_dict(c) for c in sched.layers],
+        "label": sched.label,
+        "error": round(e, 6),
+        "cos_mean": round(1 - e, 6),
+        "cos_min": round(cmin, 5),
+        "reduction_pct": round(g, 4),
+        "layer_reduction_pct": [round(o.reduction_pct, 2) for o in per_layer],
+        "candidates": n_cands,
+        "seconds": round(secs, 1),
+    }
+
+
+def path_schedules(alloc: dict, every: int = 1) -> list[tuple[int, Schedule]]:
+    """(step, schedule) of an allocation's path (the per-layer frontier)."""
+    return [(s["step"], Schedule(tuple(s["schedule"]))) for s in alloc["steps"][::every]]
+
+
+def load_allocation(weights: str) -> dict | None:
+    p = SCHEDULE_DIR / f"allocation_{weights}.json"
+    return json.loads(p.read_text()) if p.exists() else None
+
+
+def summary(alloc: dict) -> None:
+    print("\n" + "=" * 100)
+    print(f"{'step':>4s} {'layer':>5s} {'E':>8s} {'cos min':>8s} {'red. %':>7s}  schedule")
+    for s in alloc["steps"]:
+        mark = " <- chosen" if s["step"] == alloc["chosen_step"] else ""
+        lay = "-" if s["layer"] is None else str(s["layer"])
+        print(f"{s['step']:4d} {lay:>5s} {s['error']:8.4f} {s['cos_min']:8.3f} {s['reduction_pct']:7.2f}  {s['label']}{mark}")
+    print("=" * 100)
+    print(f"weights {alloc['weights']}: chosen step {alloc['chosen_step']} (E <= {alloc['budget']}), "
+          f"wall {alloc['wall_s']} s")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m models.allocate", description=__doc__.splitlines()[0])
+    ap.add_argument("--weights", default="base", help="base or finetuned")
+    ap.add_argument("--budget", type=float, default=0.05, help="largest E of the chosen schedule")
+    ap.add_argument("--max-error", type=float, default=0.12, help="the path stops past this E")
+    ap.add_argument("--long", type=int, default=96, help="long calibration texts (2 halves each)")
+    ap.add_argument("--short", type=int, default=48, help="short calibration texts (2 halves each)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--write-default", action="store_true", help="write the chosen schedule as the default")
+    a = ap.parse_args(argv)
+    from . import datasets
+
+    if a.weights not in datasets.WEIGHTS:
+        raise SystemExit(f"--weights must be one of {datasets.WEIGHTS}, got {a.weights!r}")
+    alloc = allocate(a.weights, a.budget, a.max_error, a.long, a.short, a.jobs)
+    SCHEDULE_DIR.mkdir(parents=True, exist_ok=True)
+    out = SCHEDULE_DIR / f"allocation_{a.weights}.json"
+    out.write_text(json.dumps(alloc, indent=1))
+    print(f"[allocate] wrote {out.relative_to(SCHEDULE_DIR.parents[1])}")
+    if a.write_default:
+        write_default(alloc)
+    summary(alloc)
+    return 0
+
+
+def write_default(alloc: dict, path: Path = DEFAULT_SCHEDULE_FILE) -> None:
+    step = next(s for s in alloc["steps"] if s["step"] == alloc["chosen_step"])
+    doc = {
+        "name": f"perlayer_{alloc['weights']}_s{step['step']}",
+        "weights": alloc["weights"],
+        "layers": step["schedule"],
+        "found_by": f"python -m models.allocate --weights {alloc['weights']} --budget {alloc['budget']}",
+        "objective": alloc["objective"],
+        "budget": alloc["budget"],
+        "calibration": {**alloc["calibration"], "error": step["error"], "reduction_pct": step["reduction_pct"]},
+    }
+    path.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"[allocate] default schedule -> {path.name}: {Schedule(tuple(step['schedule'])).label}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

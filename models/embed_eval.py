@@ -1,0 +1,282 @@
+"""Sentence embeddings of many texts under many (weights, schedule) jobs at once.
+
+``make accuracy`` and the schedule allocator embed the same texts under dozens of
+schedules.  Schedules that agree on their first layers (every per-layer schedule
+with dense layers 0-1, the allocator's candidates that differ in one late layer)
+compute those layers once: the jobs form a trie keyed by the per-layer parameters
+(a digest of the layer's integer parameters, so two weight sets that share a layer
+share it too) and the layer's setting, walked depth first with every node's layer
+outputs kept only while its subtree runs.  Texts are split into chunks that worker
+processes take in turn (one BLAS thread each); the per-text arithmetic is exactly
+:func:`models.int_layer.int_layer`'s, so every embedding equals
+:func:`models.encoder.embed_int`'s bit for bit (``tests/models/test_embed_eval.py``).
+
+Float jobs (``schedule=None``) embed with the float model of their weights; float and
+dense-integer embeddings are cached under ``build/cache/`` by a digest of the token
+ids and the model parameters (``cache=True``), since every run needs them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .int_layer import OpCount
+from .schedule import Schedule
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = REPO / "build" / "cache" / "embeddings"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One embedding job: the weights' name and a schedule (None = the float model)."""
+
+    weights: str
+    schedule: Schedule | None
+
+    @property
+    def label(self) -> str:
+        s = "float" if self.schedule is None else self.schedule.key
+        return s if self.weights == "base" else f"{s}@{self.weights}"
+
+
+@dataclass
+class Result:
+    emb: np.ndarray  # (N, hidden) pooled, L2-normalised embeddings
+    ops: OpCount | None = None
+    seconds: float = 0.0
+    cached: bool = False
+    per_layer_ops: list = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------
+# worker state
+# ----------------------------------------------------------------------------------
+_W: dict = {}
+
+
+def _layer_digest(lq) -> str:
+    h = hashlib.sha256()
+    for k, v in sorted(lq.to_arrays().items()):
+        h.update(k.encode())
+        h.update(np.ascontiguousarray(v).tobytes())
+    return h.hexdigest()[:16]
+
+
+def _setup(models: dict, int_models: dict) -> None:
+    """models: weights -> float MiniLM; int_models: weights -> IntModel."""
+    _W["models"] = models
+    _W["ims"] = int_models
+    _W["digests"] = {w: [_layer_digest(lq) for lq in im.layers] for w, im in int_models.items()}
+    _W["s_in"] = {w: hashlib.sha256(np.asarray(im.s_in).tobytes()).hexdigest()[:16] for w, im in int_models.items()}
+
+
+def _init_worker(models, int_models) -> None:
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(1)
+    threadpool_limits(1)
+    _setup(models, int_models)
+
+
+def _run_chunk(args):
+    """All jobs on one chunk of token-id arrays: {job index: (emb, OpCount, per-layer ops)}."""
+    ids_list, jobs = args
+    from .encoder import int_input
+    from .int_layer import dequantize, int_layer
+    from .minilm import encode_float, pool
+
+    out: dict = {}
+    for j, job in enumerate(jobs):
+        if job.schedule is None:
+            m = _W["models"][job.weights]
+            out[j] = (np.stack([pool(encode_float(ids, m).numpy()) for ids in ids_list]), None, [])
+    int_jobs = [j for j, job in enumerate(jobs) if job.schedule is not None]
+    # the root: layer-0 input per distinct embedding (weights with the same s_in and
+    # embedding table share it)
+    roots: dict = {}
+    for j in int_jobs:
+        w = jobs[j].weights
+        roots.setdefault((_W["s_in"][w], id(_W["models"][w].word)), []).append(j)
+
+    def dfs(xs, depth, members, ops_path):
+        if depth == len(jobs[members[0]].schedule.layers):
+            for j in members:
+                im = _W["ims"][jobs[j].weights]
+                s_out = im.layers[-1].scales["s_out"]
+                emb = np.stack([pool(dequantize(x, s_out)) for x in xs])
+                total = OpCount(pred_weight=jobs[j].schedule.pred_weight)
+                for o in ops_path:
+                    total += o
+                out[j] = (emb, total, ops_path)
+            return
+        groups: dict = {}
+        for j in members:
+            w = jobs[j].weights
+            key = (_W["digests"][w][depth], jobs[j].schedule.layers[depth])
+            groups.setdefault(key, []).append(j)
+        for (_, cfg), grp in groups.items():
+            lq = _W["ims"][jobs[grp[0]].weights].layers[depth]
+            ys = []
+            ops = OpCount(pred_weight=cfg.pred_weight)
+            for x in xs:
+                y, o = int_layer(x, lq, cfg)
+                ys.append(y.astype(np.int8))
+                ops += o
+            dfs(ys, depth + 1, grp, ops_path + [ops])
+
+    for (_, _), members in roots.items():
+        w = jobs[members[0]].weights
+        im, m = _W["ims"][w], _W["models"][w]
+        xs = [int_input(ids, im, m).astype(np.int8) for ids in ids_list]
+        n_layers = {len(jobs[j].schedule.for_layers(len(im.layers)).layers) for j in members}
+        if n_layers != {len(im.layers)}:
+            raise ValueError(f"schedule: every job must have {len(im.layers)} layer settings")
+        dfs(xs, 0, members, [])
+    return out
+
+
+# ----------------------------------------------------------------------------------
+# caching of the references
+# ----------------------------------------------------------------------------------
+def _ids_digest(ids_list) -> str:
+    h = hashlib.sha256()
+    for ids in ids_list:
+        h.update(np.asarray(ids, np.int64).tobytes())
+        h.update(b"|")
+    return h.hexdigest()[:16]
+
+
+def _job_digest(job: Job, models: dict, int_models: dict) -> str | None:
+    """Cache key of a float or dense-integer job (None: not cached)."""
+    h = hashlib.sha256(job.weights.encode())
+    if job.schedule is None:
+        m = models[job.weights]
+        for lw in m.layers:
+            h.update(np.ascontiguousarray(lw.wq).tobytes()[:4096])
+            h.update(np.ascontiguousarray(lw.w2).tobytes()[-4096:])
+        h.update(np.ascontiguousarray(m.word).tobytes()[:65536])
+        return "float_" + h.hexdigest()[:16]
+    if not job.schedule.is_dense:
+        return None
+    for lq in int_models[job.weights].layers:
+        h.update(_layer_digest(lq).encode())
+    h.update(np.asarray(int_models[job.weights].s_in).tobytes())
+    return "dense_" + h.hexdigest()[:16]
+
+
+# ----------------------------------------------------------------------------------
+# the entry point
+# ----------------------------------------------------------------------------------
+def embed_jobs(
+    ids_list: list,
+    jobs: list[Job],
+    models: dict,
+    int_models: dict,
+    jobs_n: int = 2,
+    chunk: int = 32,
+    cache: bool = True,
+    progress: str = "",
+) -> list[Result]:
+    """Embeddings (and OpCounts) of ``ids_list`` under every job, in job order.
+
+    ``models``/``int_models`` map a weights name to its float MiniLM / IntModel.
+    ``jobs_n`` worker processes (1 = in this process), ``chunk`` texts per work unit.
+    """
+    if not ids_list:
+        raise ValueError("ids_list must hold at least one token-id array")
+    if jobs_n < 1:
+        raise ValueError(f"jobs_n must be >= 1, got {jobs_n}")
+    for job in jobs:
+        if job.weights not in models or (job.schedule is not None and job.weights not in int_models):
+            raise ValueError(f"job {job.label}: no model for weights {job.weights!r} (have {sorted(models)})")
+    t0 = time.time()
+    results: list[Result | None] = [None] * len(jobs)
+    idig = _ids_digest(ids_list)
+    todo = []
+    for j, job in enumerate(jobs):
+        key = _job_digest(job, models, int_models) if cache else None
+        path = CACHE / f"{key}_{idig}.npz" if key else None
+        if path is not None and path.exists():
+            with np.load(path, allow_pickle=False) as z:
+                ops = None
+                if "ops_dense" in z.files:
+                    ops = OpCount(pred_weight=float(z["pred_weight"]))
+                    ops.dense = dict(zip(z["comp"].tolist(), z["ops_dense"].tolist()))
+                    ops.executed = dict(zip(z["comp"].tolist(), z["ops_exec"].tolist()))
+                    ops.prediction = int(z["ops_pred"])
+                results[j] = Result(emb=z["emb"], ops=ops, cached=True)
+        else:
+            todo.append(j)
+    if todo:
+        sub = [jobs[j] for j in todo]
+        n = len(ids_list)
+        parts = [(ids_list[i : i + chunk], sub) for i in range(0, n, chunk)]
+        outs: list = [None] * len(parts)
+        if jobs_n > 1 and len(parts) > 1:
+            import multiprocessing as mp
+
+            ctx = mp.get_context("fork")
+            with ctx.Pool(min(jobs_n, len(parts)), initializer=_init_worker, initargs=(models, int_models)) as pool:
+                for done, (i, o) in enumerate(pool.imap_unordered(_indexed, list(enumerate(parts))), 1):
+                    outs[i] = o
+                    _progress(progress, done, len(parts), t0)
+        else:
+            _setup(models, int_models)
+            for i, p in enumerate(parts):
+                outs[i] = _run_chunk(p)
+                _progress(progress, i + 1, len(parts), t0)
+        for k, j in enumerate(todo):
+            emb = np.concatenate([o[k][0] for o in outs])
+            ops = None
+            per_layer = []
+            if jobs[j].schedule is not None:
+                ops = OpCount(pred_weight=jobs[j].schedule.pred_weight)
+                L = len(outs[0][k][2])
+                per_layer = [OpCount(pred_weight=ops.pred_weight) for _ in range(L)]
+                for o in outs:
+                    ops += o[k][1]
+                    for li, lo in enumerate(o[k][2]):
+                        per_layer[li] += lo
+            results[j] = Result(emb=emb, ops=ops, seconds=time.time() - t0, per_layer_ops=per_layer)
+            key = _job_digest(jobs[j], models, int_models) if cache else None
+            if key:
+                CACHE.mkdir(parents=True, exist_ok=True)
+                arrays = {"emb": emb}
+                if ops is not None:
+                    comp = list(ops.dense)
+                    arrays.update(comp=np.array(comp), ops_dense=np.array([ops.dense[c] for c in comp], np.int64),
+                                  ops_exec=np.array([ops.executed[c] for c in comp], np.int64),
+                                  ops_pred=np.int64(ops.prediction),
+                                  pred_weight=np.float64(ops.pred_weight))
+                tmp = CACHE / f"{key}_{idig}.{os.getpid()}.tmp.npz"
+                np.savez(tmp, **arrays)
+                tmp.replace(CACHE / f"{key}_{idig}.npz")
+    return results  # type: ignore[return-value]
+
+
+def _indexed(arg):
+    i, part = arg
+    return i, _run_chunk(part)
+
+
+def _progress(tag: str, done: int, total: int, t0: float) -> None:
+    """One line per tenth of the work (and at the end)."""
+    if not tag or (done != total and done % max(1, total // 10)):
+        return
+    el = time.time() - t0
+    eta = el / done * (total - done)
+    print(f"  {tag}: {done}/{total} chunks, {el:5.0f} s elapsed, ETA {eta:4.0f} s", flush=True)
+
+
+def chunk_count(n: int, chunk: int) -> int:
+    return math.ceil(n / chunk)

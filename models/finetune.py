@@ -1,0 +1,698 @@
+"""Sparsity-aware distillation of MiniLM: a small weight delta (LoRA, or LayerNorm +
+biases) trained so that the model *with the SPLS masks of the integer model in its
+forward* tracks the original dense float model.  ``python -m models.finetune``.
+
+Student
+-------
+A float32 PyTorch MiniLM (:class:`Student`) whose layers run the structure of
+:func:`models.int_layer.int_layer` in float.  For a layer of the schedule that is not
+dense, the masks are computed per text from the student's *own* HLog prediction on
+detached values, with the golden model's functions:
+
+1. the student's layer input is quantized to INT8 with the base integer model's
+   per-channel input scale of that layer (``im.layers[i].scales["s_x"]``; layer 0: the
+   embedding computed in float64, as :func:`models.encoder.int_input` does);
+2. the student's current W_Q, W_K, b_Q, b_K (LoRA merged) are quantized as
+   :func:`models.int_layer.calibrate_layer` does (per-output-channel INT8 with s_x folded
+   in, INT32 biases at the accumulator scale), and the prediction shifts are recomputed
+   from the base model's prediction scale ``s_pred`` with calibrate_layer's formula (for
+   the base weights they equal ``lq.pshift_q`` / ``lq.pshift_k``);
+3. :func:`models.spls.predict_qk`, :func:`~models.spls.predict_pam`,
+   :func:`~models.spls.topk_mask` and :func:`~models.spls.local_similarity` /
+   :func:`~models.spls.reuse_map` give ``keep`` (H, T, T), ``rep`` (T,) and ``rep_ffn``
+   exactly as in ``int_layer`` (:func:`spls_masks`).
+
+The masks are constants of the backward pass.  The float layer then computes, for every
+row, attention over its kept keys only (scores of the other keys are -inf); a reused row
+takes its representative's attention output after the output projection (``y_o[rep]``);
+the FFN output is gathered by ``rep_ffn`` when the setting reuses the FFN; residuals and
+LayerNorms stay per token.  Dense layers of the schedule run the dense float layer.
+Texts of a batch are padded; padded keys are masked, padded rows are ignored.
+
+Delta and loss
+--------------
+``--target lora`` (default): ``W + (alpha / r) * B @ A`` on wq, wk, wv, wo, w1, w2 of
+every layer (or of ``--layers``), rank r <= 8, B zero-initialised, A seeded
+(``U(-1/sqrt(in), 1/sqrt(in))``, PEFT's default).  ``--target lnbias``: additive deltas
+on the six biases and the two LayerNorms' gamma and beta.  Only the delta is trained.
+
+The teacher is the original dense float MiniLM (no masks, no delta).  Loss per batch::
+
+    rel_mse(last hidden) + cos_weight * mean(1 - cos(pool(student), pool(teacher)))
+                         [+ hidden_weight * mean over layers of rel_mse(layer output)]
+
+where ``rel_mse(s, t) = sum((s - t)**2) / sum(t**2)`` over the real tokens and channels
+(MSE per token on the teacher's scale; 1 = as far as an all-zero output) and ``pool`` is
+MiniLM's mean pooling + L2 normalisation.  AdamW, linear warm-up then cosine (or linear)
+decay, batch 16 texts of :mod:`models.train_corpus` (bucketed by length), a held-out loss
+on a fixed validation split of the training corpus every ``--eval-every`` steps.
+
+Outputs (``--out``, default ``vectors/finetune/``): ``delta.npz`` (the delta, float32,
+~1.3 MB for rank 8 on all six matrices of six layers), ``finetune.json`` (everything
+needed to reproduce and the measured losses), ``finetune_loss.png`` (also copied to
+``docs/finetune_loss.png``).  :func:`merged_minilm` gives a :class:`models.minilm.MiniLM`
+with the delta merged, from which the integer model is calibrated as usual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .hlog import hlog_quantize
+from .int_layer import _bquant, _wquant
+from .minilm import HEADS, HIDDEN, LN_EPS, LayerWeights, MiniLM, embed_float, gelu, load_minilm
+from .quant import int8_operand, quantize
+from .schedule import DEFAULT_SCHEDULE_FILE, Schedule
+from .spls import SplsConfig, local_similarity, predict_pam, predict_qk, reuse_map, topk_mask
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO / "vectors" / "finetune"
+DEFAULT_DELTA = DEFAULT_OUT / "delta.npz"
+DOCS_PNG = REPO / "docs" / "finetune_loss.png"
+LORA_WEIGHTS = ("wq", "wk", "wv", "wo", "w1", "w2")
+LNBIAS_PARAMS = ("bq", "bk", "bv", "bo", "b1", "b2", "ln1_g", "ln1_b", "ln2_g", "ln2_b")
+TARGETS = ("lora", "lnbias")
+MAX_RANK = 8
+MAX_DELTA_BYTES = 5 * 2**20
+
+_SPLS = dict(scheme="spls", keep_ratio=0.25, window=4, ffn_reuse=True)
+#: Used when vectors/schedules/default.json does not exist: layers 0-1 dense, 2-4 SPLS
+#: (r 0.25, W 4, tau 0.75), 5 SPLS at tau 0.6 (the per-layer schedule of the notes).
+BUILTIN_SCHEDULE = Schedule(
+    (SplsConfig("dense"), SplsConfig("dense"), SplsConfig(**_SPLS, tau=0.75), SplsConfig(**_SPLS, tau=0.75),
+     SplsConfig(**_SPLS, tau=0.75), SplsConfig(**_SPLS, tau=0.6)),
+    name="builtin_d2_t0.75x3_t0.6",
+)
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def default_schedule() -> tuple[Schedule, str]:
+    """The committed default schedule if it exists, else :data:`BUILTIN_SCHEDULE`."""
+    if DEFAULT_SCHEDULE_FILE.exists():
+        return Schedule.load(DEFAULT_SCHEDULE_FILE), str(DEFAULT_SCHEDULE_FILE.relative_to(REPO))
+    return BUILTIN_SCHEDULE, "builtin"
+
+
+# ----------------------------------------------------------------------------------
+# SPLS masks (the integer model's, from float operands)
+# ----------------------------------------------------------------------------------
+@dataclasses.dataclass
+class PredOperands:
+    """Integer prediction operands of one layer (what ``calibrate_layer`` would give
+    for these float weights): INT8 W_Q/W_K, INT32 biases, prediction shifts, HLog(W)^T."""
+
+    wq: np.ndarray
+    bq: np.ndarray
+    wk: np.ndarray
+    bk: np.ndarray
+    pshift_q: np.ndarray
+    pshift_k: np.ndarray
+    hq_t: object
+    hk_t: object
+
+
+def pred_operands(wq, bq, wk, bk, s_x, s_pred: float, hlog_mode: str = "trunc") -> PredOperands:
+    """Quantize float W_Q, b_Q, W_K, b_K like :func:`models.int_layer.calibrate_layer`."""
+    wq8, aq = _wquant(wq, s_x)
+    wk8, ak = _wquant(wk, s_x)
+    ps = lambda a: np.clip(np.rint(np.log2(float(s_pred) / a)), 0, 31).astype(np.int64)  # noqa: E731
+    return PredOperands(
+        wq=wq8, bq=_bquant(bq, aq), wk=wk8, bk=_bquant(bk, ak), pshift_q=ps(aq), pshift_k=ps(ak),
+        hq_t=int8_operand(hlog_quantize(wq8, 8, hlog_mode).T), hk_t=int8_operand(hlog_quantize(wk8, 8, hlog_mode).T),
+    )
+
+
+def spls_masks(x8: np.ndarray, po: PredOperands, cfg: SplsConfig, heads: int = HEADS):
+    """``(keep (H, T, T), rep (T,), rep_ffn (T,))`` of ``int_layer`` for INT8 input ``x8``
+    (the same calls, in the same order, as the SPLS part of :func:`int_layer`)."""
+    T = x8.shape[0]
+    if cfg.scheme == "dense":
+        return np.ones((heads, T, T), bool), np.arange(T), np.arange(T)
+    if cfg.scheme not in ("spls", "topk"):
+        raise NotImplementedError(f"the student supports dense, spls and topk layers, not {cfg.scheme!r}")
+    k = cfg.k_for(T)
+    q8 = predict_qk(x8, po.wq, po.bq, po.pshift_q, cfg.hlog_mode, None, "q", po.hq_t)
+    k8 = predict_qk(x8, po.wk, po.bk, po.pshift_k, cfg.hlog_mode, None, "k", po.hk_t)
+    keep = topk_mask(predict_pam(q8, k8, heads, cfg.hlog_mode), k)
+    window = cfg.window if cfg.scheme == "spls" else 1
+    rep = reuse_map(keep, window, cfg.thr) if cfg.thr is not None else local_similarity(keep, k, window, cfg.tau)
+    if not (cfg.scheme == "spls" and cfg.ffn_reuse):
+        rep_ffn = np.arange(T)
+    elif cfg.ffn_tau is None:
+        rep_ffn = rep
+    else:
+        rep_ffn = local_similarity(keep, k, window, cfg.ffn_tau)
+    return keep, rep, rep_ffn
+
+
+# ----------------------------------------------------------------------------------
+# The trainable delta
+# ----------------------------------------------------------------------------------
+def _layer_shapes(base: MiniLM, i: int) -> dict[str, tuple[int, ...]]:
+    w = base.layers[i]
+    return {n: tuple(getattr(w, n).shape) for n in LORA_WEIGHTS + LNBIAS_PARAMS}
+
+
+class Delta:
+    """LoRA factors (``L{i}.{w}.A`` (r, in), ``L{i}.{w}.B`` (out, r)) or additive
+    LayerNorm/bias deltas (``L{i}.{p}.d``) as torch parameters."""
+
+    def __init__(self, base: MiniLM, target: str = "lora", rank: int = 8, alpha: float | None = None,
+                 layers: Sequence[int] | None = None, seed: int = 0):
+        torch = _torch()
+        if target not in TARGETS:
+            raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+        if target == "lora" and not (isinstance(rank, int) and 1 <= rank <= MAX_RANK):
+            raise ValueError(f"rank must be an integer in [1, {MAX_RANK}], got {rank!r}")
+        n = len(base.layers)
+        layers = tuple(range(n)) if layers is None else tuple(sorted(set(int(i) for i in layers)))
+        if not layers or any(not 0 <= i < n for i in layers):
+            raise ValueError(f"layers must be a non-empty subset of 0..{n - 1}, got {layers}")
+        self.target, self.rank, self.layers = target, int(rank), layers
+        self.alpha = float(rank if alpha is None else alpha)
+        self.scale = self.alpha / self.rank
+        g = torch.Generator().manual_seed(int(seed))
+        self.params: dict[str, "torch.Tensor"] = {}
+        for i in layers:
+            shapes = _layer_shapes(base, i)
+            if target == "lora":
+                for w in LORA_WEIGHTS:
+                    out_f, in_f = shapes[w]
+                    bound = 1.0 / math.sqrt(in_f)
+                    a = (torch.rand(self.rank, in_f, generator=g, dtype=torch.float32) * 2 - 1) * bound
+                    self.params[f"L{i}.{w}.A"] = a.requires_grad_()
+                    self.params[f"L{i}.{w}.B"] = torch.zeros(out_f, self.rank, requires_grad=True)
+            else:
+                for p in LNBIAS_PARAMS:
+                    self.params[f"L{i}.{p}.d"] = torch.zeros(shapes[p], requires_grad=True)
+
+    def parameters(self):
+        return list(self.params.values())
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(p.numel() for p in self.params.values()))
+
+    def apply(self, i: int, name: str, base_t):
+        """The effective tensor of parameter ``name`` of layer ``i``."""
+        if self.target == "lora":
+            a = self.params.get(f"L{i}.{name}.A")
+            if a is None:
+                return base_t
+            return base_t + self.scale * (self.params[f"L{i}.{name}.B"] @ a)
+        d = self.params.get(f"L{i}.{name}.d")
+        return base_t if d is None else base_t + d
+
+    def meta(self) -> dict:
+        return {"target": self.target, "rank": self.rank, "alpha": self.alpha, "scale": self.scale,
+                "layers": list(self.layers)}
+
+    def to_arrays(self, dtype=np.float32) -> dict[str, np.ndarray]:
+        out = {k: v.detach().cpu().numpy().astype(dtype) for k, v in self.params.items()}
+        out["meta"] = np.array(json.dumps(self.meta()))
+        return out
+
+
+def save_delta(delta: Delta, path: Path, dtype=np.float32, extra_meta: dict | None = None) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = delta.to_arrays(dtype)
+    if extra_meta:
+        arrays["meta"] = np.array(json.dumps({**delta.meta(), **extra_meta}))
+    tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
+    np.savez_compressed(tmp, **arrays)
+    tmp.replace(path)
+    return path
+
+
+def load_delta(path: Path | str) -> tuple[dict[str, np.ndarray], dict]:
+    """``(arrays, meta)`` of a delta file written by :func:`save_delta` (float32 arrays)."""
+    with np.load(Path(path)) as z:
+        meta = json.loads(str(z["meta"]))
+        arrays = {k: z[k].astype(np.float32) for k in z.files if k != "meta"}
+    return arrays, meta
+
+
+def merge_delta(base: MiniLM, arrays: dict[str, np.ndarray], meta: dict) -> MiniLM:
+    """``base`` with the delta merged: W + scale * B @ A (computed in float64, stored as
+    float32), p + d.  Embeddings and untouched parameters are the base arrays."""
+    layers = list(base.layers)
+    names = {k.split(".")[0] + "." + k.split(".")[1] for k in arrays}
+    for key in sorted(names):
+        li, name = key.split(".")
+        i = int(li[1:])
+        w = layers[i]
+        old = np.asarray(getattr(w, name), np.float64)
+        if f"{key}.A" in arrays:
+            new = old + float(meta["scale"]) * (arrays[f"{key}.B"].astype(np.float64) @ arrays[f"{key}.A"].astype(np.float64))
+        else:
+            new = old + arrays[f"{key}.d"].astype(np.float64)
+        if new.shape != old.shape:
+            raise ValueError(f"delta {key}: shape {new.shape} != {old.shape}")
+        layers[i] = dataclasses.replace(w, **{name: new.astype(np.float32)})
+    return dataclasses.replace(base, layers=tuple(layers))
+
+
+@lru_cache(maxsize=4)
+def _merged(path: str, mtime: int, size: int) -> MiniLM:
+    arrays, meta = load_delta(path)
+    return merge_delta(load_minilm(), arrays, meta)
+
+
+def merged_minilm(delta_path: Path | str | None = None) -> MiniLM:
+    """MiniLM (the :func:`models.minilm.load_minilm` dataclass) with the delta at
+    ``delta_path`` (default ``vectors/finetune/delta.npz``) merged; cached per file."""
+    p = Path(delta_path or DEFAULT_DELTA).resolve()
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no delta (python -m models.finetune writes it)")
+    st = p.stat()
+    return _merged(str(p), st.st_mtime_ns, st.st_size)
+
+
+# ----------------------------------------------------------------------------------
+# Student (and dense teacher): batched float MiniLM with SPLS masks
+# ----------------------------------------------------------------------------------
+class Student:
+    """Float MiniLM running ``schedule`` with the integer model's SPLS masks (see the
+    module docstring).  ``im`` (the base :class:`~models.encoder.IntModel`) gives the
+    input scales and prediction scales; it is only needed for non-dense layers."""
+
+    def __init__(self, base: MiniLM, schedule: Schedule, im=None, delta: Delta | None = None):
+        torch = _torch()
+        self.base = base
+        self.schedule = Schedule.of(schedule).for_layers(len(base.layers))
+        if not self.schedule.is_dense and im is None:
+            raise ValueError("a sparse schedule needs the integer model (input and prediction scales)")
+        self.im = im
+        self.delta = delta
+        self.w = [{f.name: torch.as_tensor(np.asarray(getattr(w, f.name), np.float32))
+                   for f in dataclasses.fields(LayerWeights) if f.name != "heads"} for w in base.layers]
+
+    def weights(self, i: int) -> dict:
+        if self.delta is None:
+            return self.w[i]
+        return {n: self.delta.apply(i, n, t) for n, t in self.w[i].items()}
+
+    def _operands(self, i: int, W: dict, cfg: SplsConfig) -> PredOperands:
+        sc = self.im.layers[i].scales
+        g = lambda n: W[n].detach().cpu().numpy()  # noqa: E731
+        return pred_operands(g("wq"), g("bq"), g("wk"), g("bk"), sc["s_x"], float(sc["s_pred"]), cfg.hlog_mode)
+
+    def forward(self, batch: Sequence[np.ndarray], masks: list | None = None, layer_outputs: list | None = None):
+        """Last hidden states (B, Tmax, HIDDEN) float32 and the (B, Tmax) validity mask.
+
+        ``masks`` (a list) receives per layer a list of per-text ``(keep, rep, rep_ffn)``
+        (None for dense layers); ``layer_outputs`` receives every layer's output."""
+        torch = _torch()
+        F = torch.nn.functional
+        lens = [len(ids) for ids in batch]
+        B, Tm, d = len(batch), max(lens), HIDDEN
+        H = HEADS
+        dh = d // H
+        valid = torch.zeros(B, Tm, dtype=torch.bool)
+        x = torch.zeros(B, Tm, d)
+        emb64 = []
+        for b, ids in enumerate(batch):
+            e = embed_float(np.asarray(ids), self.base, torch.float64)
+            emb64.append(e.numpy())
+            x[b, : lens[b]] = e.float()
+            valid[b, : lens[b]] = True
+        key_ok = valid[:, None, None, :].expand(B, H, Tm, Tm)
+        ar = torch.arange(Tm)
+        for i, cfg in enumerate(self.schedule):
+            W = self.weights(i)
+            allowed, gat, gat_ffn, lm = key_ok, None, None, None
+            if cfg.scheme != "dense":
+                po = self._operands(i, W, cfg)
+                s_x = self.im.layers[i].scales["s_x"]
+                allowed = key_ok.clone(memory_format=torch.contiguous_format)
+                gat = ar.repeat(B, 1)
+                gat_ffn = ar.repeat(B, 1)
+                lm = []
+                for b, T in enumerate(lens):
+                    xin = emb64[b] if i == 0 else x[b, :T].detach().double().numpy()
+                    keep, rep, rep_ffn = spls_masks(quantize(xin, s_x, 8), po, cfg, H)
+                    allowed[b, :, :T, :T] = torch.from_numpy(keep)
+                    gat[b, :T] = torch.from_numpy(rep)
+                    gat_ffn[b, :T] = torch.from_numpy(rep_ffn)
+                    lm.append((keep, rep, rep_ffn))
+            if masks is not None:
+                masks.append(lm)
+            lin = lambda a, w, bias: a @ w.T + bias  # noqa: E731
+            q = lin(x, W["wq"], W["bq"]).view(B, Tm, H, dh).transpose(1, 2)
+            k = lin(x, W["wk"], W["bk"]).view(B, Tm, H, dh).transpose(1, 2)
+            v = lin(x, W["wv"], W["bv"]).view(B, Tm, H, dh).transpose(1, 2)
+            scores = (q @ k.transpose(-1, -2)) / math.sqrt(dh)
+            scores = scores.masked_fill(~allowed, float("-inf"))
+            ctx = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(B, Tm, d)
+            y_o = lin(ctx, W["wo"], W["bo"])
+            if gat is not None:
+                y_o = y_o.gather(1, gat[..., None].expand(B, Tm, d))
+            h1 = F.layer_norm(y_o + x, (d,), W["ln1_g"], W["ln1_b"], LN_EPS)
+            y_2 = lin(gelu(lin(h1, W["w1"], W["b1"])), W["w2"], W["b2"])
+            if gat_ffn is not None:
+                y_2 = y_2.gather(1, gat_ffn[..., None].expand(B, Tm, d))
+            x = F.layer_norm(y_2 + h1, (d,), W["ln2_g"], W["ln2_b"], LN_EPS)
+            if layer_outputs is not None:
+                layer_outputs.append(x)
+        return x, valid
+
+
+def dense_schedule(n_layers: int = 6) -> Schedule:
+    return Schedule.uniform(SplsConfig("dense"), n_layers, name="dense")
+
+
+# ----------------------------------------------------------------------------------
+# Loss
+# ----------------------------------------------------------------------------------
+def rel_mse(s, t, valid):
+    m = valid[..., None].to(s.dtype)
+    return ((s - t) ** 2 * m).sum() / ((t**2) * m).sum()
+
+
+def pooled(h, valid):
+    torch = _torch()
+    m = valid[..., None].to(h.dtype)
+    v = (h * m).sum(1) / m.sum(1)
+    return torch.nn.functional.normalize(v, dim=-1, eps=1e-12)
+
+
+def distill_loss(student: Student, teacher: Student, batch, cos_weight: float, hidden_weight: float = 0.0):
+    """``(total loss tensor, {"mse": ., "cos": ., "hidden": .})`` for one batch."""
+    torch = _torch()
+    with torch.no_grad():
+        t_outs: list = []
+        t_last, valid = teacher.forward(batch, layer_outputs=t_outs if hidden_weight else None)
+    s_outs: list = []
+    s_last, _ = student.forward(batch, layer_outputs=s_outs if hidden_weight else None)
+    mse = rel_mse(s_last, t_last, valid)
+    cos = (1 - (pooled(s_last, valid) * pooled(t_last, valid)).sum(-1)).mean()
+    loss = mse + cos_weight * cos
+    parts = {"mse": float(mse), "cos": float(cos)}
+    if hidden_weight:
+        hid = torch.stack([rel_mse(s, t, valid) for s, t in zip(s_outs, t_outs)]).mean()
+        loss = loss + hidden_weight * hid
+        parts["hidden"] = float(hid)
+    parts["loss"] = float(loss)
+    return loss, parts
+
+
+# ----------------------------------------------------------------------------------
+# Training
+# ----------------------------------------------------------------------------------
+@dataclasses.dataclass
+class FinetuneConfig:
+    steps: int = 2000
+    seed: int = 0
+    lr: float = 5e-4
+    batch: int = 16
+    rank: int = 8
+    alpha: float | None = None  # None = rank (scale 1)
+    target: str = "lora"
+    layers: tuple[int, ...] | None = None
+    schedule: str | None = None  # JSON file; None = default_schedule()
+    cos_weight: float = 10.0
+    hidden_weight: float = 0.0
+    warmup: int | None = None  # None = 5 % of the steps
+    decay: str = "cosine"
+    weight_decay: float = 0.0
+    eval_every: int = 100
+    val_texts: int = 64
+    bucket: int = 32  # batches per length-sorted bucket
+    out: str = str(DEFAULT_OUT)
+    docs_png: str | None = str(DOCS_PNG)
+    delta_dtype: str = "float32"
+    threads: int = 2
+    packages: tuple[str, ...] | None = None  # restrict the training corpus (tests)
+    max_train_texts: int | None = None
+    progress: bool = True
+
+
+def make_batches(train_idx: np.ndarray, lengths: np.ndarray, batch: int, steps: int, seed: int,
+                 bucket: int = 32) -> list[np.ndarray]:
+    """``steps`` batches of text indices: epochs of seeded permutations, cut into buckets
+    of ``bucket`` batches sorted by length (less padding), batches shuffled in a bucket."""
+    rng = np.random.default_rng(seed)
+    out: list[np.ndarray] = []
+    bs = min(batch, len(train_idx))
+    while len(out) < steps:
+        perm = rng.permutation(train_idx)
+        for a in range(0, len(perm), bs * bucket):
+            chunk = perm[a : a + bs * bucket]
+            chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
+            bl = [chunk[j : j + bs] for j in range(0, len(chunk), bs) if len(chunk[j : j + bs]) == bs]
+            for j in rng.permutation(len(bl)):
+                out.append(bl[j])
+        if not out:
+            raise ValueError("no full batch: the training split is smaller than the batch")
+    return out[:steps]
+
+
+def _lr_lambda(steps: int, warmup: int, decay: str):
+    def f(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        p = (step - warmup) / max(1, steps - warmup)
+        return 0.5 * (1 + math.cos(math.pi * p)) if decay == "cosine" else max(0.0, 1 - p)
+
+    return f
+
+
+def _git_head() -> str | None:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def evaluate(student: Student, teacher: Student, ids: Sequence[np.ndarray], batch: int, cos_weight: float,
+             hidden_weight: float) -> dict:
+    """Token-weighted mean of the loss parts over ``ids`` (no gradients)."""
+    torch = _torch()
+    tot: dict[str, float] = {}
+    n = 0
+    order = np.argsort([len(i) for i in ids], kind="stable")
+    with torch.no_grad():
+        for a in range(0, len(ids), batch):
+            b = [ids[j] for j in order[a : a + batch]]
+            _, parts = distill_loss(student, teacher, b, cos_weight, hidden_weight)
+            for k, v in parts.items():
+                tot[k] = tot.get(k, 0.0) + v * len(b)
+            n += len(b)
+    return {k: v / n for k, v in tot.items()}
+
+
+def train(cfg: FinetuneConfig, tc=None) -> dict:
+    """Run the distillation; returns the result dict (also written as finetune.json)."""
+    torch = _torch()
+    from . import train_corpus
+    from .datasets import default_int_model
+
+    t_start = time.time()
+    torch.set_num_threads(cfg.threads)
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    if cfg.decay not in ("cosine", "linear"):
+        raise ValueError(f"decay must be cosine or linear, got {cfg.decay!r}")
+    if cfg.schedule:
+        schedule, sched_src = Schedule.load(cfg.schedule), str(cfg.schedule)
+    else:
+        schedule, sched_src = default_schedule()
+    base = load_minilm()
+    im = default_int_model()
+    tc = tc or train_corpus.load_train_corpus(cfg.packages)
+    tr_idx, va_idx = train_corpus.train_val_split(len(tc), min(cfg.val_texts, len(tc) // 4))
+    if cfg.max_train_texts:
+        tr_idx = tr_idx[: cfg.max_train_texts]
+    lengths = np.array([len(i) for i in tc.ids])
+    val_ids = [tc.ids[j] for j in va_idx]
+    batches = make_batches(tr_idx, lengths, cfg.batch, cfg.steps, cfg.seed, cfg.bucket)
+
+    delta = Delta(base, cfg.target, cfg.rank, cfg.alpha, cfg.layers, cfg.seed)
+    student = Student(base, schedule, im, delta)
+    teacher = Student(base, dense_schedule(len(base.layers)))
+    opt = torch.optim.AdamW(delta.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    warmup = max(1, round(0.05 * cfg.steps)) if cfg.warmup is None else max(1, cfg.warmup)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(cfg.steps, warmup, cfg.decay))
+
+    ev = lambda: evaluate(student, teacher, val_ids, cfg.batch, cfg.cos_weight, cfg.hidden_weight)  # noqa: E731
+    val_curve = [{"step": 0, **ev()}]
+    train_curve: list[dict] = []
+    from tqdm import tqdm
+
+    bar = tqdm(batches, desc="distill", disable=not cfg.progress, dynamic_ncols=True, mininterval=2.0)
+    ema = None
+    t_train = time.time()
+    for step, bidx in enumerate(bar, 1):
+        loss, parts = distill_loss(student, teacher, [tc.ids[j] for j in bidx], cfg.cos_weight, cfg.hidden_weight)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        parts["lr"] = sched.get_last_lr()[0]
+        parts["tokens"] = int(sum(len(tc.ids[j]) for j in bidx))
+        train_curve.append({"step": step, **parts})
+        ema = parts["loss"] if ema is None else 0.95 * ema + 0.05 * parts["loss"]
+        post = {"loss": f"{ema:.4f}", "val": f"{val_curve[-1]['loss']:.4f}"}
+        if step % cfg.eval_every == 0 or step == cfg.steps:
+            val_curve.append({"step": step, **ev()})
+            post["val"] = f"{val_curve[-1]['loss']:.4f}"
+        bar.set_postfix(post, refresh=False)
+    bar.close()
+    train_s = time.time() - t_train
+
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    dpath = save_delta(delta, out / "delta.npz", np.dtype(cfg.delta_dtype))
+    size = dpath.stat().st_size
+    if size >= MAX_DELTA_BYTES:
+        raise RuntimeError(f"{dpath}: {size} bytes >= the {MAX_DELTA_BYTES} bound")
+    tail = train_curve[-min(50, len(train_curve)):]
+    result = {
+        "command": "python -m models.finetune " + " ".join(_cli_args(cfg)),
+        "config": dataclasses.asdict(cfg),
+        "schedule": schedule.as_dict(),
+        "schedule_source": sched_src,
+        "delta": {"file": dpath.name, "bytes": size, "sha256": hashlib.sha256(dpath.read_bytes()).hexdigest(),
+                  "dtype": cfg.delta_dtype, "n_params": delta.n_params, **delta.meta()},
+        "corpus": {"digest": tc.digest, "inputs_digest": tc.inputs_digest, "texts": len(tc),
+                   "train_texts": len(tr_idx), "val_texts": len(va_idx), "tokens": tc.n_tokens,
+                   "packages": [f"{n}=={v}" for n, v in tc.packages]},
+        "final": {"train_loss_last50": float(np.mean([r["loss"] for r in tail])),
+                  "train_mse_last50": float(np.mean([r["mse"] for r in tail])),
+                  "train_cos_last50": float(np.mean([r["cos"] for r in tail])),
+                  "val_start": val_curve[0], "val_end": val_curve[-1]},
+        "val_curve": val_curve,
+        "train_curve": [{k: (round(v, 6) if isinstance(v, float) else v) for k, v in r.items()} for r in train_curve],
+        "timing": {"wall_s": round(time.time() - t_start, 1), "train_s": round(train_s, 1),
+                   "s_per_step": round(train_s / max(1, cfg.steps), 3), "threads": cfg.threads},
+        "versions": {"python": sys.version.split()[0], "torch": torch.__version__, "numpy": np.__version__},
+        "git_head": _git_head(),
+    }
+    (out / "finetune.json").write_text(json.dumps(result, indent=1) + "\n")
+    png = plot_losses(result, out / "finetune_loss.png")
+    if cfg.docs_png:
+        Path(cfg.docs_png).parent.mkdir(parents=True, exist_ok=True)
+        Path(cfg.docs_png).write_bytes(png.read_bytes())
+    return result
+
+
+def plot_losses(result: dict, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tc, vc = result["train_curve"], result["val_curve"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    steps = [r["step"] for r in tc]
+    for ax, key, title in ((axes[0], "loss", "total loss"), (axes[1], "cos", "1 - cos of pooled embeddings")):
+        y = np.array([r[key] for r in tc])
+        ax.plot(steps, y, color="0.75", lw=0.6, label="train (batch)")
+        if len(y) >= 5:
+            w = max(5, len(y) // 40)
+            ax.plot(steps[w - 1:], np.convolve(y, np.ones(w) / w, "valid"), color="C0", label=f"train ({w}-step mean)")
+        ax.plot([r["step"] for r in vc], [r[key] for r in vc], "o-", color="C3", ms=3, label="validation")
+        ax.set_xlabel("step")
+        ax.set_title(title)
+        ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    c = result["config"]
+    fig.suptitle(f"SPLS-aware distillation: {c['target']} r{c['rank']}, lr {c['lr']:g}, "
+                 f"schedule {result['schedule'].get('name') or result['schedule_source']}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _cli_args(cfg: FinetuneConfig) -> list[str]:
+    d = FinetuneConfig()
+    a = []
+    for f in dataclasses.fields(cfg):
+        v = getattr(cfg, f.name)
+        if v == getattr(d, f.name) or f.name == "progress":
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        if isinstance(v, (tuple, list)):
+            a += [flag, *map(str, v)]
+        elif v is None:
+            a += [flag, ""]
+        else:
+            a += [flag, str(v)]
+    return a
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    d = FinetuneConfig()
+    ap = argparse.ArgumentParser(prog="python -m models.finetune", description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--steps", type=int, default=d.steps)
+    ap.add_argument("--seed", type=int, default=d.seed)
+    ap.add_argument("--lr", type=float, default=d.lr)
+    ap.add_argument("--batch", type=int, default=d.batch)
+    ap.add_argument("--rank", type=int, default=d.rank)
+    ap.add_argument("--alpha", type=float, default=None, help="LoRA alpha (default = rank: scale 1)")
+    ap.add_argument("--target", choices=TARGETS, default=d.target)
+    ap.add_argument("--layers", type=int, nargs="+", default=None, help="layers that get a delta (default all)")
+    ap.add_argument("--schedule", default=None,
+                    help="schedule JSON (default vectors/schedules/default.json if it exists, else built-in)")
+    ap.add_argument("--cos-weight", type=float, default=d.cos_weight)
+    ap.add_argument("--hidden-weight", type=float, default=d.hidden_weight,
+                    help="weight of the intermediate hidden-state MSE (0 = off)")
+    ap.add_argument("--warmup", type=int, default=None, help="warm-up steps (default 5 %% of --steps)")
+    ap.add_argument("--decay", choices=("cosine", "linear"), default=d.decay)
+    ap.add_argument("--weight-decay", type=float, default=d.weight_decay)
+    ap.add_argument("--eval-every", type=int, default=d.eval_every)
+    ap.add_argument("--val-texts", type=int, default=d.val_texts)
+    ap.add_argument("--bucket", type=int, default=d.bucket)
+    ap.add_argument("--out", default=d.out)
+    ap.add_argument("--docs-png", default=d.docs_png, help="copy of the loss plot ('' = none)")
+    ap.add_argument("--delta-dtype", choices=("float32", "float16"), default=d.delta_dtype)
+    ap.add_argument("--threads", type=int, default=d.threads)
+    ap.add_argument("--packages", nargs="+", default=None, help="restrict the training corpus to these packages")
+    ap.add_argument("--max-train-texts", type=int, default=None)
+    ap.add_argument("--no-progress", action="store_true")
+    a = ap.parse_args(argv)
+    cfg = FinetuneConfig(
+        steps=a.steps, seed=a.seed, lr=a.lr, batch=a.batch, rank=a.rank, alpha=a.alpha, target=a.target,
+        layers=tuple(a.layers) if a.layers else None, schedule=a.schedule or None, cos_weight=a.cos_weight,
+        hidden_weight=a.hidden_weight, warmup=a.warmup, decay=a.decay, weight_decay=a.weight_decay,
+        eval_every=a.eval_every, val_texts=a.val_texts, bucket=a.bucket, out=a.out, docs_png=a.docs_png or None,
+        delta_dtype=a.delta_dtype, threads=a.threads, packages=tuple(a.packages) if a.packages else None,
+        max_train_texts=a.max_train_texts, progress=not a.no_progress,
+    )
+    r = train(cfg)
+    f = r["final"]
+    print(f"delta {Path(cfg.out) / 'delta.npz'}: {r['delta']['n_params']} parameters, {r['delta']['bytes']} bytes")
+    print(f"val loss {f['val_start']['loss']:.5f} -> {f['val_end']['loss']:.5f} "
+          f"(mse {f['val_start']['mse']:.5f} -> {f['val_end']['mse']:.5f}, "
+          f"1-cos {f['val_start']['cos']:.5f} -> {f['val_end']['cos']:.5f}); "
+          f"train (last 50) {f['train_loss_last50']:.5f}; {r['timing']['s_per_step']} s/step, "
+          f"wall {r['timing']['wall_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
