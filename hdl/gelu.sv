@@ -112,7 +112,7 @@ module gelu #(
   assign out_valid_o = v2_q;
   assign out_t_o     = t_q;
   assign out_err_o   = err2_q;
-  assign out_last_o  = last2_q;
+  assign out_last_o  = v2_q && last2_q;  // last only with valid
   assign out_tag_o   = tag2_q;
 
 endmodule

@@ -500,6 +500,6 @@ module gemm_core #(
   assign out_data_o  = odata_q;
   assign out_none_o  = onone_q;
   assign out_err_o   = oerr_q;
-  assign out_last_o  = olast_q;
+  assign out_last_o  = ovalid_q && olast_q;  // last only with valid
 
 endmodule

@@ -331,6 +331,6 @@ module layernorm #(
   assign out_valid_o = ovalid_q;
   assign out_y_o     = oy_q;
   assign out_err_o   = oerr_q;
-  assign out_last_o  = olast_q;
+  assign out_last_o  = ovalid_q && olast_q;  // last only with valid
 
 endmodule

@@ -278,6 +278,6 @@ module local_sim #(
   assign out_overlap_o = oov_q;
   assign out_mask_o    = omask_q;
   assign out_err_o     = oerr_q;
-  assign out_last_o    = olast_q;
+  assign out_last_o    = ovalid_q && olast_q;  // last only with valid
 
 endmodule

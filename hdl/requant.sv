@@ -125,7 +125,7 @@ module requant #(
 
   assign out_valid_o = v2_q;
   assign out_data_o  = y_q;
-  assign out_last_o  = last2_q;
+  assign out_last_o  = v2_q && last2_q;  // last only with valid
   assign out_tag_o   = tag2_q;
 
 endmodule

@@ -309,6 +309,6 @@ module softmax
   assign out_valid_o = ovalid_q;
   assign out_p_o     = op_q;
   assign out_err_o   = oerr_q;
-  assign out_last_o  = olast_q;
+  assign out_last_o  = ovalid_q && olast_q;  // last only with valid
 
 endmodule

@@ -12,27 +12,36 @@ UNITS: dict[str, SimUnit] = {
         toplevel="hlog_quant",
         sources=("hlog_enc.sv", "hlog_quant.sv"),
         test_module="tb.hlog_quant.hlog_quant_tests",
+        checkers=("esact_stream_chk.sv", "esact_hlog_spec.sv", "hlog_quant_assert.sv"),
     ),
     "requant": SimUnit(
-        name="requant", toplevel="requant", sources=("requant.sv",), test_module="tb.requant.requant_tests"
+        name="requant", toplevel="requant", sources=("requant.sv",), test_module="tb.requant.requant_tests",
+        checkers=("esact_stream_chk.sv", "requant_assert.sv"),
     ),
-    "topk": SimUnit(name="topk", toplevel="topk", sources=("topk.sv",), test_module="tb.topk.topk_tests"),
+    "topk": SimUnit(name="topk", toplevel="topk", sources=("topk.sv",), test_module="tb.topk.topk_tests",
+                    checkers=("esact_stream_chk.sv", "topk_assert.sv")),
     "spls_predict": SimUnit(
         name="spls_predict", toplevel="spls_predict", sources=("hlog_enc.sv", "hlog_mul.sv", "spls_predict.sv"),
         test_module="tb.spls_predict.spls_predict_tests",
+        checkers=("esact_stream_chk.sv", "spls_predict_assert.sv"),
     ),
     "softmax": SimUnit(
         name="softmax", toplevel="softmax", sources=("softmax_pkg.sv", "div_seq.sv", "softmax.sv"),
         test_module="tb.softmax.softmax_tests",
+        checkers=("esact_stream_chk.sv", "div_seq_assert.sv", "softmax_assert.sv"),
     ),
-    "gelu": SimUnit(name="gelu", toplevel="gelu", sources=("gelu.sv",), test_module="tb.gelu.gelu_tests"),
+    "gelu": SimUnit(name="gelu", toplevel="gelu", sources=("gelu.sv",), test_module="tb.gelu.gelu_tests",
+                    checkers=("esact_stream_chk.sv", "gelu_assert.sv")),
     "layernorm": SimUnit(
         name="layernorm", toplevel="layernorm", sources=("div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
         test_module="tb.layernorm.layernorm_tests",
+        checkers=("esact_stream_chk.sv", "div_seq_assert.sv", "isqrt_seq_assert.sv", "layernorm_assert.sv"),
     ),
-    "gemm": SimUnit(name="gemm", toplevel="gemm", sources=("gemm_core.sv", "gemm.sv"), test_module="tb.gemm.gemm_tests"),
+    "gemm": SimUnit(name="gemm", toplevel="gemm", sources=("gemm_core.sv", "gemm.sv"), test_module="tb.gemm.gemm_tests",
+                    checkers=("esact_stream_chk.sv", "gemm_core_assert.sv")),
     "local_sim": SimUnit(
-        name="local_sim", toplevel="local_sim", sources=("local_sim.sv",), test_module="tb.local_sim.local_sim_tests"
+        name="local_sim", toplevel="local_sim", sources=("local_sim.sv",), test_module="tb.local_sim.local_sim_tests",
+        checkers=("esact_stream_chk.sv", "local_sim_assert.sv"),
     ),
     "esact_top": SimUnit(
         name="esact_top",
@@ -43,6 +52,9 @@ UNITS: dict[str, SimUnit] = {
             "softmax.sv", "layernorm.sv", "gelu.sv", "requant.sv", "gemm_core.sv", "esact_top.sv",
         ),
         test_module="tb.esact_top.esact_top_tests",
+        checkers=("esact_stream_chk.sv", "esact_apb_chk.sv", "div_seq_assert.sv", "isqrt_seq_assert.sv", "topk_assert.sv",
+                  "local_sim_assert.sv", "softmax_assert.sv", "layernorm_assert.sv", "gelu_assert.sv",
+                  "requant_assert.sv", "gemm_core_assert.sv", "spls_predict_assert.sv", "esact_top_assert.sv"),
     ),
 }
 

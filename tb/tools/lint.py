@@ -1,5 +1,6 @@
 """`make lint`: verilator --lint-only -Wall and pyslang elaboration (the SystemVerilog
-front end of `make synth`) over every RTL unit and parameter set.
+front end of `make synth`) over every RTL unit and parameter set, with the unit's bound assertion checkers
+(hdl/assert/, Verilator --assert).
 
 Every file in hdl/ must belong to a unit (so nothing escapes lint).  Prints each
 warning and a summary table; exits non-zero on any warning.  Waivers, if ever needed,
@@ -13,15 +14,16 @@ import subprocess
 import sys
 
 from tb.common.tools import HDL, verilator_exe
+from tb.common.sim import ASSERT_DIR
 from tb.common.units import PARAM_SETS, UNITS
 
 WAIVERS = HDL / "lint_waivers.vlt"
 
 
 def lint_one(unit, params: dict[str, int]) -> list[str]:
-    cmd = [verilator_exe(), "--lint-only", "-Wall", "--top-module", unit.toplevel]
+    cmd = [verilator_exe(), "--lint-only", "-Wall", "--assert", f"-I{ASSERT_DIR}", "--top-module", unit.toplevel]
     cmd += [f"-G{k}={v}" for k, v in params.items()]
-    srcs = [str(p) for p in unit.source_paths()]
+    srcs = [str(p) for p in unit.source_paths() + unit.checker_paths()]
     if WAIVERS.exists() and str(WAIVERS) not in srcs:
         cmd.append(str(WAIVERS))
     cmd += srcs
@@ -36,8 +38,8 @@ def slang_one(unit, params: dict[str, int]) -> list[str]:
     """Elaborate with pyslang (the front end Yosys uses): its errors."""
     from pyslang import DiagnosticEngine, driver
 
-    args = ["slang", "--top", unit.toplevel] + [f"-G{k}={v}" for k, v in params.items()]
-    args += [str(p) for p in unit.source_paths() if p.suffix != ".vlt"]
+    args = ["slang", "--top", unit.toplevel, "-I", str(ASSERT_DIR)] + [f"-G{k}={v}" for k, v in params.items()]
+    args += [str(p) for p in unit.source_paths() + unit.checker_paths() if p.suffix != ".vlt"]
     d = driver.Driver()
     d.addStandardArgs()
     if not d.parseCommandLine(" ".join(args), driver.CommandLineOptions()) or not d.processOptions() or not d.parseAllSources():
@@ -53,7 +55,9 @@ def slang_one(unit, params: dict[str, int]) -> list[str]:
 
 def main() -> int:
     covered = {s for u in UNITS.values() for s in u.sources}
+    checked = {c for u in UNITS.values() for c in u.checkers}
     orphans = sorted(p.name for p in list(HDL.glob("*.sv")) + list(HDL.glob("*.vlt")) if p.name not in covered)
+    orphans += sorted("assert/" + p.name for p in ASSERT_DIR.glob("*.sv") if p.name not in checked)
     rows, total = [], 0
     for name, unit in UNITS.items():
         for pname, params in PARAM_SETS.get(name, {"default": {}}).items():
