@@ -5,7 +5,7 @@
 // esact_csr block).  Requester rules (assumed by formal, checked in simulation, where
 // the testbench's APB driver is the requester):
 //   PenableOnlyWithPsel, SetupThenAccess (a setup cycle is followed by an access
-//   cycle), RequestStable (address, direction, data and strobes do not change from
+//   cycle), AccessAfterSetup (an access cycle follows a setup or a waited access), RequestStable (address, direction, data and strobes do not change from
 //   the setup cycle to the end of the transfer), IdleAfterTransfer (penable drops
 //   after pready).
 // Completer rules (asserted):
@@ -58,24 +58,25 @@ module esact_apb_chk #(
   if (Assumed) begin : g_req_assumed
     `ASSUME_IF(PenableOnlyWithPsel_M, psel, penable, clk_i, rst_ni)
     `ASSUME_IF(SetupThenAccess_M, psel && penable, setup_q, clk_i, rst_ni)
+    `ASSUME_IF(AccessAfterSetup_M, busy_q, psel && penable, clk_i, rst_ni)
     `ASSUME_IF(RequestStable_M, req == req_q, busy_q && psel, clk_i, rst_ni)
     `ASSUME_IF(IdleAfterTransfer_M, !penable, done_q, clk_i, rst_ni)
   end else begin : g_req_asserted
     `ASSERT_IF(PenableOnlyWithPsel_A, psel, penable, clk_i, rst_ni)
     `ASSERT_IF(SetupThenAccess_A, psel && penable, setup_q, clk_i, rst_ni)
+    `ASSERT_IF(AccessAfterSetup_A, busy_q, psel && penable, clk_i, rst_ni)
     `ASSERT_IF(RequestStable_A, req == req_q, busy_q && psel, clk_i, rst_ni)
     `ASSERT_IF(IdleAfterTransfer_A, !penable, done_q, clk_i, rst_ni)
   end
 
   `ASSERT_IF(PreadyOnlyInAccess_A, psel && penable, pready, clk_i, rst_ni)
-  `ASSERT_IF(PslverrOnlyWithPready_A, pready, pslverr, clk_i, rst_ni)
+  `ASSERT(PslverrOnlyWithPready_A, !pslverr || pready, clk_i, rst_ni)
   `ASSERT_IF(AccessCompletes_A, pready, psel && penable, clk_i, rst_ni)
   `ASSERT_KNOWN(PreadyKnown_A, pready, clk_i, rst_ni)
   `ASSERT_KNOWN_IF(PrdataKnown_A, {prdata, pslverr}, pready && !pwrite, clk_i, rst_ni)
 
   `COVER(Read_C, psel && penable && pready && !pwrite, clk_i, rst_ni)
   `COVER(Write_C, psel && penable && pready && pwrite, clk_i, rst_ni)
-  `COVER(Error_C, pready && pslverr, clk_i, rst_ni)
   `COVER(BackToBack_C, done_q && psel, clk_i, rst_ni)
 
 endmodule

@@ -142,4 +142,4 @@ module esact_top_assert #(
 endmodule
 
 bind esact_top esact_top_assert #(.T_MAX(T_MAX), .D_MAX(D_MAX), .H_MAX(H_MAX), .PE_C(PE_C))
-  u_esact_top_assert (.*);
+  u_esact_top_assert (.*, .stage_q(stage_q));

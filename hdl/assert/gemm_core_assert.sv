@@ -80,4 +80,4 @@ module gemm_core_assert #(
 endmodule
 
 bind gemm_core gemm_core_assert #(.PE_R(PE_R), .PE_C(PE_C), .M_MAX(M_MAX), .N_MAX(N_MAX), .K_MAX(K_MAX))
-  u_gemm_core_assert (.*);
+  u_gemm_core_assert (.*, .state_q(state_q));

@@ -68,4 +68,4 @@ module layernorm_assert #(
 endmodule
 
 bind layernorm layernorm_assert #(.N_MAX(N_MAX), .LANES(LANES), .IN_W(IN_W), .G_W(G_W), .B_W(B_W))
-  u_layernorm_assert (.*);
+  u_layernorm_assert (.*, .state_q(state_q));

@@ -68,4 +68,4 @@ module local_sim_assert #(
 
 endmodule
 
-bind local_sim local_sim_assert #(.T_MAX(T_MAX), .H_MAX(H_MAX)) u_local_sim_assert (.*);
+bind local_sim local_sim_assert #(.T_MAX(T_MAX), .H_MAX(H_MAX)) u_local_sim_assert (.*, .state_q(state_q));

@@ -21,24 +21,28 @@
 // front end rejects |->, |=> and ##); `ASSERT_IF(N, p, a, ...) stands for a |-> p.
 //
 // Modes, selected by defines:
-//   SYNTHESIS or ESACT_NO_ASSERT  every macro is empty
+//   SYNTHESIS or ESACT_NO_ASSERT  every macro is empty (unless FORMAL)
 //   FORMAL                        yosys read_slang (SymbiYosys): concurrent assert /
 //                                 assume / cover, no action block, X checks dropped
 //                                 (the formal model is 2-state)
 //   otherwise (simulation)        Verilator --assert: a failure prints one line
-//                                 "[ASSERT FAILED] <name> in <instance> at <time>:
-//                                 <file>:<line>" through $error, which ends the
+//                                 "[ASSERT FAILED] <name> at <time> ps in
+//                                 <instance> (<file>:<line>)" through $error, which ends the
 //                                 simulation; tb/common/sim.py turns it into the test's
-//                                 failure message with the seed to rerun.
+//                                 failure message with the seed to rerun.  Times are in
+//                                 the simulation's precision (1 ps in cocotb's runner).
 
 `ifndef PRIM_ASSERT_SVH
 `define PRIM_ASSERT_SVH
 
-`ifdef ESACT_NO_ASSERT
-  `define ESACT_ASSERT_EMPTY
-`endif
-`ifdef SYNTHESIS
-  `define ESACT_ASSERT_EMPTY
+// FORMAL wins over SYNTHESIS: yosys (read_slang) defines SYNTHESIS for every read
+`ifndef FORMAL
+  `ifdef ESACT_NO_ASSERT
+    `define ESACT_ASSERT_EMPTY
+  `endif
+  `ifdef SYNTHESIS
+    `define ESACT_ASSERT_EMPTY
+  `endif
 `endif
 
 `ifdef ESACT_ASSERT_EMPTY
@@ -79,7 +83,7 @@
 `else  // simulation
 
   `define ASSERT_ERROR(__name) \
-    $error("[ASSERT FAILED] %s in %m at %0t: %s:%0d", `"__name`", $time, `__FILE__, `__LINE__)
+    $error("[ASSERT FAILED] %s at %0t ps in %m (%s:%0d)", `"__name`", $time, `__FILE__, `__LINE__)
   `define ASSERT(__name, __prop, __clk, __rst_n) \
     __name: assert property (@(posedge __clk) disable iff (!(__rst_n)) (__prop)) \
       else `ASSERT_ERROR(__name);

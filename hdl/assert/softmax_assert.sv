@@ -66,4 +66,4 @@ module softmax_assert #(
 
 endmodule
 
-bind softmax softmax_assert #(.T_MAX(T_MAX), .LANES(LANES), .IN_W(IN_W)) u_softmax_assert (.*);
+bind softmax softmax_assert #(.T_MAX(T_MAX), .LANES(LANES), .IN_W(IN_W)) u_softmax_assert (.*, .state_q(state_q));

@@ -68,4 +68,4 @@ module topk_assert #(
 
 endmodule
 
-bind topk topk_assert #(.T_MAX(T_MAX), .LANES(LANES), .W(W)) u_topk_assert (.*);
+bind topk topk_assert #(.T_MAX(T_MAX), .LANES(LANES), .W(W)) u_topk_assert (.*, .state_q(state_q));

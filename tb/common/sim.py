@@ -16,6 +16,7 @@ import fcntl
 import json
 import os
 import random
+import re
 import shutil
 import sys
 from contextlib import contextmanager
@@ -256,7 +257,8 @@ def run(
             waves=waves,
             log_file=test_dir / "sim.log",
         )
-    except SystemExit as exc:  # the runner exits under pytest when a test fails
+    except (SystemExit, RuntimeError) as exc:  # the runner exits (or raises: the simulator's exit code, e.g. an
+        # assertion's $error) when a test fails
         raise AssertionError(_failure(unit, testcase, seed, test_dir)) from exc
     num_tests, num_failed = get_results(results)
     if num_tests == 0:
@@ -266,18 +268,36 @@ def run(
     return test_dir
 
 
+ASSERT_LINE = re.compile(r"\[ASSERT FAILED\] (?P<name>\S+) at (?P<time>\d+) ps in (?P<inst>\S+) \((?P<where>[^)]*)\)")
+
+
+def assertion_failures(text: str) -> list[dict[str, str]]:
+    """The assertion failures a simulation log reports (prim_assert.svh's one-line format)."""
+    return [m.groupdict() for m in ASSERT_LINE.finditer(text)]
+
+
 def _failure(unit: SimUnit, testcase: str, seed: int, test_dir: Path) -> str:
-    """A failure message with the first error lines of the simulation log."""
+    """A failure message: the assertion that fired first (name, instance, simulation time),
+    else the first error lines of the simulation log; always the seed to rerun."""
     log = test_dir / "sim.log"
     lines = []
-    if log.exists():
-        keep = ("ERROR", "MISMATCH", "DROPPED", "UNEXPECTED", "Error", "Exception", "Timeout")
-        for line in log.read_text(errors="replace").splitlines():
-            if any(k in line for k in keep):
-                lines.append(line.strip())
-            if len(lines) >= 12:
-                break
+    text = log.read_text(errors="replace") if log.exists() else ""
+    fired = assertion_failures(text)
+    rerun = f"SEED={seed} make sim UNIT={unit.name} TEST={testcase}"
+    if fired:
+        a = fired[0]
+        inst = a["inst"].rsplit(".", 1)[0] if a["inst"].endswith("." + a["name"]) else a["inst"]
+        head = (f"{unit.name}:{testcase}: assertion {a['name']} failed at {int(a['time']) / 1000:g} ns in {inst} "
+                f"({a['where']}); rerun alone with {rerun} (log: {log})")
+        lines = [f"[ASSERT FAILED] {f['name']} at {f['time']} ps in {f['inst']}" for f in fired[:5]]
+        return head + "\n" + "\n".join(lines)
+    keep = ("ERROR", "MISMATCH", "DROPPED", "UNEXPECTED", "Error", "Exception", "Timeout")
+    for line in text.splitlines():
+        if any(k in line for k in keep):
+            lines.append(line.strip())
+        if len(lines) >= 12:
+            break
     return (
-        f"{unit.name}:{testcase} failed; rerun alone with SEED={seed} "
+        f"{unit.name}:{testcase} failed; rerun alone with {rerun} "
         f"(log: {log})\n" + "\n".join(lines)
     )
