@@ -2,11 +2,13 @@
 #   make sim    Verilator regression (cocotb + pyuvm), creates .venv on first use
 #   make test   every test: golden models, lint, and the Verilator regression
 # More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage | mutate
+#       make formal   formal proofs of the units (SymbiYosys): reports/formal.json, docs/formal.md
 #       make bench [BENCH_LAYERS=all]   throughput, cycle efficiency, cycle model (docs/bench.md)
 #       make sim REGRESSION=full   adds the long MiniLM sentence to the trace regression
 # Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> SEEDS=<reseeds per test> SHARD=<i/N>
 #        JOBS=<n> WAVES=1 (FST waves in the test directory)
 #        IN_GAP / OUT_STALL = 'prob[:max_run]' flow-control densities of stream agents
+#        ASSERTS=0 simulates without the RTL assertions (default: on, Verilator --assert)
 
 PYTHON  ?= python3
 VENV    := .venv
@@ -22,6 +24,7 @@ export SHARD
 export WAVES
 export IN_GAP
 export OUT_STALL
+export ASSERTS
 export REGRESSION
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -42,7 +45,7 @@ ACC_N     ?= 1000
 ACC_SWEEP ?= full
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy coverage mutate bench fst-deps ccache-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy coverage mutate bench formal fst-deps ccache-deps clean distclean help
 
 all: test
 
@@ -85,6 +88,12 @@ mutate: $(STAMP) ccache-deps
 BENCH_LAYERS ?= all
 bench: $(STAMP) ccache-deps
 	$(VPY) -m tb.tools.bench --layers $(BENCH_LAYERS)
+
+# Formal property verification of the units: SymbiYosys (yowasp-sby, yosys read_slang,
+# smtbmc + yices-smt2 from the pinned wheels): reports/formal.json, summary table.
+# FORMAL_ONLY='<job> ...' runs some FPV jobs (names: tb/tools/formal.py JOBS)
+formal: $(STAMP)
+	$(VPY) -m tb.tools.formal --jobs $(JOBS) $(if $(FORMAL_ONLY),--only $(FORMAL_ONLY),)
 
 # ccache lets every Verilator build reuse the compiled runtime, cocotb's main and the
 # objects of unchanged modules (mutants: 5x faster builds); best effort, builds work without
