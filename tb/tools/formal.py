@@ -116,7 +116,7 @@ JOBS: list[Job] = [
     Job("gemm_core", "gemm_core", "gemm_core", ("gemm_core.sv",), (STREAM, "gemm_core_assert.sv"),
         params=dict(PE_R=2, PE_C=2, M_MAX=3, N_MAX=4, K_MAX=3), depth=4, bmc=16, cover=16, prove=False),
     Job("softmax", "softmax", "softmax", ("softmax_pkg.sv", "div_seq.sv", "softmax.sv"),
-        (STREAM, "softmax_assert.sv"), params=dict(T_MAX=3, LANES=2, IN_W=6), bmc=24, cover=48, prove=False),
+        (STREAM, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), bmc=16, cover=44, prove=False),
     Job("layernorm", "layernorm", "layernorm", ("div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
         (STREAM, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), bmc=20, cover=20,
         prove=False),
