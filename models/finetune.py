@@ -47,7 +47,7 @@ MiniLM's mean pooling + L2 normalisation.  AdamW, linear warm-up then cosine (or
 decay, batch 16 texts of :mod:`models.train_corpus` (bucketed by length), a held-out loss
 on a fixed validation split of the training corpus every ``--eval-every`` steps.
 
-Outputs (``--out``, default ``vectors/finetune/``): ``delta.npz`` (the delta, float32,
+Outputs (``--out``, default ``vectors/finetune/``): ``lora_delta.npz`` (the delta, float32,
 ~1.3 MB for rank 8 on all six matrices of six layers), ``finetune.json`` (everything
 needed to reproduce and the measured losses), ``finetune_loss.png`` (also copied to
 ``docs/finetune_loss.png``).  :func:`merged_minilm` gives a :class:`models.minilm.MiniLM`
@@ -63,6 +63,7 @@ import json
 import math
 import os
 import random
+import shlex
 import subprocess
 import sys
 import time
@@ -81,7 +82,7 @@ from .spls import SplsConfig, local_similarity, predict_pam, predict_qk, reuse_m
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "vectors" / "finetune"
-DEFAULT_DELTA = DEFAULT_OUT / "delta.npz"
+DEFAULT_DELTA = DEFAULT_OUT / "lora_delta.npz"  # models.datasets.DELTA_FILE
 DOCS_PNG = REPO / "docs" / "finetune_loss.png"
 LORA_WEIGHTS = ("wq", "wk", "wv", "wo", "w1", "w2")
 LNBIAS_PARAMS = ("bq", "bk", "bv", "bo", "b1", "b2", "ln1_g", "ln1_b", "ln2_g", "ln2_b")
@@ -141,17 +142,23 @@ def pred_operands(wq, bq, wk, bk, s_x, s_pred: float, hlog_mode: str = "trunc") 
     )
 
 
-def spls_masks(x8: np.ndarray, po: PredOperands, cfg: SplsConfig, heads: int = HEADS):
-    """``(keep (H, T, T), rep (T,), rep_ffn (T,))`` of ``int_layer`` for INT8 input ``x8``
+def predict_rows(x8: np.ndarray, po: PredOperands, hlog_mode: str = "trunc"):
+    """Predicted INT8 Q^ and K^ (:func:`models.spls.predict_qk`) of the rows of ``x8``
+    (row-wise, so the rows of several texts may be stacked)."""
+    q8 = predict_qk(x8, po.wq, po.bq, po.pshift_q, hlog_mode, None, "q", po.hq_t)
+    k8 = predict_qk(x8, po.wk, po.bk, po.pshift_k, hlog_mode, None, "k", po.hk_t)
+    return q8, k8
+
+
+def masks_from_prediction(q8: np.ndarray, k8: np.ndarray, cfg: SplsConfig, heads: int = HEADS):
+    """``(keep (H, T, T), rep (T,), rep_ffn (T,))`` of one text from its predicted Q^/K^
     (the same calls, in the same order, as the SPLS part of :func:`int_layer`)."""
-    T = x8.shape[0]
+    T = q8.shape[0]
     if cfg.scheme == "dense":
         return np.ones((heads, T, T), bool), np.arange(T), np.arange(T)
     if cfg.scheme not in ("spls", "topk"):
         raise NotImplementedError(f"the student supports dense, spls and topk layers, not {cfg.scheme!r}")
     k = cfg.k_for(T)
-    q8 = predict_qk(x8, po.wq, po.bq, po.pshift_q, cfg.hlog_mode, None, "q", po.hq_t)
-    k8 = predict_qk(x8, po.wk, po.bk, po.pshift_k, cfg.hlog_mode, None, "k", po.hk_t)
     keep = topk_mask(predict_pam(q8, k8, heads, cfg.hlog_mode), k)
     window = cfg.window if cfg.scheme == "spls" else 1
     rep = reuse_map(keep, window, cfg.thr) if cfg.thr is not None else local_similarity(keep, k, window, cfg.tau)
@@ -162,6 +169,13 @@ def spls_masks(x8: np.ndarray, po: PredOperands, cfg: SplsConfig, heads: int = H
     else:
         rep_ffn = local_similarity(keep, k, window, cfg.ffn_tau)
     return keep, rep, rep_ffn
+
+
+def spls_masks(x8: np.ndarray, po: PredOperands, cfg: SplsConfig, heads: int = HEADS):
+    """``(keep, rep, rep_ffn)`` of ``int_layer`` for the INT8 input ``x8`` (T, d) of one text."""
+    if cfg.scheme == "dense":
+        return masks_from_prediction(x8, x8, cfg, heads)
+    return masks_from_prediction(*predict_rows(x8, po, cfg.hlog_mode), cfg, heads)
 
 
 # ----------------------------------------------------------------------------------
@@ -177,7 +191,7 @@ class Delta:
     LayerNorm/bias deltas (``L{i}.{p}.d``) as torch parameters."""
 
     def __init__(self, base: MiniLM, target: str = "lora", rank: int = 8, alpha: float | None = None,
-                 layers: Sequence[int] | None = None, seed: int = 0):
+                 layers: Sequence[int] | None = None, seed: int = 0, matrices: Sequence[str] | None = None):
         torch = _torch()
         if target not in TARGETS:
             raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
@@ -187,7 +201,10 @@ class Delta:
         layers = tuple(range(n)) if layers is None else tuple(sorted(set(int(i) for i in layers)))
         if not layers or any(not 0 <= i < n for i in layers):
             raise ValueError(f"layers must be a non-empty subset of 0..{n - 1}, got {layers}")
-        self.target, self.rank, self.layers = target, int(rank), layers
+        matrices = tuple(LORA_WEIGHTS if matrices is None else matrices)
+        if target == "lora" and (not matrices or set(matrices) - set(LORA_WEIGHTS)):
+            raise ValueError(f"matrices must be a non-empty subset of {LORA_WEIGHTS}, got {matrices}")
+        self.target, self.rank, self.layers, self.matrices = target, int(rank), layers, matrices
         self.alpha = float(rank if alpha is None else alpha)
         self.scale = self.alpha / self.rank
         g = torch.Generator().manual_seed(int(seed))
@@ -196,6 +213,8 @@ class Delta:
             shapes = _layer_shapes(base, i)
             if target == "lora":
                 for w in LORA_WEIGHTS:
+                    if w not in matrices:
+                        continue
                     out_f, in_f = shapes[w]
                     bound = 1.0 / math.sqrt(in_f)
                     a = (torch.rand(self.rank, in_f, generator=g, dtype=torch.float32) * 2 - 1) * bound
@@ -224,7 +243,7 @@ class Delta:
 
     def meta(self) -> dict:
         return {"target": self.target, "rank": self.rank, "alpha": self.alpha, "scale": self.scale,
-                "layers": list(self.layers)}
+                "layers": list(self.layers), "matrices": list(self.matrices) if self.target == "lora" else None}
 
     def to_arrays(self, dtype=np.float32) -> dict[str, np.ndarray]:
         out = {k: v.detach().cpu().numpy().astype(dtype) for k, v in self.params.items()}
@@ -280,7 +299,7 @@ def _merged(path: str, mtime: int, size: int) -> MiniLM:
 
 def merged_minilm(delta_path: Path | str | None = None) -> MiniLM:
     """MiniLM (the :func:`models.minilm.load_minilm` dataclass) with the delta at
-    ``delta_path`` (default ``vectors/finetune/delta.npz``) merged; cached per file."""
+    ``delta_path`` (default ``vectors/finetune/lora_delta.npz``) merged; cached per file."""
     p = Path(delta_path or DEFAULT_DELTA).resolve()
     if not p.exists():
         raise FileNotFoundError(f"{p}: no delta (python -m models.finetune writes it)")
@@ -348,9 +367,16 @@ class Student:
                 gat = ar.repeat(B, 1)
                 gat_ffn = ar.repeat(B, 1)
                 lm = []
+                if i == 0:
+                    xin = np.concatenate(emb64)
+                else:
+                    xd = x.detach().double().numpy()
+                    xin = np.concatenate([xd[b, :T] for b, T in enumerate(lens)])
+                q8_all, k8_all = predict_rows(quantize(xin, s_x, 8), po, cfg.hlog_mode)
+                offs = np.concatenate([[0], np.cumsum(lens)])
                 for b, T in enumerate(lens):
-                    xin = emb64[b] if i == 0 else x[b, :T].detach().double().numpy()
-                    keep, rep, rep_ffn = spls_masks(quantize(xin, s_x, 8), po, cfg, H)
+                    sl = slice(offs[b], offs[b + 1])
+                    keep, rep, rep_ffn = masks_from_prediction(q8_all[sl], k8_all[sl], cfg, H)
                     allowed[b, :, :T, :T] = torch.from_numpy(keep)
                     gat[b, :T] = torch.from_numpy(rep)
                     gat_ffn[b, :T] = torch.from_numpy(rep_ffn)
@@ -396,23 +422,25 @@ def pooled(h, valid):
     return torch.nn.functional.normalize(v, dim=-1, eps=1e-12)
 
 
-def distill_loss(student: Student, teacher: Student, batch, cos_weight: float, hidden_weight: float = 0.0):
-    """``(total loss tensor, {"mse": ., "cos": ., "hidden": .})`` for one batch."""
+def distill_loss(student: Student, teacher: Student, batch, cos_weight: float, hidden_weight: float = 0.0,
+                 masks: list | None = None):
+    """``(total loss tensor, {"mse": ., "cos": ., "hidden": .})`` for one batch
+    (``masks`` receives the student's masks, see :meth:`Student.forward`)."""
     torch = _torch()
     with torch.no_grad():
         t_outs: list = []
         t_last, valid = teacher.forward(batch, layer_outputs=t_outs if hidden_weight else None)
     s_outs: list = []
-    s_last, _ = student.forward(batch, layer_outputs=s_outs if hidden_weight else None)
+    s_last, _ = student.forward(batch, masks=masks, layer_outputs=s_outs if hidden_weight else None)
     mse = rel_mse(s_last, t_last, valid)
     cos = (1 - (pooled(s_last, valid) * pooled(t_last, valid)).sum(-1)).mean()
     loss = mse + cos_weight * cos
-    parts = {"mse": float(mse), "cos": float(cos)}
+    parts = {"mse": mse.item(), "cos": cos.item()}
     if hidden_weight:
         hid = torch.stack([rel_mse(s, t, valid) for s, t in zip(s_outs, t_outs)]).mean()
         loss = loss + hidden_weight * hid
-        parts["hidden"] = float(hid)
-    parts["loss"] = float(loss)
+        parts["hidden"] = hid.item()
+    parts["loss"] = loss.item()
     return loss, parts
 
 
@@ -429,7 +457,8 @@ class FinetuneConfig:
     alpha: float | None = None  # None = rank (scale 1)
     target: str = "lora"
     layers: tuple[int, ...] | None = None
-    schedule: str | None = None  # JSON file; None = default_schedule()
+    matrices: tuple[str, ...] | None = None  # LoRA matrices (default all six)
+    schedule: str | None = None  # JSON file or "builtin"; None = default_schedule()
     cos_weight: float = 10.0
     hidden_weight: float = 0.0
     warmup: int | None = None  # None = 5 % of the steps
@@ -506,7 +535,7 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
     """Run the distillation; returns the result dict (also written as finetune.json)."""
     torch = _torch()
     from . import train_corpus
-    from .datasets import default_int_model
+    from .datasets import int_model
 
     t_start = time.time()
     torch.set_num_threads(cfg.threads)
@@ -515,12 +544,14 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
     torch.manual_seed(cfg.seed)
     if cfg.decay not in ("cosine", "linear"):
         raise ValueError(f"decay must be cosine or linear, got {cfg.decay!r}")
-    if cfg.schedule:
+    if cfg.schedule == "builtin":
+        schedule, sched_src = BUILTIN_SCHEDULE, "builtin"
+    elif cfg.schedule:
         schedule, sched_src = Schedule.load(cfg.schedule), str(cfg.schedule)
     else:
         schedule, sched_src = default_schedule()
     base = load_minilm()
-    im = default_int_model()
+    im = int_model("base")  # scales of the masks: the base integer model's
     tc = tc or train_corpus.load_train_corpus(cfg.packages)
     tr_idx, va_idx = train_corpus.train_val_split(len(tc), min(cfg.val_texts, len(tc) // 4))
     if cfg.max_train_texts:
@@ -529,7 +560,7 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
     val_ids = [tc.ids[j] for j in va_idx]
     batches = make_batches(tr_idx, lengths, cfg.batch, cfg.steps, cfg.seed, cfg.bucket)
 
-    delta = Delta(base, cfg.target, cfg.rank, cfg.alpha, cfg.layers, cfg.seed)
+    delta = Delta(base, cfg.target, cfg.rank, cfg.alpha, cfg.layers, cfg.seed, cfg.matrices)
     student = Student(base, schedule, im, delta)
     teacher = Student(base, dense_schedule(len(base.layers)))
     opt = torch.optim.AdamW(delta.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -564,13 +595,13 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
 
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
-    dpath = save_delta(delta, out / "delta.npz", np.dtype(cfg.delta_dtype))
+    dpath = save_delta(delta, out / f"{cfg.target}_delta.npz", np.dtype(cfg.delta_dtype))
     size = dpath.stat().st_size
     if size >= MAX_DELTA_BYTES:
         raise RuntimeError(f"{dpath}: {size} bytes >= the {MAX_DELTA_BYTES} bound")
     tail = train_curve[-min(50, len(train_curve)):]
     result = {
-        "command": "python -m models.finetune " + " ".join(_cli_args(cfg)),
+        "command": shlex.join(["python", "-m", "models.finetune", *_cli_args(cfg)]),
         "config": dataclasses.asdict(cfg),
         "schedule": schedule.as_dict(),
         "schedule_source": sched_src,
@@ -656,8 +687,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--alpha", type=float, default=None, help="LoRA alpha (default = rank: scale 1)")
     ap.add_argument("--target", choices=TARGETS, default=d.target)
     ap.add_argument("--layers", type=int, nargs="+", default=None, help="layers that get a delta (default all)")
+    ap.add_argument("--matrices", nargs="+", choices=LORA_WEIGHTS, default=None,
+                    help="LoRA matrices (default all six)")
     ap.add_argument("--schedule", default=None,
-                    help="schedule JSON (default vectors/schedules/default.json if it exists, else built-in)")
+                    help="schedule JSON file, or 'builtin' (default: vectors/schedules/default.json if it "
+                         "exists, else the built-in one)")
     ap.add_argument("--cos-weight", type=float, default=d.cos_weight)
     ap.add_argument("--hidden-weight", type=float, default=d.hidden_weight,
                     help="weight of the intermediate hidden-state MSE (0 = off)")
@@ -677,7 +711,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     a = ap.parse_args(argv)
     cfg = FinetuneConfig(
         steps=a.steps, seed=a.seed, lr=a.lr, batch=a.batch, rank=a.rank, alpha=a.alpha, target=a.target,
-        layers=tuple(a.layers) if a.layers else None, schedule=a.schedule or None, cos_weight=a.cos_weight,
+        layers=tuple(a.layers) if a.layers else None, matrices=tuple(a.matrices) if a.matrices else None,
+        schedule=a.schedule or None, cos_weight=a.cos_weight,
         hidden_weight=a.hidden_weight, warmup=a.warmup, decay=a.decay, weight_decay=a.weight_decay,
         eval_every=a.eval_every, val_texts=a.val_texts, bucket=a.bucket, out=a.out, docs_png=a.docs_png or None,
         delta_dtype=a.delta_dtype, threads=a.threads, packages=tuple(a.packages) if a.packages else None,
@@ -685,7 +720,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     r = train(cfg)
     f = r["final"]
-    print(f"delta {Path(cfg.out) / 'delta.npz'}: {r['delta']['n_params']} parameters, {r['delta']['bytes']} bytes")
+    print(f"delta {Path(cfg.out) / r['delta']['file']}: {r['delta']['n_params']} parameters, {r['delta']['bytes']} bytes")
     print(f"val loss {f['val_start']['loss']:.5f} -> {f['val_end']['loss']:.5f} "
           f"(mse {f['val_start']['mse']:.5f} -> {f['val_end']['mse']:.5f}, "
           f"1-cos {f['val_start']['cos']:.5f} -> {f['val_end']['cos']:.5f}); "
