@@ -122,14 +122,9 @@ JOBS: list[Job] = [
     Job("softmax", "softmax", "softmax", ("softmax_pkg.sv", "div_seq.sv", "softmax.sv"),
         (STREAM, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), depth=4, bmc=16, cover=44, cut=("u_div",),
         prove_skip=("DivisorNonZero_A",)),
-    # esact_top's controller from reset, with every buffer and datapath unit at a tiny size
-    Job("esact_top", "esact_top", "esact_top",
-        ("../build/gen/esact_csr_pkg.sv", "../build/gen/esact_csr.sv", "hlog_enc.sv", "hlog_mul.sv",
-         "spls_predict.sv", "topk.sv", "local_sim.sv", "softmax_pkg.sv", "div_seq.sv", "isqrt_seq.sv", "softmax.sv",
-         "layernorm.sv", "gelu.sv", "requant.sv", "gemm_core.sv", "esact_top.sv"),
-        (STREAM, "esact_apb_chk.sv", "esact_top_assert.sv"),
-        params=dict(T_MAX=2, D_MAX=8, F_MAX=8, H_MAX=1, HEAD_DIM=8, PE_R=2, PE_C=2, PRED_LANES=2, PRED_ELEMS=2),
-        bmc=12, cover=12, prove=False, timeout=900),
+    # esact_top is not here: yosys (WebAssembly, 4 GiB address space) runs out of memory
+    # flattening its buffers even at T 8, d 128, f 128 (the smallest sizes its 64-byte
+    # load geometry elaborates with); its rules are checked in simulation (docs/formal.md)
     Job("layernorm", "layernorm", "layernorm", ("div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
         (STREAM, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), depth=4, bmc=20, cover=20,
         cut=("u_div_n", "u_sqrt", "u_div_r")),
