@@ -38,3 +38,24 @@ def test_sby_configuration_of_every_job():
         text = formal._sby_text(job)
         assert f"--top {job.top}" in text and "smtbmc yices" in text
         assert any(f"module {job.top}" in p.read_text() for p in formal._files(job) if p.suffix == ".sv"), job.name
+
+
+def test_testplan_assertion_covers_exist():
+    """docs/testplan.yml's assertion_covers name FPV jobs that exist and COVERs that the
+    checkers define."""
+    import re
+
+    import yaml
+
+    from tb.common.tools import HDL, REPO
+
+    plan = yaml.safe_load((REPO / "docs" / "testplan.yml").read_text())
+    jobs = {j.name for j in formal.JOBS} | {"esact_top"}
+    text = "\n".join(p.read_text() for d in ("assert", "fpv") for p in (HDL / d).glob("*.sv"))
+    defined = set(re.findall(r"`COVER\((\w+)", text))
+    assert plan["assertion_covers"]
+    for corner in plan["assertion_covers"]:
+        for c in corner["covers"]:
+            job, name = c.split(":")
+            assert job in jobs, c
+            assert name.rsplit(".", 1)[1] in defined, c

@@ -6,6 +6,9 @@
 // is 0 when idle (no wrap), done follows the last step, and the quotient it delivers is
 // floor(num / den) of the operands latched at start (all ones for den = 0).
 
+// checker code is not part of the RTL's code coverage
+/* verilator coverage_off */
+
 `include "prim_assert.svh"
 
 module div_seq_assert #(

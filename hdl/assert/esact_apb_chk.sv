@@ -12,6 +12,9 @@
 //   PreadyOnlyInAccess, PslverrOnlyWithPready, AccessCompletes (this block has no
 //   wait states: every access cycle completes), PrdataKnown, PreadyKnown.
 
+// checker code is not part of the RTL's code coverage
+/* verilator coverage_off */
+
 `include "prim_assert.svh"
 
 module esact_apb_chk #(

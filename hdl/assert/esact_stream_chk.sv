@@ -13,6 +13,9 @@
 // Assumed = 1 makes the sender's rules assumptions (formal: an input of the proven unit);
 // simulation checks assumptions like assertions.
 
+// checker code is not part of the RTL's code coverage
+/* verilator coverage_off */
+
 `include "prim_assert.svh"
 
 module esact_stream_chk #(

@@ -12,6 +12,9 @@
 // The output stream's out_last_o is decoded from the row/word counters and is not gated
 // by out_valid_o, so LastOnlyWithValid does not apply to it (LastGated = 0).
 
+// checker code is not part of the RTL's code coverage
+/* verilator coverage_off */
+
 `include "prim_assert.svh"
 
 module esact_top_assert #(

@@ -5,6 +5,9 @@
 // and not yet delivered are exactly the valid pipeline stages (no beat lost or
 // duplicated).
 
+// checker code is not part of the RTL's code coverage
+/* verilator coverage_off */
+
 `include "prim_assert.svh"
 
 module requant_assert #(

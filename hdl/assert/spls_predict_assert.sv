@@ -5,6 +5,9 @@
 // the prediction unit's streams and its accumulator rule: the accumulator is clear
 // whenever the stage-1 beat starts a packet.
 
+// checker code is not part of the RTL's code coverage
+/* verilator coverage_off */
+
 `include "prim_assert.svh"
 
 module spls_predict_assert #(

@@ -206,6 +206,11 @@ def run_job(job: Job) -> dict:
     return summarize(job, _status(sby, d), log, wall, timed_out)
 
 
+def _trace(job: Job, t: str | None) -> str | None:
+    """A trace path relative to the repository (sby reports it relative to the job)."""
+    return str((WORK / job.name / t).relative_to(REPO)) if t else None
+
+
 def summarize(job: Job, rows: list[dict], log: str, wall: float, timed_out: bool) -> dict:
     """Per property: proven (prove task PASS), bounded (bmc/prove basecase passed to a
     depth), failed (a counterexample), for covers reached or not."""
@@ -221,9 +226,9 @@ def summarize(job: Job, rows: list[dict], log: str, wall: float, timed_out: bool
             a = asserts.setdefault(name, {"status": "unknown", "depth": None, "trace": None})
             st = r["status"]
             if st == "FAIL" and "induct" in (r.get("trace") or ""):
-                a["induction_cex"] = r.get("trace")  # not inductive at this depth: no counterexample
+                a["induction_cex"] = _trace(job, r.get("trace"))  # not inductive at this depth: no counterexample
             elif st == "FAIL":
-                a.update(status="failed", trace=r.get("trace"), depth=r.get("depth"))
+                a.update(status="failed", trace=_trace(job, r.get("trace")), depth=r.get("depth"))
             elif a["status"] != "failed":
                 if st == "PASS" and r.get("mode") == "prove":
                     a.update(status="proven", depth=job.depth)
@@ -232,7 +237,7 @@ def summarize(job: Job, rows: list[dict], log: str, wall: float, timed_out: bool
         elif r["kind"] == "COVER" and task == "cover":
             c = covers.setdefault(name, {"reached": False, "step": None, "trace": None})
             if r["status"] == "PASS":
-                c.update(reached=True, step=r.get("depth"), trace=r.get("trace"))
+                c.update(reached=True, step=r.get("depth"), trace=_trace(job, r.get("trace")))
     # a prove task whose induction did not close: its basecase bounds the properties
     basecase_ok = bool(re.search(r"_prove\] engine_0\.basecase: .*Status: passed", log))
     for name, a in asserts.items():
