@@ -3,6 +3,8 @@
 #   make test   every test: golden models, lint, and the Verilator regression
 # More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage | mutate
 #       make formal   formal proofs of the units (SymbiYosys): reports/formal.json, docs/formal.md
+#       make schedule [WEIGHTS=base|finetuned BUDGET=0.05]   greedy per-layer SPLS allocator
+#       make finetune [FT_STEPS=2000 FT_SEED=0]   sparsity-aware distillation (LoRA delta)
 #       make bench [BENCH_LAYERS=all]   throughput, cycle efficiency, cycle model (docs/bench.md)
 #       make sim REGRESSION=full   adds the long MiniLM sentence to the trace regression
 # Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> SEEDS=<reseeds per test> SHARD=<i/N>
@@ -43,9 +45,15 @@ WALLSUB  = $(strip $(UNIT) $(TEST) $(SHARD) $(SEEDS) $(filter-out 0,$(WAVES)) $(
 
 ACC_N     ?= 1000
 ACC_SWEEP ?= full
+# WEIGHTS=base|finetuned: which weights the default point runs (default: the committed
+# vectors/schedules/default.json); make accuracy reports both when the delta exists
+export WEIGHTS
+BUDGET    ?= 0.05
+FT_STEPS  ?= 2000
+FT_SEED   ?= 0
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy coverage mutate bench formal fst-deps ccache-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune coverage mutate bench formal fst-deps ccache-deps clean distclean help
 
 all: test
 
@@ -124,6 +132,18 @@ vectors-check: $(STAMP)
 
 accuracy: $(STAMP)
 	$(VPY) -m models.accuracy --n $(ACC_N) --sweep $(ACC_SWEEP) --jobs $(JOBS)
+
+# the per-layer schedule allocator on calibration text (vectors/schedules/allocation_<w>.json);
+# SCHEDULE_DEFAULT=1 also writes the chosen schedule as vectors/schedules/default.json
+schedule: $(STAMP)
+	$(VPY) -m models.allocate --weights $(or $(WEIGHTS),base) --budget $(BUDGET) --jobs $(JOBS) \
+	  $(if $(filter 1,$(SCHEDULE_DEFAULT)),--write-default,)
+
+# sparsity-aware distillation: LoRA delta (vectors/finetune/), then the finetuned
+# weights' calibration ranges (vectors/calibration_finetuned.npz)
+finetune: $(STAMP)
+	$(VPY) -m models.finetune --steps $(FT_STEPS) --seed $(FT_SEED)
+	$(VPY) -c "from models import datasets; print(datasets.measure_calibration_stats(weights='finetuned'))"
 
 clean:
 	rm -rf build reports/*.tmp .pytest_cache
