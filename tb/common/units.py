@@ -38,7 +38,7 @@ UNITS: dict[str, SimUnit] = {
         checkers=("esact_stream_chk.sv", "div_seq_assert.sv", "isqrt_seq_assert.sv", "layernorm_assert.sv"),
     ),
     "gemm": SimUnit(name="gemm", toplevel="gemm", sources=("gemm_core.sv", "gemm.sv"), test_module="tb.gemm.gemm_tests",
-                    checkers=("esact_stream_chk.sv", "gemm_core_assert.sv")),
+                    checkers=("esact_stream_chk.sv", "gemm_core_assert.sv", "gemm_assert.sv")),
     "local_sim": SimUnit(
         name="local_sim", toplevel="local_sim", sources=("local_sim.sv",), test_module="tb.local_sim.local_sim_tests",
         checkers=("esact_stream_chk.sv", "local_sim_assert.sv"),
