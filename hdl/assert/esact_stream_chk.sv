@@ -47,9 +47,13 @@ module esact_stream_chk #(
     end
   end
 
+  // the payload of a stalled beat (copied only when a beat stalls: a wide stream costs
+  // nothing while it flows)
   always_ff @(posedge clk_i) begin
-    data_q <= data;
-    last_q <= last;
+    if (valid && !ready) begin
+      data_q <= data;
+      last_q <= last;
+    end
   end
 
   logic same;

@@ -56,7 +56,10 @@ module gelu_assert #(
   end
 
   `ASSERT(NoBeatLostOrDuplicated_A, 32'(occ_q) == 32'(v1_q) + 32'(v2_q), clk_i, rst_ni)
-  `ASSERT_IF(ErrBeatIsZero_A, out_t_o == '0, out_valid_o && out_err_o, clk_i, rst_ni)
+  logic t_zero;
+  assign t_zero = out_t_o == '0;
+
+  `ASSERT_IF(ErrBeatIsZero_A, t_zero, out_valid_o && out_err_o, clk_i, rst_ni)
   `COVER(PipelineFull_C, v1_q && v2_q && !out_ready_i, clk_i, rst_ni)
 
 endmodule

@@ -57,7 +57,10 @@ module hlog_quant_assert #(
                                                      out_half_o[l], out_value_o[l*WIDTH +: WIDTH]};
   end
 
-  `ASSERT_IF(HlogSpecEquiv_A, dut == spec, out_valid_o, clk_i, rst_ni)
+  logic equiv;
+  assign equiv = dut == spec;
+
+  `ASSERT_IF(HlogSpecEquiv_A, equiv, out_valid_o, clk_i, rst_ni)
   `ASSERT_IF(InReadyWhenEmpty_A, in_ready_o, !out_valid_o, clk_i, rst_ni)
   `COVER(FullThroughput_C, in_valid_i && in_ready_o && out_valid_o && out_ready_i, clk_i, rst_ni)
 

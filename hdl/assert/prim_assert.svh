@@ -8,7 +8,8 @@
 //   `ASSERT_IF(Name_A, prop, ante, clk, rst_n) prop holds whenever ante does, plus the
 //                                              cover Name_A_ante (no vacuous assertion)
 //   `ASSERT_NEVER(Name_A, prop, clk, rst_n)    prop never holds
-//   `ASSERT_KNOWN(Name_A, sig, clk, rst_n)     no X/Z on sig (4-state simulators only)
+//   `ASSERT_KNOWN(Name_A, sig, clk, rst_n)     no X/Z on sig (4-state simulators only: empty
+//                                              under Verilator and FORMAL, both 2-state)
 //   `ASSERT_KNOWN_IF(Name_A, sig, en, clk, rst_n)  no X/Z on sig while en
 //   `ASSERT_INIT(Name_A, prop)                 elaboration-time check (parameters)
 //   `ASSUME(Name_M, prop, clk, rst_n)          a rule of the environment: assumed by
@@ -82,6 +83,12 @@
 
 `else  // simulation
 
+  // X checks need a 4-state simulator; Verilator is 2-state ($isunknown is constant 0),
+  // so they compile to nothing there (and cost nothing)
+  `ifdef VERILATOR
+    `define ESACT_NO_X_CHECKS
+  `endif
+
   `define ASSERT_ERROR(__name) \
     $error("[ASSERT FAILED] %s at %0t ps in %m (%s:%0d)", `"__name`", $time, `__FILE__, `__LINE__)
   `define ASSERT(__name, __prop, __clk, __rst_n) \
@@ -94,10 +101,15 @@
   `define ASSERT_NEVER(__name, __prop, __clk, __rst_n) \
     __name: assert property (@(posedge __clk) disable iff (!(__rst_n)) !(__prop)) \
       else `ASSERT_ERROR(__name);
-  `define ASSERT_KNOWN(__name, __sig, __clk, __rst_n) \
-    `ASSERT(__name, !$isunknown(__sig), __clk, __rst_n)
-  `define ASSERT_KNOWN_IF(__name, __sig, __en, __clk, __rst_n) \
-    `ASSERT_IF(__name, !$isunknown(__sig), __en, __clk, __rst_n)
+  `ifdef ESACT_NO_X_CHECKS
+    `define ASSERT_KNOWN(__name, __sig, __clk, __rst_n)
+    `define ASSERT_KNOWN_IF(__name, __sig, __en, __clk, __rst_n)
+  `else
+    `define ASSERT_KNOWN(__name, __sig, __clk, __rst_n) \
+      `ASSERT(__name, !$isunknown(__sig), __clk, __rst_n)
+    `define ASSERT_KNOWN_IF(__name, __sig, __en, __clk, __rst_n) \
+      `ASSERT_IF(__name, !$isunknown(__sig), __en, __clk, __rst_n)
+  `endif
   `define ASSERT_INIT(__name, __prop) \
     initial begin : __name \
       assert (__prop) else `ASSERT_ERROR(__name); \

@@ -55,18 +55,23 @@ module topk_assert #(
     .data({out_keep_o, out_err_o})
   );
 
+  // wide checks reduced to one bit each (an assertion samples every signal it names)
   logic [T_MAX-1:0] beyond_len;
+  logic             count_is_k, inside_len, keeps_none;
   always_comb begin
     for (int unsigned i = 0; i < T_MAX; i++) beyond_len[i] = LenW'(i) >= len_q;
   end
+  assign count_is_k = $countones(out_keep_o) == 32'(k_q);
+  assign inside_len = (out_keep_o & beyond_len) == '0;
+  assign keeps_none = out_keep_o == '0;
 
   `ASSERT(StateLegal_A, state_q <= Out, clk_i, rst_ni)
   `ASSERT_IF(SearchBitInRange_A, bit_q != '0 && 32'(bit_q) <= W, state_q == Search, clk_i, rst_ni)
   `ASSERT_IF(FillChunkInDepth_A, 32'(chunk_q) < Chunks, state_q == Fill, clk_i, rst_ni)
   `ASSERT_IF(OverlongRowFlagged_A, err_d, accept && !first_q && 32'(beats_q) >= Chunks, clk_i, rst_ni)
-  `ASSERT_IF(KeepCountIsK_A, $countones(out_keep_o) == 32'(k_q), out_valid_o && !out_err_o, clk_i, rst_ni)
-  `ASSERT_IF(KeepInsideLen_A, (out_keep_o & beyond_len) == '0, out_valid_o && !out_err_o, clk_i, rst_ni)
-  `ASSERT_IF(ErrKeepsNothing_A, out_keep_o == '0, out_valid_o && out_err_o, clk_i, rst_ni)
+  `ASSERT_IF(KeepCountIsK_A, count_is_k, out_valid_o && !out_err_o, clk_i, rst_ni)
+  `ASSERT_IF(KeepInsideLen_A, inside_len, out_valid_o && !out_err_o, clk_i, rst_ni)
+  `ASSERT_IF(ErrKeepsNothing_A, keeps_none, out_valid_o && out_err_o, clk_i, rst_ni)
   `COVER(KeepAll_C, out_valid_o && !out_err_o && k_q == len_q, clk_i, rst_ni)
 
 endmodule
