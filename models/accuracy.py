@@ -113,7 +113,8 @@ def sweep(kind: str, weights: tuple[str, ...]) -> list[Scheme]:
 # ----------------------------------------------------------------------------------
 # Evaluation
 # ----------------------------------------------------------------------------------
-def evaluate(n: int, kind: str, jobs: int, weights: tuple[str, ...], regimes=("short", "long")) -> dict:
+def evaluate(n: int, kind: str, jobs: int, weights: tuple[str, ...], regimes=("short", "long"),
+             cache: bool = True) -> dict:
     from . import datasets
     from .corpus import corpus_digest
     from .embed_eval import Job, embed_jobs
@@ -137,7 +138,9 @@ def evaluate(n: int, kind: str, jobs: int, weights: tuple[str, ...], regimes=("s
               f"(mean {tokens / len(ids):.1f} per half)", flush=True)
         t = time.time()
         res = embed_jobs(ids, [Job(s.weights, s.schedule) for s in schemes], models, ims, jobs,
-                         progress=f"{regime}: {len(schemes)} schemes")
+                         progress=f"{regime}: {len(schemes)} schemes", cache=cache)
+        print(f"[accuracy] {regime}: {sum(r.cached for r in res)} of {len(res)} schemes from the cache "
+              f"(build/cache/embeddings), {time.time() - t:.0f} s", flush=True)
         ef = res[0].emb
         ref = score(ef[:N], ef[N:])
         rows: dict = {}
@@ -165,6 +168,9 @@ def evaluate(n: int, kind: str, jobs: int, weights: tuple[str, ...], regimes=("s
         "sweep": kind,
         "weights": list(weights),
         "jobs": jobs,
+        "cache": cache,
+        "schemes_from_cache": {r: sum(v["cached"] for v in info["schemes"].values())
+                               for r, info in report["regimes"].items()},
         "calibration_halves": 2 * len(datasets.calibration_texts()),
         "pred_weight": SplsConfig().pred_weight,
         "default_schedule": default_schedule().as_dict(),
@@ -348,7 +354,8 @@ def markdown(report: dict, png: Path) -> str:
     lines += findings(report)
     lines += [
         f"Run: sweep `{s['sweep']}`, weights {s['weights']}, {s['calibration_halves']} integer-calibration halves "
-        f"(disjoint from the evaluation texts), {s['jobs']} worker processes, wall time {s['wall_s']} s.",
+        f"(disjoint from the evaluation texts), {s['jobs']} worker processes, wall time {s['wall_s']} s "
+        f"({'cold: nothing from the cache' if not s.get('cache', True) else 'schemes from the embedding cache: ' + str(s.get('schemes_from_cache'))}).",
         "",
     ]
     return "\n".join(lines)
@@ -405,6 +412,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=REPO / "reports" / "accuracy.json")
     ap.add_argument("--docs", type=Path, default=REPO / "docs" / "accuracy.md")
     ap.add_argument("--from-json", type=Path, help="re-render the outputs of an earlier run (no evaluation)")
+    ap.add_argument("--no-cache", action="store_true", help="embed everything anew (a cold run's wall time)")
     a = ap.parse_args(argv)
     from . import datasets
 
@@ -418,7 +426,7 @@ def main(argv=None) -> int:
     if a.from_json:
         report = json.loads(a.from_json.read_text())
     else:
-        report = evaluate(a.n, a.sweep, a.jobs, weights, regimes)
+        report = evaluate(a.n, a.sweep, a.jobs, weights, regimes, cache=not a.no_cache)
     finish(report)
     write_outputs(report, a.out, a.docs)
     summary_table(report)

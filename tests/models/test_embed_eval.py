@@ -55,12 +55,16 @@ def test_dense_reference_is_cached(int_model, token_ids, tmp_path, monkeypatch):
     m = load_minilm()
     first = embed_jobs(ids, jobs, {"base": m}, {"base": int_model}, jobs_n=1)
     assert [r.cached for r in first] == [False, False, False]
-    assert len(list(tmp_path.glob("*.npz"))) == 2  # float and dense, not the sparse job
+    assert len(list(tmp_path.glob("*.npz"))) == 3
     again = embed_jobs(ids, jobs, {"base": m}, {"base": int_model}, jobs_n=1)
-    assert [r.cached for r in again] == [True, True, False]
+    assert [r.cached for r in again] == [True, True, True]
+    # another schedule is another entry
+    other = embed_jobs(ids, [Job("base", Schedule.uniform(S60))], {"base": m}, {"base": int_model}, jobs_n=1)
+    assert not other[0].cached
     for a, b in zip(first, again):
         assert np.array_equal(a.emb, b.emb)
     assert again[1].ops.dense_total == first[1].ops.dense_total
+    assert again[2].ops.prediction == first[2].ops.prediction > 0
 
 
 def test_bad_requests_raise(int_model, token_ids):
