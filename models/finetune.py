@@ -49,7 +49,8 @@ on a fixed validation split of the training corpus every ``--eval-every`` steps.
 
 Outputs (``--out``, default ``vectors/finetune/``): ``lora_delta.npz`` (the delta, float32,
 ~1.3 MB for rank 8 on all six matrices of six layers), ``finetune.json`` (everything
-needed to reproduce and the measured losses), ``finetune_loss.png`` (also copied to
+needed to reproduce and the measured losses), ``finetune_curve.csv`` (loss parts, lr and
+tokens of every step), ``finetune_loss.png`` (also copied to
 ``docs/finetune_loss.png``).  :func:`merged_minilm` gives a :class:`models.minilm.MiniLM`
 with the delta merged, from which the integer model is calibrated as usual.
 """
@@ -567,22 +568,32 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
     warmup = max(1, round(0.05 * cfg.steps)) if cfg.warmup is None else max(1, cfg.warmup)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(cfg.steps, warmup, cfg.decay))
 
-    ev = lambda: evaluate(student, teacher, val_ids, cfg.batch, cfg.cos_weight, cfg.hidden_weight)  # noqa: E731
+    eval_s = [0.0]
+
+    def ev() -> dict:
+        t0 = time.time()
+        r = evaluate(student, teacher, val_ids, cfg.batch, cfg.cos_weight, cfg.hidden_weight)
+        eval_s[0] += time.time() - t0
+        return r
+
+    load_start = os.getloadavg()
     val_curve = [{"step": 0, **ev()}]
     train_curve: list[dict] = []
     from tqdm import tqdm
 
     bar = tqdm(batches, desc="distill", disable=not cfg.progress, dynamic_ncols=True, mininterval=2.0)
     ema = None
-    t_train = time.time()
+    t_train, eval_s0 = time.time(), eval_s[0]
     for step, bidx in enumerate(bar, 1):
+        t_step = time.time()
         loss, parts = distill_loss(student, teacher, [tc.ids[j] for j in bidx], cfg.cos_weight, cfg.hidden_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        parts["lr"] = opt.param_groups[0]["lr"]
         opt.step()
         sched.step()
-        parts["lr"] = sched.get_last_lr()[0]
         parts["tokens"] = int(sum(len(tc.ids[j]) for j in bidx))
+        parts["sec"] = time.time() - t_step
         train_curve.append({"step": step, **parts})
         ema = parts["loss"] if ema is None else 0.95 * ema + 0.05 * parts["loss"]
         post = {"loss": f"{ema:.4f}", "val": f"{val_curve[-1]['loss']:.4f}"}
@@ -591,7 +602,7 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
             post["val"] = f"{val_curve[-1]['loss']:.4f}"
         bar.set_postfix(post, refresh=False)
     bar.close()
-    train_s = time.time() - t_train
+    train_s = time.time() - t_train - (eval_s[0] - eval_s0)  # optimisation steps only
 
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -615,13 +626,20 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
                   "train_cos_last50": float(np.mean([r["cos"] for r in tail])),
                   "val_start": val_curve[0], "val_end": val_curve[-1]},
         "val_curve": val_curve,
-        "train_curve": [{k: (round(v, 6) if isinstance(v, float) else v) for k, v in r.items()} for r in train_curve],
+        "train_curve_file": "finetune_curve.csv",
         "timing": {"wall_s": round(time.time() - t_start, 1), "train_s": round(train_s, 1),
-                   "s_per_step": round(train_s / max(1, cfg.steps), 3), "threads": cfg.threads},
+                   "eval_s": round(eval_s[0], 1), "s_per_step": round(train_s / max(1, cfg.steps), 3),
+                   "threads": cfg.threads, "loadavg_start": [round(v, 2) for v in load_start],
+                   "loadavg_end": [round(v, 2) for v in os.getloadavg()], "cpus": os.cpu_count()},
         "versions": {"python": sys.version.split()[0], "torch": torch.__version__, "numpy": np.__version__},
         "git_head": _git_head(),
     }
     (out / "finetune.json").write_text(json.dumps(result, indent=1) + "\n")
+    cols = list(train_curve[0]) if train_curve else ["step"]
+    lines = [",".join(cols)] + [",".join(f"{r[c]:.6g}" if isinstance(r[c], float) else str(r[c]) for c in cols)
+                                for r in train_curve]
+    (out / "finetune_curve.csv").write_text("\n".join(lines) + "\n")
+    result["train_curve"] = train_curve
     png = plot_losses(result, out / "finetune_loss.png")
     if cfg.docs_png:
         Path(cfg.docs_png).parent.mkdir(parents=True, exist_ok=True)

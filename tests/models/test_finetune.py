@@ -170,7 +170,7 @@ def test_loss_falls_when_the_masks_stay_fixed(base, int_model, ids3):
 
 
 def test_short_training_run_writes_a_delta_that_merges_exactly(base, tmp_path):
-    cfg = ft.FinetuneConfig(steps=3, batch=4, max_train_texts=4, val_texts=4, eval_every=3,
+    cfg = ft.FinetuneConfig(steps=3, batch=2, max_train_texts=2, val_texts=2, eval_every=3,
                             packages=("click",), out=str(tmp_path), docs_png=None, progress=False)
     r = ft.train(cfg)
     losses = [s["loss"] for s in r["train_curve"]]
@@ -178,6 +178,10 @@ def test_short_training_run_writes_a_delta_that_merges_exactly(base, tmp_path):
     assert [v["step"] for v in r["val_curve"]] == [0, 3]
     assert r["val_curve"][0]["loss"] > 0 and np.isfinite(r["val_curve"][-1]["loss"])
     assert (tmp_path / "finetune.json").exists() and (tmp_path / "finetune_loss.png").stat().st_size > 1000
+    curve = (tmp_path / "finetune_curve.csv").read_text().splitlines()
+    assert curve[0].startswith("step,mse,cos,loss") and len(curve) == 4
+    assert r["train_curve"][0]["lr"] == pytest.approx(5e-4)  # warm-up of 1 step, then cosine decay
+    assert r["train_curve"][2]["lr"] == pytest.approx(2.5e-4)
     assert r["delta"]["n_params"] == 331776 and r["corpus"]["digest"] and r["schedule"]["layers"]
     assert r["command"].startswith("python -m models.finetune --steps 3")
     arrays, meta = ft.load_delta(tmp_path / "lora_delta.npz")
