@@ -51,6 +51,7 @@ export WEIGHTS
 BUDGET    ?= 0.05
 FT_STEPS  ?= 2000
 FT_SEED   ?= 0
+FT_THREADS ?= 1
 
 
 .PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune coverage mutate bench formal fst-deps ccache-deps clean distclean help
@@ -142,7 +143,7 @@ schedule: $(STAMP)
 # sparsity-aware distillation: LoRA delta (vectors/finetune/), then the finetuned
 # weights' calibration ranges (vectors/calibration_finetuned.npz)
 finetune: $(STAMP)
-	$(VPY) -m models.finetune --steps $(FT_STEPS) --seed $(FT_SEED)
+	$(VPY) -m models.finetune --steps $(FT_STEPS) --seed $(FT_SEED) --threads $(FT_THREADS)
 	$(VPY) -c "from models import datasets; print(datasets.measure_calibration_stats(weights='finetuned'))"
 
 clean:

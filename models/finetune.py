@@ -107,11 +107,37 @@ def _torch():
     return torch
 
 
+#: The training schedules of ``make finetune`` (a mixture: every step draws one).
+DISTILL_SCHEDULES_FILE = REPO / "vectors" / "schedules" / "distill.json"
+
+
 def default_schedule() -> tuple[Schedule, str]:
     """The committed default schedule if it exists, else :data:`BUILTIN_SCHEDULE`."""
     if DEFAULT_SCHEDULE_FILE.exists():
         return Schedule.load(DEFAULT_SCHEDULE_FILE), str(DEFAULT_SCHEDULE_FILE.relative_to(REPO))
     return BUILTIN_SCHEDULE, "builtin"
+
+
+def training_schedules(spec: str | None) -> tuple[list[Schedule], str]:
+    """The schedules a run trains with: ``'builtin'``, a schedule JSON file, a mixture
+    file (``{"schedules": [...]}``: every step draws one, seeded), or None = the mixture
+    file :data:`DISTILL_SCHEDULES_FILE` if committed, else :func:`default_schedule`."""
+    if spec == "builtin":
+        return [BUILTIN_SCHEDULE], "builtin"
+    path = Path(spec) if spec else (DISTILL_SCHEDULES_FILE if DISTILL_SCHEDULES_FILE.exists() else None)
+    if path is None:
+        s, src = default_schedule()
+        return [s], src
+    if not path.exists():
+        raise ValueError(f"schedule: {path} does not exist")
+    doc = json.loads(path.read_text())
+    src = str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+    if isinstance(doc, dict) and "schedules" in doc:
+        scheds = [Schedule.of(d) for d in doc["schedules"]]
+        if not scheds:
+            raise ValueError(f"schedule: {path} lists no schedules")
+        return scheds, src
+    return [Schedule.of(doc)], src
 
 
 # ----------------------------------------------------------------------------------
@@ -471,7 +497,7 @@ class FinetuneConfig:
     out: str = str(DEFAULT_OUT)
     docs_png: str | None = str(DOCS_PNG)
     delta_dtype: str = "float32"
-    threads: int = 2
+    threads: int = 1  # 1 = the same floats whatever else runs (the committed delta's setting)
     packages: tuple[str, ...] | None = None  # restrict the training corpus (tests)
     max_train_texts: int | None = None
     progress: bool = True
@@ -545,12 +571,9 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
     torch.manual_seed(cfg.seed)
     if cfg.decay not in ("cosine", "linear"):
         raise ValueError(f"decay must be cosine or linear, got {cfg.decay!r}")
-    if cfg.schedule == "builtin":
-        schedule, sched_src = BUILTIN_SCHEDULE, "builtin"
-    elif cfg.schedule:
-        schedule, sched_src = Schedule.load(cfg.schedule), str(cfg.schedule)
-    else:
-        schedule, sched_src = default_schedule()
+    schedules, sched_src = training_schedules(cfg.schedule)
+    schedule = schedules[0]
+    draw = np.random.default_rng([cfg.seed, 7])  # which schedule each step runs
     base = load_minilm()
     im = int_model("base")  # scales of the masks: the base integer model's
     tc = tc or train_corpus.load_train_corpus(cfg.packages)
@@ -571,10 +594,14 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
     eval_s = [0.0]
 
     def ev() -> dict:
+        """Validation loss, averaged over the training schedules."""
         t0 = time.time()
-        r = evaluate(student, teacher, val_ids, cfg.batch, cfg.cos_weight, cfg.hidden_weight)
+        parts = []
+        for sc in schedules:
+            student.schedule = sc
+            parts.append(evaluate(student, teacher, val_ids, cfg.batch, cfg.cos_weight, cfg.hidden_weight))
         eval_s[0] += time.time() - t0
-        return r
+        return {k: float(np.mean([p[k] for p in parts])) for k in parts[0]}
 
     load_start = os.getloadavg()
     val_curve = [{"step": 0, **ev()}]
@@ -586,7 +613,10 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
     t_train, eval_s0 = time.time(), eval_s[0]
     for step, bidx in enumerate(bar, 1):
         t_step = time.time()
+        si = int(draw.integers(len(schedules)))
+        student.schedule = schedules[si]
         loss, parts = distill_loss(student, teacher, [tc.ids[j] for j in bidx], cfg.cos_weight, cfg.hidden_weight)
+        parts["schedule"] = si
         opt.zero_grad(set_to_none=True)
         loss.backward()
         parts["lr"] = opt.param_groups[0]["lr"]
@@ -615,6 +645,7 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
         "command": shlex.join(["python", "-m", "models.finetune", *_cli_args(cfg)]),
         "config": dataclasses.asdict(cfg),
         "schedule": schedule.as_dict(),
+        "schedules": [sc.as_dict() for sc in schedules],
         "schedule_source": sched_src,
         "delta": {"file": dpath.name, "bytes": size, "sha256": hashlib.sha256(dpath.read_bytes()).hexdigest(),
                   "dtype": cfg.delta_dtype, "n_params": delta.n_params, **delta.meta()},
@@ -708,8 +739,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--matrices", nargs="+", choices=LORA_WEIGHTS, default=None,
                     help="LoRA matrices (default all six)")
     ap.add_argument("--schedule", default=None,
-                    help="schedule JSON file, or 'builtin' (default: vectors/schedules/default.json if it "
-                         "exists, else the built-in one)")
+                    help="schedule JSON file, a mixture file ({'schedules': [...]}, one drawn per step), or "
+                         "'builtin' (default: vectors/schedules/distill.json if it exists, else "
+                         "vectors/schedules/default.json, else the built-in one)")
     ap.add_argument("--cos-weight", type=float, default=d.cos_weight)
     ap.add_argument("--hidden-weight", type=float, default=d.hidden_weight,
                     help="weight of the intermediate hidden-state MSE (0 = off)")
