@@ -54,7 +54,7 @@ FT_SEED   ?= 0
 FT_THREADS ?= 1
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune coverage mutate bench formal fst-deps ccache-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage mutate bench formal fst-deps ccache-deps clean distclean help
 
 all: test
 
@@ -145,6 +145,11 @@ schedule: $(STAMP)
 finetune: $(STAMP)
 	$(VPY) -m models.finetune --steps $(FT_STEPS) --seed $(FT_SEED) --threads $(FT_THREADS)
 	$(VPY) -c "from models import datasets; print(datasets.measure_calibration_stats(weights='finetuned'))"
+
+# reproducibility of the committed delta: the first FT_VERIFY steps rerun from its seed
+FT_VERIFY ?= 50
+finetune-check: $(STAMP)
+	$(VPY) -m models.finetune --verify $(FT_VERIFY)
 
 clean:
 	rm -rf build reports/*.tmp .pytest_cache

@@ -483,12 +483,83 @@ def check(path: Path, file=None) -> dict:
     return worst
 
 
+# ----------------------------------------------------------------------------------
+# --study: where the cycles of a schedule go, and what other PRED designs would give
+# ----------------------------------------------------------------------------------
+def kv_per_head_cycles(hw: HwParams, t: int, d: int, colneed: np.ndarray) -> int:
+    """A design the RTL does not have (model only): K and V generated per head for the
+    rows that head needs (2 H GEMM jobs, each the head's HEAD_DIM/PE_C column tiles)."""
+    w = tile_widths(hw, hw.HEAD_DIM)
+    return sum(2 * gemm_job(hw, int(c.sum()), w, d, TAIL_REQUANT)[0] for c in np.asarray(colneed, bool))
+
+
+def study(schedule, x0: np.ndarray, elems=(8, 16, 32)) -> list[dict]:
+    """Mean cycles per layer of ``schedule`` on ``x0`` (each layer fed the golden output
+    of the previous one) for PRED designs: the built ones (progressive generation on /
+    off, PRED_ELEMS) and a model-only one (K/V per head for needed rows, after PRED)."""
+    from . import datasets
+    from .schedule import Schedule
+
+    im = datasets.default_int_model()
+    sched = Schedule.of(schedule).for_layers(len(im.layers))
+    layers = []
+    x = np.asarray(x0, np.int64)
+    for lq, cfg in zip(im.layers, sched):
+        m = masks_for(lq, x, cfg)
+        layers.append((lq, cfg, m))
+        x = m["out"]
+    t, d = x0.shape
+    dense_hw = HwParams()
+    dense = sum(layer_cycles(dense_hw, t, d, lq.heads, lq.ffn, False, False, False, None)["cycles"]
+                for lq, _, _ in layers)
+    rows = []
+    for pe in elems:
+        hw = HwParams(PRED_ELEMS=pe)
+        tot = {"overlap": 0, "sequential": 0, "per-head K/V": 0}
+        mac_cut_num = mac_den = 0
+        for lq, cfg, m in layers:
+            sp = cfg.scheme == "spls"
+            fr = bool(sp and cfg.ffn_reuse)
+            a = layer_cycles(hw, t, d, lq.heads, lq.ffn, sp, fr, sp, m if sp else None)
+            b = layer_cycles(hw, t, d, lq.heads, lq.ffn, sp, fr, False, m if sp else None)
+            tot["overlap"] += a["cycles"]
+            tot["sequential"] += b["cycles"]
+            if sp:  # sequential, with the row-level K/V jobs replaced by per-head ones
+                kv_rows = 2 * gemm_job(hw, int(m["kv_rows"].sum()), tile_widths(hw, d), d, TAIL_REQUANT)[0]
+                tot["per-head K/V"] += b["cycles"] - kv_rows + kv_per_head_cycles(hw, t, d, m["colneed"])
+            else:
+                tot["per-head K/V"] += b["cycles"]
+            mac_cut_num += a["skip_macs"]
+            mac_den += a["dense_macs"]
+        for mode, c in tot.items():
+            rows.append({"pred_elems": pe, "mode": mode, "cycles_per_layer": c / len(layers),
+                         "speedup": dense / c, "built": mode != "per-head K/V",
+                         "pred_cycles_sparse_layer": pred_unit_cycles(hw, t, d, layers[0][0].heads)})
+    return rows
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m models.cycle_model", description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="compare with the measured EsactTraceTest counters")
+    ap.add_argument("--study", action="store_true",
+                    help="cycles of the default schedule at 128 tokens for other PRED designs (model only)")
     ap.add_argument("json", nargs="?", default=str(DEFAULT_JSON), help="EsactTraceTest.json (measured runs)")
     ap.add_argument("--tol", type=float, default=2.0, help="fail above this error %% (computing stages, CYCLES)")
     args = ap.parse_args(argv)
+    if args.study:
+        from .encoder import int_input
+        from .schedule import default_schedule
+
+        from . import datasets
+
+        ids = datasets.bench_ids()
+        rows = study(default_schedule(), int_input(ids, datasets.default_int_model()))
+        print(f"default schedule {default_schedule().label}, T = {len(ids)}: mean cycles per layer")
+        print(f"{'PRED_ELEMS':>10s} {'mode':14s} {'pred (sparse)':>13s} {'cycles/layer':>13s} {'speedup':>8s}  built")
+        for r in rows:
+            print(f"{r['pred_elems']:10d} {r['mode']:14s} {r['pred_cycles_sparse_layer']:13,d} "
+                  f"{r['cycles_per_layer']:13,.0f} {r['speedup']:8.3f}  {'yes' if r['built'] else 'model only'}")
+        return 0
     if not args.check:
         ap.print_help()
         return 0

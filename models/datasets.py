@@ -239,3 +239,14 @@ def allocation_ids(n_long: int = 96, n_short: int = 48) -> list[np.ndarray]:
     items = allocation_texts(n_long, n_short)
     first, second = halves_ids(items)
     return first + second
+
+
+def bench_ids(tokens: int = MAX_TOKENS) -> np.ndarray:
+    """Token ids of the first long evaluation text with at least ``tokens`` word pieces
+    (both halves joined, truncated to ``tokens`` including [CLS] and [SEP]): the input
+    of the per-layer cycle figures (``make bench``, ``python -m models.cycle_model --study``)."""
+    for t in texts("long", n=50):
+        ids = tokenize(t.first + " " + t.second, tokens)
+        if len(ids) == tokens:
+            return ids
+    raise RuntimeError(f"no long evaluation text reaches {tokens} tokens")

@@ -501,6 +501,7 @@ class FinetuneConfig:
     packages: tuple[str, ...] | None = None  # restrict the training corpus (tests)
     max_train_texts: int | None = None
     progress: bool = True
+    stop_after: int | None = None  # --verify: stop after this many steps, write nothing
 
 
 def make_batches(train_idx: np.ndarray, lengths: np.ndarray, batch: int, steps: int, seed: int,
@@ -631,7 +632,11 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
             val_curve.append({"step": step, **ev()})
             post["val"] = f"{val_curve[-1]['loss']:.4f}"
         bar.set_postfix(post, refresh=False)
+        if cfg.stop_after and step >= cfg.stop_after:
+            break
     bar.close()
+    if cfg.stop_after:
+        return {"train_curve": train_curve, "val_curve": val_curve}
     train_s = time.time() - t_train - (eval_s[0] - eval_s0)  # optimisation steps only
 
     out = Path(cfg.out)
@@ -725,6 +730,32 @@ def _cli_args(cfg: FinetuneConfig) -> list[str]:
     return a
 
 
+def verify(n_steps: int, out: Path = DEFAULT_OUT, tol: float = 1e-4) -> int:
+    """Rerun the first ``n_steps`` of the committed run (its recorded configuration and
+    seed) and compare every step's training loss with ``finetune_curve.csv``: the
+    reproducibility check of ``make finetune`` without its full wall time.  Returns the
+    number of steps whose relative loss difference exceeds ``tol``."""
+    res = json.loads((Path(out) / "finetune.json").read_text())
+    rows = (Path(out) / "finetune_curve.csv").read_text().splitlines()
+    cols = rows[0].split(",")
+    ref = [dict(zip(cols, r.split(","))) for r in rows[1:]]
+    if not 1 <= n_steps <= len(ref):
+        raise ValueError(f"n_steps must be in [1, {len(ref)}] (the committed run's steps), got {n_steps}")
+    fields = {f.name for f in dataclasses.fields(FinetuneConfig)}
+    c = {k: (tuple(v) if isinstance(v, list) else v) for k, v in res["config"].items() if k in fields}
+    cfg = dataclasses.replace(FinetuneConfig(**c), stop_after=n_steps, progress=False, docs_png=None)
+    got = train(cfg)["train_curve"]
+    bad = 0
+    print(f"{'step':>5s} {'committed':>12s} {'rerun':>12s} {'rel diff':>10s}")
+    for g, r in zip(got, ref):
+        want = float(r["loss"])
+        rel = abs(g["loss"] - want) / max(abs(want), 1e-12)
+        bad += rel > tol
+        print(f"{g['step']:5d} {want:12.6f} {g['loss']:12.6f} {rel:10.2e}{'  DIFFERS' if rel > tol else ''}")
+    print(f"[finetune] verify: {n_steps} steps of {res['command']}: {bad} differ by more than {tol:g} (relative)")
+    return bad
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     d = FinetuneConfig()
     ap = argparse.ArgumentParser(prog="python -m models.finetune", description=(__doc__ or "").splitlines()[0])
@@ -758,7 +789,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--packages", nargs="+", default=None, help="restrict the training corpus to these packages")
     ap.add_argument("--max-train-texts", type=int, default=None)
     ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--verify", type=int, default=0, metavar="N",
+                    help="rerun the first N steps of the committed run and compare the losses (writes nothing)")
     a = ap.parse_args(argv)
+    if a.verify:
+        return 1 if verify(a.verify, Path(a.out)) else 0
     cfg = FinetuneConfig(
         steps=a.steps, seed=a.seed, lr=a.lr, batch=a.batch, rank=a.rank, alpha=a.alpha, target=a.target,
         layers=tuple(a.layers) if a.layers else None, matrices=tuple(a.matrices) if a.matrices else None,

@@ -31,16 +31,10 @@ def trace_sentences(full: bool = False) -> list[tuple[str, dict, Schedule]]:
 
 
 def bench_ids(tokens: int = 128) -> np.ndarray:
-    """Token ids of the first long evaluation text with at least ``tokens`` word pieces
-    (both halves joined, truncated to ``tokens`` including [CLS] and [SEP])."""
+    """Token ids of the 128-token bench input (:func:`models.datasets.bench_ids`)."""
     from models import datasets
-    from models.minilm import tokenize
 
-    for t in datasets.texts("long", n=50):
-        ids = tokenize(t.first + " " + t.second, tokens)
-        if len(ids) == tokens:
-            return ids
-    raise RuntimeError(f"no long evaluation text reaches {tokens} tokens")
+    return datasets.bench_ids(tokens)
 
 
 def layer_input(ids: np.ndarray, im) -> np.ndarray:
