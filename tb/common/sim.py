@@ -63,6 +63,13 @@ def asserts_enabled(env=None) -> bool:
     return (env if env is not None else os.environ).get("ASSERTS", "1").strip() not in ("0", "off", "no")
 
 
+def assert_covers_enabled(env=None) -> bool:
+    """ASSERT_COVER=1: Verilator --coverage-user, so every COVER of the checkers (and the
+    antecedent cover of every ASSERT_IF) is counted into the test's coverage.dat
+    (`python -m tb.tools.assert_cover` sums them); a build of its own (``*_acov``)."""
+    return (env if env is not None else os.environ).get("ASSERT_COVER", "0").strip() not in ("", "0")
+
+
 def param_tag(parameters: dict[str, object]) -> str:
     if not parameters:
         return "default"
@@ -152,7 +159,7 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
     cov = coverage_enabled()
     asserts = asserts_enabled()
     tag = (param_tag(parameters) + ("_waves" if waves else "") + ("_cov" if cov else "") + ("_xu" if x_unique else "")
-           + ("" if asserts else "_noassert"))
+           + ("" if asserts else "_noassert") + ("_acov" if asserts and assert_covers_enabled() else ""))
     build_dir = SIM_BUILD / unit.name / tag
     runner = _runner()
     from cocotb_tools.runner import VerilatorControlFile
@@ -181,6 +188,7 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
             hdl_toplevel=unit.toplevel,
             parameters=parameters,
             build_args=list(unit.build_args) + (list(ASSERT_ARGS) if asserts else []) + (list(COVERAGE_ARGS) if cov else [])
+            + (["--coverage-user"] if asserts and assert_covers_enabled() else [])
             + (list(X_UNIQUE_ARGS) if x_unique else []),
             build_dir=build_dir / "sim_build",
             always=False,
