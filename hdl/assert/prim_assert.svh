@@ -83,6 +83,11 @@
 
 `else  // simulation
 
+  // off in reset, and at time 0: before the testbench drives anything, a 2-state
+  // simulator with randomized initial values (+verilator+rand+reset+2, the X campaign)
+  // may start with rst_n high and the state random
+  `define ASSERT_OFF(__rst_n) (!(__rst_n) || $time == 0)
+
   // X checks need a 4-state simulator; Verilator is 2-state ($isunknown is constant 0),
   // so they compile to nothing there (and cost nothing)
   `ifdef VERILATOR
@@ -92,14 +97,14 @@
   `define ASSERT_ERROR(__name) \
     $error("[ASSERT FAILED] %s at %0t ps in %m (%s:%0d)", `"__name`", $time, `__FILE__, `__LINE__)
   `define ASSERT(__name, __prop, __clk, __rst_n) \
-    __name: assert property (@(posedge __clk) disable iff (!(__rst_n)) (__prop)) \
+    __name: assert property (@(posedge __clk) disable iff (`ASSERT_OFF(__rst_n)) (__prop)) \
       else `ASSERT_ERROR(__name);
   `define ASSERT_IF(__name, __prop, __ante, __clk, __rst_n) \
-    __name: assert property (@(posedge __clk) disable iff (!(__rst_n)) (__ante) |-> (__prop)) \
+    __name: assert property (@(posedge __clk) disable iff (`ASSERT_OFF(__rst_n)) (__ante) |-> (__prop)) \
       else `ASSERT_ERROR(__name); \
-    __name``_ante: cover property (@(posedge __clk) disable iff (!(__rst_n)) (__ante));
+    __name``_ante: cover property (@(posedge __clk) disable iff (`ASSERT_OFF(__rst_n)) (__ante));
   `define ASSERT_NEVER(__name, __prop, __clk, __rst_n) \
-    __name: assert property (@(posedge __clk) disable iff (!(__rst_n)) !(__prop)) \
+    __name: assert property (@(posedge __clk) disable iff (`ASSERT_OFF(__rst_n)) !(__prop)) \
       else `ASSERT_ERROR(__name);
   `ifdef ESACT_NO_X_CHECKS
     `define ASSERT_KNOWN(__name, __sig, __clk, __rst_n)
@@ -115,14 +120,14 @@
       assert (__prop) else `ASSERT_ERROR(__name); \
     end
   `define ASSUME(__name, __prop, __clk, __rst_n) \
-    __name: assume property (@(posedge __clk) disable iff (!(__rst_n)) (__prop)) \
+    __name: assume property (@(posedge __clk) disable iff (`ASSERT_OFF(__rst_n)) (__prop)) \
       else `ASSERT_ERROR(__name);
   `define ASSUME_IF(__name, __prop, __ante, __clk, __rst_n) \
-    __name: assume property (@(posedge __clk) disable iff (!(__rst_n)) (__ante) |-> (__prop)) \
+    __name: assume property (@(posedge __clk) disable iff (`ASSERT_OFF(__rst_n)) (__ante) |-> (__prop)) \
       else `ASSERT_ERROR(__name); \
-    __name``_ante: cover property (@(posedge __clk) disable iff (!(__rst_n)) (__ante));
+    __name``_ante: cover property (@(posedge __clk) disable iff (`ASSERT_OFF(__rst_n)) (__ante));
   `define COVER(__name, __prop, __clk, __rst_n) \
-    __name: cover property (@(posedge __clk) disable iff (!(__rst_n)) (__prop));
+    __name: cover property (@(posedge __clk) disable iff (`ASSERT_OFF(__rst_n)) (__prop));
 
 `endif
 
