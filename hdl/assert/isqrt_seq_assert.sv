@@ -35,6 +35,7 @@ module isqrt_seq_assert #(
   assign lo = (RAD_W+2)'(root_o) * (RAD_W+2)'(root_o);
   assign hi = ((RAD_W+2)'(root_o) + 1) * ((RAD_W+2)'(root_o) + 1);
 
+  `ASSERT_INIT(RadWidthEven_A, RAD_W % 2 == 0 && RAD_W >= 4)
   `ASSUME_IF(StartOnlyWhenIdle_M, !busy_o && !done_o, start_i, clk_i, rst_ni)
   `ASSERT_IF(CountInRangeBusy_A, cnt_q != '0 && 32'(cnt_q) <= RootW, busy_o, clk_i, rst_ni)
   `ASSERT_IF(CountZeroIdle_A, cnt_q == '0, !busy_o, clk_i, rst_ni)
