@@ -352,6 +352,7 @@ def markdown(report: dict, png: Path) -> str:
             )
         lines.append("")
     lines += findings(report)
+    lines += provenance()
     lines += [
         f"Run: sweep `{s['sweep']}`, weights {s['weights']}, {s['calibration_halves']} integer-calibration halves "
         f"(disjoint from the evaluation texts), {s['jobs']} worker processes, wall time {s['wall_s']} s "
@@ -359,6 +360,48 @@ def markdown(report: dict, png: Path) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def provenance() -> list[str]:
+    """Where the per-layer schedules and the distilled weights come from (the committed
+    allocation paths and the distillation record)."""
+    from .allocate import load_allocation
+    from .schedule import DEFAULT_SCHEDULE_FILE
+
+    out = ["## Where the schedules come from", ""]
+    doc = json.loads(DEFAULT_SCHEDULE_FILE.read_text()) if DEFAULT_SCHEDULE_FILE.exists() else {}
+    if doc:
+        out += [f"Default schedule (`vectors/schedules/default.json`): `{doc.get('name')}`, weights "
+                f"`{doc.get('weights')}`, found by `{doc.get('found_by', 'hand')}`.", ""]
+    for w in ("base", "finetuned"):
+        a = load_allocation(w)
+        if not a:
+            continue
+        c = a["calibration"]
+        out += [f"### Allocator path, {w} weights (`vectors/schedules/allocation_{w}.json`)", "",
+                f"Objective: {a['objective']}.  Budget E <= {a['budget']}; calibration: {c['halves']} halves "
+                f"({c['long_texts']} long + {c['short_texts']} short texts, {c['tokens']} tokens), "
+                f"disjoint from {c['disjoint_from']}; {a['wall_s']} s.", "",
+                "| step | layer moved | E | cos min | red. % (calibration) | schedule |", "|---:|---:|---:|---:|---:|---|"]
+        for st in a["steps"]:
+            mark = " **chosen**" if st["step"] == a["chosen_step"] else ""
+            lay = "-" if st["layer"] is None else st["layer"]
+            out.append(f"| {st['step']} | {lay} | {st['error']:.4f} | {st['cos_min']:.3f} | "
+                       f"{st['reduction_pct']:.2f} | `{st['label']}`{mark} |")
+        out.append("")
+    ft = REPO / "vectors" / "finetune" / "finetune.json"
+    if ft.exists():
+        r = json.loads(ft.read_text())
+        f = r["final"]
+        out += ["### Distilled weights (`vectors/finetune/`, docs/finetune.md)", "",
+                f"`{r['command']}`: {r['delta']['n_params']:,} parameters ({r['delta']['target']}, rank "
+                f"{r['delta']['rank']}), trained on {r['corpus']['train_texts']:,} docstring texts of the pinned "
+                f"packages (disjoint from the evaluation corpus) with the schedules "
+                + ", ".join(f"`{s.get('name')}`" for s in r.get("schedules", [r["schedule"]]))
+                + f"; validation loss {f['val_start']['loss']:.4f} -> {f['val_end']['loss']:.4f} "
+                  f"(1 - cos of the pooled embedding {f['val_start']['cos']:.4f} -> {f['val_end']['cos']:.4f}); "
+                  f"{r['timing']['wall_s']} s.", ""]
+    return out
 
 
 def _fmt_p(p) -> str:
