@@ -3,7 +3,7 @@
 #   make test   every test: golden models, lint, and the Verilator regression
 # More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage | mutate
 #       make formal   formal proofs of the units (SymbiYosys): reports/formal.json, docs/formal.md
-#       make schedule [WEIGHTS=base|finetuned BUDGET=0.05]   greedy per-layer SPLS allocator
+#       make schedule [WEIGHTS=base|finetuned BUDGET=<E>]   greedy per-layer SPLS allocator
 #       make finetune [FT_STEPS=2000 FT_SEED=0]   sparsity-aware distillation (LoRA delta)
 #       make bench [BENCH_LAYERS=all]   throughput, cycle efficiency, cycle model (docs/bench.md)
 #       make sim REGRESSION=full   adds the long MiniLM sentence to the trace regression
@@ -48,7 +48,6 @@ ACC_SWEEP ?= full
 # WEIGHTS=base|finetuned: which weights the default point runs (default: the committed
 # vectors/schedules/default.json); make accuracy reports both when the delta exists
 export WEIGHTS
-BUDGET    ?= 0.05
 FT_STEPS  ?= 2000
 FT_SEED   ?= 0
 FT_THREADS ?= 1
@@ -137,7 +136,7 @@ accuracy: $(STAMP)
 # the per-layer schedule allocator on calibration text (vectors/schedules/allocation_<w>.json);
 # SCHEDULE_DEFAULT=1 also writes the chosen schedule as vectors/schedules/default.json
 schedule: $(STAMP)
-	$(VPY) -m models.allocate --weights $(or $(WEIGHTS),base) --budget $(BUDGET) --jobs $(JOBS) \
+	$(VPY) -m models.allocate --weights $(or $(WEIGHTS),base) $(if $(BUDGET),--budget $(BUDGET),) --jobs $(JOBS) \
 	  $(if $(filter 1,$(SCHEDULE_DEFAULT)),--write-default,)
 
 # sparsity-aware distillation: LoRA delta (vectors/finetune/), then the finetuned

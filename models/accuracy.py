@@ -379,12 +379,19 @@ def provenance() -> list[str]:
             continue
         c = a["calibration"]
         out += [f"### Allocator path, {w} weights (`vectors/schedules/allocation_{w}.json`)", "",
-                f"Objective: {a['objective']}.  Budget E <= {a['budget']}; calibration: {c['halves']} halves "
+                f"Objective: {a['objective']}.  Budget E <= {a['budget']} ({a.get('budget_source', 'given')}); "
+                f"calibration: {c['halves']} halves "
                 f"({c['long_texts']} long + {c['short_texts']} short texts, {c['tokens']} tokens), "
                 f"disjoint from {c['disjoint_from']}; {a['wall_s']} s.", "",
                 "| step | layer moved | E | cos min | red. % (calibration) | schedule |", "|---:|---:|---:|---:|---:|---|"]
+        ch = a.get("chosen")
+        on_path = a.get("chosen_on_path", True)
+        if isinstance(ch, dict) and not on_path:
+            out.append(f"Chosen (a candidate tried at step {a['chosen_step']}, not on the path): `{ch['label']}`, "
+                       f"E {ch['error']:.4f}, {ch['reduction_pct']:.2f} % on the calibration halves.")
+            out.append("")
         for st in a["steps"]:
-            mark = " **chosen**" if st["step"] == a["chosen_step"] else ""
+            mark = " **chosen**" if on_path and st["step"] == a["chosen_step"] else ""
             lay = "-" if st["layer"] is None else st["layer"]
             out.append(f"| {st['step']} | {lay} | {st['error']:.4f} | {st['cos_min']:.3f} | "
                        f"{st['reduction_pct']:.2f} | `{st['label']}`{mark} |")
