@@ -257,6 +257,8 @@ def targets(rep: dict) -> list[tuple[str, str, str, bool]]:
     for p in ("default", "aggressive"):
         t.append((f"skip_efficiency ({p})", f"{pts[p]['skip_efficiency']:.3f}", ">= 0.9",
                   pts[p]["skip_efficiency"] >= 0.9))
+    t.append(("sparse_speedup (default schedule)", f"{pts['default']['sparse_speedup']:.3f}", ">= 1.4",
+              pts["default"]["sparse_speedup"] >= 1.4))
     t.append(("sparse_speedup (aggressive)", f"{pts['aggressive']['sparse_speedup']:.3f}", ">= 1.8",
               pts["aggressive"]["sparse_speedup"] >= 1.8))
     t.append(("dense PE utilization", f"{pts['dense']['pe_util_pct']:.1f} %", ">= 90 %",
@@ -281,7 +283,7 @@ def write_doc(rep: dict) -> None:
     L = ["# `make bench`: simulation throughput and RTL cycle efficiency", "",
          f"Measured by `make bench` on {rep['date'][:10]} (commit {rep['commit']}, {rep['cpus']} CPUs); "
          "raw figures in `reports/bench.json`, chart `docs/bench.png`.", "",
-         "## Targets of issue 8", "", "| figure | measured | target | met |", "|---|---|---|---|"]
+         "## Targets (issues 8 and 15)", "", "| figure | measured | target | met |", "|---|---|---|---|"]
     L += [f"| {a} | {b} | {c} | {'yes' if d else 'no'} |" for a, b, c, d in targets(rep)]
     L += ["", "## Simulation throughput (6-layer MiniLM trace test: 2 sentences x dense/SPLS x 6 layers)", "",
           "| environment | clocks | wall s | cycles/s | layers/s |", "|---|---|---|---|---|",
@@ -317,6 +319,19 @@ def write_doc(rep: dict) -> None:
                  f"{f['kv_generation_cycles_per_layer']:,.0f}: un-hidden prediction {f['unhidden_pred_pct']:.2f} % "
                  "of the layer's cycles.")
     L += ["", "![per-stage cycles](bench.png)", ""]
+    if rep.get("pred_study"):
+        L += ["## PRED design study (cycle model, default schedule, T = 128)", "",
+              "Mean cycles per layer of the default schedule (`python -m models.cycle_model --study`) for "
+              "prediction-unit widths (PRED_ELEMS; the build has 8) with progressive generation (`overlap`: "
+              "K/V of every row generated on the GEMM engine while PRED runs; the built default), without it "
+              "(`sequential`: PRED, then K/V of the rows some head needs), and a design the RTL does not have "
+              "(`per-head K/V`: sequential, K/V generated per head for the rows that head needs).", "",
+              "| PRED_ELEMS | mode | PRED cycles (sparse layer) | cycles/layer | speedup vs dense | built |",
+              "|---:|---|---:|---:|---:|---|"]
+        for r in rep["pred_study"]:
+            L.append(f"| {r['pred_elems']} | {r['mode']} | {r['pred_cycles_sparse_layer']:,} | "
+                     f"{r['cycles_per_layer']:,.0f} | {r['speedup']:.3f} | {'yes' if r['built'] else 'model only'} |")
+        L.append("")
     g = rep["golden"]
     L += ["## Golden model and regression wall times", "",
           "| figure | measured |", "|---|---|"]
@@ -387,6 +402,10 @@ def main(argv=None) -> int:
     rep["t128_runs"] = hp["runs"]
     log("5/6 cycle model vs RTL counters")
     rep["cycle_model"] = model_errors_all(ht["runs"], hp["runs"], x0, hw)
+    log("     PRED design study (cycle model): the default schedule under other PRED designs")
+    from models.cycle_model import study
+
+    rep["pred_study"] = study(operating_points()["default"], x0)
     log("6/6 wall times, report")
     rep["walltime"] = walltimes()
     rep["bench_s"] = round(time.perf_counter() - t_start, 1)

@@ -149,3 +149,23 @@ def test_check_cli(int_model, tmp_path, capsys):
     assert cm.main(["--check", str(path)]) == 0
     out = capsys.readouterr().out
     assert "short001_spls layer 5" in out and "max over the computing stages and CYCLES: 0.000 %" in out
+
+
+def test_pred_design_study_orders_the_designs(int_model):
+    """--study: the dense schedule gains nothing whatever the PRED design; for a sparse
+    schedule a wider prediction unit never slows the sequential design, progressive
+    generation hides PRED, and per-head K/V never generates more than row-level K/V."""
+    from models.schedule import Schedule
+    from models.spls import SplsConfig
+
+    tr = vectors.load_trace(vectors.VEC / "ci" / "short001_spls.npz")
+    x0 = tr["L0_x"]
+    dense = cm.study(Schedule.uniform(SplsConfig("dense")), x0, elems=(8,))
+    assert {round(r["speedup"], 9) for r in dense} == {1.0}
+    s = SplsConfig("spls", keep_ratio=0.25, window=4, tau=0.6)
+    rows = cm.study(Schedule((SplsConfig("dense"), s, s, s, s, s)), x0, elems=(8, 32))
+    by = {(r["pred_elems"], r["mode"]): r for r in rows}
+    assert by[(32, "sequential")]["cycles_per_layer"] <= by[(8, "sequential")]["cycles_per_layer"]
+    assert by[(32, "per-head K/V")]["cycles_per_layer"] <= by[(32, "sequential")]["cycles_per_layer"]
+    assert by[(8, "overlap")]["pred_cycles_sparse_layer"] > by[(32, "overlap")]["pred_cycles_sparse_layer"]
+    assert all(r["speedup"] > 1.0 for r in rows)
