@@ -124,8 +124,10 @@ def selection(counts: dict[str, int]):
 
 
 def write_set(dest: Path, counts: dict[str, int], im, digest: str, compact: bool = False) -> list[dict]:
-    from .datasets import MAX_TOKENS
+    from .datasets import MAX_TOKENS, selected_weights
     from .minilm import tokenize
+
+    weights = selected_weights()
 
     dest.mkdir(parents=True, exist_ok=True)
     files = []
@@ -137,10 +139,11 @@ def write_set(dest: Path, counts: dict[str, int], im, digest: str, compact: bool
             arrays = trace_arrays(ids, im, cfg, compact)
             arrays["params_sha256"] = np.array(digest)
             arrays["config"] = np.array(Schedule.of(cfg).to_json())
+            arrays["weights"] = np.array(weights)
             path = dest / f"{name}_{mode}.npz"
             np.savez_compressed(path, **arrays)
             files.append({"file": str(path.relative_to(REPO)), "regime": regime, "source": t.source,
-                          "tokens": int(len(ids)), "mode": mode, "bytes": path.stat().st_size})
+                          "tokens": int(len(ids)), "mode": mode, "weights": weights, "bytes": path.stat().st_size})
             print(f"  [{n + 1}/{len(sel)}] {path.relative_to(REPO)}: T={len(ids)} "
                   f"{path.stat().st_size / 1024:.0f} KiB ({time.time() - t0:.1f} s)", flush=True)
     return files
@@ -168,7 +171,7 @@ def check(im=None) -> list[str]:
             if k not in stored or not np.array_equal(stored[k], v):
                 problems.append(f"{f['file']}: {k} differs")
         for k in stored:
-            if k not in fresh and k not in ("params_sha256", "config"):
+            if k not in fresh and k not in ("params_sha256", "config", "weights"):
                 problems.append(f"{f['file']}: {k} is no longer produced")
     return problems
 

@@ -167,6 +167,8 @@ class EsactTraceTest(EsactBaseTest):
             e_float = embed_float_pooled(tr["ids"])
             cos = float(e_rtl @ e_float)
             key = Schedule.of(str(tr["config"])).key
+            weights = str(tr["weights"]) if "weights" in tr else "base"
+            key = key if weights == "base" else f"{key}@{weights}"  # the row of make accuracy's report
             regime = "short" if name.startswith("short") else "long"
             floor = tol[regime][key]["cosine_min"]
             self.logger.info(f"{name}: RTL sentence embedding == golden integer embedding: "
