@@ -77,15 +77,7 @@ def allocate(weights: str, budget: float | None, max_error: float, n_long: int, 
     ims = {weights: datasets.int_model(weights)}
     budget_src = f"given ({budget})"
     if budget is None:  # the reference point's error: the former uniform default with base weights
-        from .spls import DEFAULT_SPLS
-
-        ims_ref = {"base": datasets.int_model("base")}
-        r = embed_jobs(ids, [Job("base", None), Job("base", Schedule.uniform(DEFAULT_SPLS))], models, ims_ref, jobs,
-                       progress="budget reference")
-        budget = _error(r[1].emb, r[0].emb)[0]
-        budget_src = (f"E of the former uniform default {DEFAULT_SPLS.label} with base weights on these halves "
-                      f"({r[1].ops.reduction_pct:.2f} % reduction there; 0.6 points of top-1 loss on 1000 long "
-                      f"texts when it was chosen, docs/accuracy.md history)")
+        budget, budget_src = budget_reference(jobs, n_long, n_short)
     if not 0 < budget <= max_error:
         raise ValueError(f"budget must be in (0, max_error={max_error}], got {budget}")
     n_layers = len(ims[weights].layers)
@@ -159,6 +151,37 @@ def allocate(weights: str, budget: float | None, max_error: float, n_long: int, 
     }
 
 
+def budget_reference(jobs: int = 2, n_long: int = 96, n_short: int = 48) -> tuple[float, str]:
+    """The default budget: E of the former uniform default point (base weights) on the
+    allocation halves, and a sentence saying so."""
+    from . import datasets
+    from .embed_eval import Job, embed_jobs
+    from .spls import DEFAULT_SPLS
+
+    ids = datasets.allocation_ids(n_long, n_short)
+    r = embed_jobs(ids, [Job("base", None), Job("base", Schedule.uniform(DEFAULT_SPLS))],
+                   {"base": datasets.float_model("base")}, {"base": datasets.int_model("base")}, jobs,
+                   progress="budget reference")
+    e = _error(r[1].emb, r[0].emb)[0]
+    return e, (f"E of the former uniform default {DEFAULT_SPLS.label} with base weights on these halves "
+               f"({r[1].ops.reduction_pct:.2f} % reduction there; 0.6 points of top-1 loss on 1000 long "
+               f"texts when it was chosen, docs/accuracy.md history)")
+
+
+def rechoose(alloc: dict, budget: float, budget_src: str) -> dict:
+    """Apply the choice rule (largest reduction within ``budget`` among every schedule the
+    run evaluated) to a recorded allocation, e.g. with another budget."""
+    tried = alloc.get("candidates", [])
+    within = [s for s in alloc["steps"] + tried if s["error"] <= budget]
+    if not within:
+        raise ValueError(f"budget {budget}: no evaluated schedule is within it")
+    chosen = max(within, key=lambda s: (s["reduction_pct"], -s["error"]))
+    out = dict(alloc, budget=round(budget, 6), budget_source=budget_src, chosen_step=chosen["step"],
+               chosen_on_path=chosen in alloc["steps"],
+               chosen={k: chosen[k] for k in ("schedule", "label", "error", "reduction_pct")})
+    return out
+
+
 def _step(step, sched: Schedule, layer, e, cmin, g, per_layer, n_cands, secs) -> dict:
     return {
         "step": step,
@@ -210,8 +233,23 @@ def main(argv=None) -> int:
     ap.add_argument("--short", type=int, default=48, help="short calibration texts (2 halves each)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--write-default", action="store_true", help="write the chosen schedule as the default")
+    ap.add_argument("--rechoose", action="store_true",
+                    help="no search: apply the budget and the choice rule to the recorded allocation_<weights>.json")
     a = ap.parse_args(argv)
     from . import datasets
+
+    if a.rechoose:
+        out = SCHEDULE_DIR / f"allocation_{a.weights}.json"
+        if not out.exists():
+            raise SystemExit(f"--rechoose: {out} does not exist (run the allocator first)")
+        c = json.loads(out.read_text())
+        b, src = (a.budget, f"given ({a.budget})") if a.budget is not None else budget_reference(a.jobs)
+        alloc = rechoose(c, b, src)
+        out.write_text(json.dumps(alloc, indent=1))
+        if a.write_default:
+            write_default(alloc)
+        summary(alloc)
+        return 0
 
     if a.weights not in datasets.WEIGHTS:
         raise SystemExit(f"--weights must be one of {datasets.WEIGHTS}, got {a.weights!r}")
