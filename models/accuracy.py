@@ -234,9 +234,9 @@ def finish(report: dict) -> None:
 def write_outputs(report: dict, out: Path, docs: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
+    docs.parent.mkdir(parents=True, exist_ok=True)
     png = docs.with_name("accuracy_frontier.png")
     plot(report, png)
-    docs.parent.mkdir(parents=True, exist_ok=True)
     docs.write_text(markdown(report, png))
     tol = {
         reg: {name: {"cosine_min": r["cosine_min"], "cosine_mean": r["cosine_mean"]}
