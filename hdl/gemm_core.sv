@@ -85,7 +85,6 @@ module gemm_core #(
 
   // declared first: used by the load, command and issue logic below
   state_e       state_d, state_q;
-  logic         ovalid_q, ovalid_d;   // output register holds a beat
   logic         drain_q;              // a finished tile is being emitted
   logic         drain_busy;
   logic         drain_busy_next;      // ... and will still be after this cycle
@@ -129,7 +128,7 @@ module gemm_core #(
     end
   endfunction
 
-  assign cmd_ready_o = (state_q == Idle) && !ovalid_q && !drain_busy;
+  assign cmd_ready_o = (state_q == Idle) && !out_valid_o && !drain_busy;
   assign cmd_accept  = cmd_valid_i && cmd_ready_o;
   assign cmd_bad     = (cmd_m_i == '0) || (32'(cmd_m_i) > M_MAX) || (cmd_n_i == '0) ||
                        (32'(cmd_n_i) > N_MAX) || (cmd_k_i == '0) || (32'(cmd_k_i) > K_MAX);
@@ -253,13 +252,13 @@ module gemm_core #(
       end
       Flush: begin
         // wait until the final tile has left the pipe and the drain
-        if (!p_valid_q && !drain_busy && !ovalid_q) begin
+        if (!p_valid_q && !drain_busy && !out_valid_o) begin
           state_d = Idle;
         end
       end
       Finish: begin
         // the single error / "none" beat has been written to the output register
-        if (!ovalid_q) begin
+        if (!out_valid_o) begin
           state_d = Idle;
         end
       end
@@ -389,17 +388,14 @@ module gemm_core #(
   logic          d_end;                 // that beat is the tile's last
   logic [MW-1:0] d_rows;                // rows in the draining tile
 
-  // output register
-  logic [MW-1:0]      orow_q, orow_d;
-  logic [TW-1:0]      oct_q, oct_d;
-  logic [PE_C*32-1:0] odata_q, odata_d;
-  logic               onone_q, onone_d;
-  logic               oerr_q, oerr_d;
-  logic               olast_q, olast_d;
+  // output register: the beat loaded (a drain row, or the single error / "none" beat)
   logic               out_free;
+  logic               out_load;
+  logic [MW-1:0]      out_row;
+  logic [PE_C*32-1:0] out_data;
+  logic               out_last;
+  logic               out_last_q;
 
-
-  assign out_free   = !ovalid_q || out_ready_i;
   assign drain_busy = drain_q;
   assign d_rows     = ((32'(nrows_q) - 32'(d_rt_q)) < PE_R) ? MW'(32'(nrows_q) - 32'(d_rt_q)) : MW'(PE_R);
   assign d_step     = drain_q && out_free;
@@ -429,46 +425,40 @@ module gemm_core #(
     end
   end
 
+  // a drain beat: row d_row_q of the draining tile; a job that computes nothing or is
+  // illegal: its single beat (out_none_o / out_err_o) when the command is accepted
+  assign out_load = d_step || (cmd_accept && (cmd_bad || !any_tile));
+  assign out_row  = rows_q[AIdxW'(32'(d_rt_q) + 32'(d_row_q))];
+  assign out_last = d_job_last_q && (d_row_q == d_rows - MW'(1));
+
   always_comb begin
-    ovalid_d = ovalid_q && !out_ready_i;
-    orow_d   = orow_q;
-    oct_d    = oct_q;
-    odata_d  = odata_q;
-    onone_d  = onone_q;
-    oerr_d   = oerr_q;
-    olast_d  = olast_q;
-    if (d_step) begin
-      ovalid_d = 1'b1;
-      orow_d   = rows_q[AIdxW'(32'(d_rt_q) + 32'(d_row_q))];
-      oct_d    = d_ct_q;
-      for (int unsigned r = 0; r < PE_R; r++) begin
-        if (MW'(r) == d_row_q) begin
-          for (int unsigned c = 0; c < PE_C; c++) begin
-            odata_d[c*32 +: 32] = res_q[r][c];
-          end
+    out_data = '0;
+    for (int unsigned r = 0; r < PE_R; r++) begin
+      if (MW'(r) == d_row_q) begin
+        for (int unsigned c = 0; c < PE_C; c++) begin
+          out_data[c*32 +: 32] = res_q[r][c];
         end
       end
-      onone_d  = 1'b0;
-      oerr_d   = 1'b0;
-      olast_d  = d_job_last_q && (d_row_q == d_rows - MW'(1));
-    end else if (cmd_accept && (cmd_bad || !any_tile)) begin
-      ovalid_d = 1'b1;
-      orow_d   = '0;
-      oct_d    = '0;
-      odata_d  = '0;
-      onone_d  = !cmd_bad;
-      oerr_d   = cmd_bad;
-      olast_d  = 1'b1;
     end
   end
 
+  esact_stream_reg #(.Width(MW+TW+PE_C*32+3)) u_out_reg (
+    .clk_i,
+    .rst_ni,
+    .free_o  (out_free),
+    .load_i  (out_load),
+    .data_i  (d_step ? {out_row, d_ct_q, out_data, 1'b0, 1'b0, out_last}
+                     : {MW'(0), TW'(0), (PE_C*32)'(0), !cmd_bad, cmd_bad, 1'b1}),
+    .valid_o (out_valid_o),
+    .ready_i (out_ready_i),
+    .data_o  ({out_row_o, out_ctile_o, out_data_o, out_none_o, out_err_o, out_last_q})
+  );
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      state_q  <= Idle;
-      ovalid_q <= 1'b0;
+      state_q <= Idle;
     end else begin
-      state_q  <= state_d;
-      ovalid_q <= ovalid_d;
+      state_q <= state_d;
     end
   end
 
@@ -486,20 +476,8 @@ module gemm_core #(
     ct_q         <= ct_d;
     kk_q         <= kk_d;
     tile_first_q <= tile_first_d;
-    orow_q       <= orow_d;
-    oct_q        <= oct_d;
-    odata_q      <= odata_d;
-    onone_q      <= onone_d;
-    oerr_q       <= oerr_d;
-    olast_q      <= olast_d;
   end
 
-  assign out_valid_o = ovalid_q;
-  assign out_row_o   = orow_q;
-  assign out_ctile_o = oct_q;
-  assign out_data_o  = odata_q;
-  assign out_none_o  = onone_q;
-  assign out_err_o   = oerr_q;
-  assign out_last_o  = ovalid_q && olast_q;  // last only with valid
+  assign out_last_o = out_valid_o && out_last_q;  // last only with valid
 
 endmodule

@@ -33,12 +33,12 @@ module hlog_quant #(
   output logic [LANES*WIDTH-1:0] out_value_o
 );
 
-  logic [LANES-1:0]       zero_d, zero_q;
-  logic [LANES-1:0]       sign_d, sign_q;
-  logic [LANES*ExpW-1:0]  exp_d, exp_q;
-  logic [LANES-1:0]       half_d, half_q;
-  logic [LANES*WIDTH-1:0] value_d, value_q;
-  logic                   valid_d, valid_q;
+  localparam int unsigned CodeW = LANES * (WIDTH + ExpW + 3);
+
+  logic [LANES-1:0]       zero_d, sign_d, half_d;
+  logic [LANES*ExpW-1:0]  exp_d;
+  logic [LANES*WIDTH-1:0] value_d;
+  logic [CodeW-1:0]       code_q;
   logic                   load;
 
   for (genvar l = 0; l < LANES; l++) begin : g_lane
@@ -55,43 +55,20 @@ module hlog_quant #(
     );
   end
 
-  assign in_ready_o = !valid_q || out_ready_i;
-  assign load       = in_valid_i && in_ready_o;
+  // one register stage: the output register takes a beat whenever it is free
+  assign load = in_valid_i && in_ready_o;
 
-  always_comb begin
-    valid_d = valid_q;
-    if (load) begin
-      valid_d = 1'b1;
-    end else if (out_ready_i) begin
-      valid_d = 1'b0;
-    end
-  end
+  esact_stream_reg #(.Width(CodeW)) u_out_reg (
+    .clk_i,
+    .rst_ni,
+    .free_o  (in_ready_o),
+    .load_i  (load),
+    .data_i  ({zero_d, sign_d, exp_d, half_d, value_d}),
+    .valid_o (out_valid_o),
+    .ready_i (out_ready_i),
+    .data_o  (code_q)
+  );
 
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      valid_q <= 1'b0;
-    end else begin
-      valid_q <= valid_d;
-    end
-  end
-
-  // Data flops load only with a new beat; they need no reset because out_valid_o
-  // qualifies them.
-  always_ff @(posedge clk_i) begin
-    if (load) begin
-      zero_q  <= zero_d;
-      sign_q  <= sign_d;
-      exp_q   <= exp_d;
-      half_q  <= half_d;
-      value_q <= value_d;
-    end
-  end
-
-  assign out_valid_o = valid_q;
-  assign out_zero_o  = zero_q;
-  assign out_sign_o  = sign_q;
-  assign out_exp_o   = exp_q;
-  assign out_half_o  = half_q;
-  assign out_value_o = value_q;
+  assign {out_zero_o, out_sign_o, out_exp_o, out_half_o, out_value_o} = code_q;
 
 endmodule

@@ -85,14 +85,14 @@ module layernorm #(
   logic [DW-1:0]      sq_root;
   logic               dr_start, dr_busy, dr_done;
   logic [RW-1:0]      dr_quo;
-  // output register
-  logic               ovalid_d, ovalid_q;
-  logic [LANES*8-1:0] oy_d, oy_q;
-  logic               oerr_d, oerr_q;
-  logic               olast_d, olast_q;
+  // output register: the beat loaded (y, err, last) and the register's state
   logic               out_free;
+  logic               out_load;
+  logic [LANES*8-1:0] out_y;
+  logic               out_err;
+  logic               out_last;
+  logic               out_last_q;
 
-  assign out_free   = !ovalid_q || out_ready_i;
   assign in_ready_o = (state_q == Load);
   assign accept     = in_valid_i && in_ready_o;
   assign nbeats     = ChW'((32'(len_q) + LANES - 1) / LANES);
@@ -198,10 +198,10 @@ module layernorm #(
     dn_start = 1'b0;
     sq_start = 1'b0;
     dr_start = 1'b0;
-    ovalid_d = ovalid_q && !out_ready_i;
-    oy_d     = oy_q;
-    oerr_d   = oerr_q;
-    olast_d  = olast_q;
+    out_load = 1'b0;
+    out_y    = cur_y;
+    out_err  = 1'b0;
+    out_last = (chunk_q == nbeats - ChW'(1));
     unique case (state_q)
       Load: begin
         if (accept) begin
@@ -266,10 +266,7 @@ module layernorm #(
       end
       Out: begin
         if (out_free) begin
-          ovalid_d = 1'b1;
-          oy_d     = cur_y;
-          oerr_d   = 1'b0;
-          olast_d  = (chunk_q == nbeats - ChW'(1));
+          out_load = 1'b1;
           chunk_d  = chunk_q + ChW'(1);
           if (chunk_q == nbeats - ChW'(1)) begin
             state_d = Load;
@@ -278,10 +275,10 @@ module layernorm #(
       end
       Err: begin
         if (out_free) begin
-          ovalid_d = 1'b1;
-          oy_d     = '0;
-          oerr_d   = 1'b1;
-          olast_d  = 1'b1;
+          out_load = 1'b1;
+          out_y    = '0;
+          out_err  = 1'b1;
+          out_last = 1'b1;
           state_d  = Load;
         end
       end
@@ -291,13 +288,11 @@ module layernorm #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      state_q  <= Load;
-      first_q  <= 1'b1;
-      ovalid_q <= 1'b0;
+      state_q <= Load;
+      first_q <= 1'b1;
     end else begin
-      state_q  <= state_d;
-      first_q  <= first_d;
-      ovalid_q <= ovalid_d;
+      state_q <= state_d;
+      first_q <= first_d;
     end
   end
 
@@ -323,14 +318,19 @@ module layernorm #(
     v_q     <= v_d;
     dd_q    <= dd_d;
     rr_q    <= rr_d;
-    oy_q    <= oy_d;
-    oerr_q  <= oerr_d;
-    olast_q <= olast_d;
   end
 
-  assign out_valid_o = ovalid_q;
-  assign out_y_o     = oy_q;
-  assign out_err_o   = oerr_q;
-  assign out_last_o  = ovalid_q && olast_q;  // last only with valid
+  esact_stream_reg #(.Width(LANES*8+2)) u_out_reg (
+    .clk_i,
+    .rst_ni,
+    .free_o  (out_free),
+    .load_i  (out_load),
+    .data_i  ({out_y, out_err, out_last}),
+    .valid_o (out_valid_o),
+    .ready_i (out_ready_i),
+    .data_o  ({out_y_o, out_err_o, out_last_q})
+  );
+
+  assign out_last_o = out_valid_o && out_last_q;  // last only with valid
 
 endmodule

@@ -66,17 +66,18 @@ module local_sim #(
   logic [IdxW-1:0]   rep_d, rep_q;           // current representative
   logic [OvW-1:0]    ov_d, ov_q;             // overlap accumulated over the row
   logic [HW-1:0]     col_idx_d, col_idx_q;   // column-mask beat being emitted
-  // output register
-  logic              ovalid_d, ovalid_q;
-  logic              okind_d, okind_q;
-  logic [IdxW-1:0]   orow_d, orow_q;
-  logic [IdxW-1:0]   orep_d, orep_q;
-  logic [OvW-1:0]    oov_d, oov_q;
-  logic [T_MAX-1:0]  omask_d, omask_q;
-  logic              oerr_d, oerr_q;
-  logic              olast_d, olast_q;
-
+  // output register: the beat loaded and the register's state
   logic              out_free;
+  logic              out_load;
+  logic              out_kind;
+  logic [IdxW-1:0]   out_row;
+  logic [IdxW-1:0]   out_rep;
+  logic [OvW-1:0]    out_ov;
+  logic [T_MAX-1:0]  out_mask;
+  logic              out_err;
+  logic              out_last;
+  logic              out_last_q;
+
   logic              accept;
   logic [HW-1:0]     heads_cur;
   logic [IdxW-1:0]   window_cur;
@@ -87,7 +88,6 @@ module local_sim #(
   logic              new_rep;        // the completed row becomes the representative
   logic [HW-1:0]     cur_head;       // head index of the beat being accepted
 
-  assign out_free   = !ovalid_q || out_ready_i;
   // a new input beat is taken only in the row phase and when its result (if the beat
   // completes a row) can be written to the output register
   assign in_ready_o = (state_q == Rows) && out_free;
@@ -120,14 +120,14 @@ module local_sim #(
     rep_d     = rep_q;
     ov_d      = ov_q;
     col_idx_d = col_idx_q;
-    ovalid_d  = ovalid_q && !out_ready_i;
-    okind_d   = okind_q;
-    orow_d    = orow_q;
-    orep_d    = orep_q;
-    oov_d     = oov_q;
-    omask_d   = omask_q;
-    oerr_d    = oerr_q;
-    olast_d   = olast_q;
+    out_load  = 1'b0;
+    out_kind  = 1'b0;
+    out_row   = '0;
+    out_rep   = '0;
+    out_ov    = '0;
+    out_mask  = '0;
+    out_err   = 1'b0;
+    out_last  = 1'b0;
     unique case (state_q)
       Rows: begin
         if (accept) begin
@@ -154,19 +154,15 @@ module local_sim #(
             head_d = '0;
             if (!err_d) begin
               if (reuse) begin
-                orep_d = rep_q;
+                out_rep = rep_q;
               end else begin
-                orep_d  = first_q ? '0 : row_q;
+                out_rep = first_q ? '0 : row_q;
                 rep_d   = first_q ? '0 : row_q;
                 new_rep = 1'b1;
               end
-              ovalid_d = 1'b1;
-              okind_d  = 1'b0;
-              orow_d   = first_q ? '0 : row_q;
-              oov_d    = (first_q || (first_q ? '0 : row_q) == '0) ? '0 : ov_row;
-              omask_d  = '0;
-              oerr_d   = 1'b0;
-              olast_d  = 1'b0;
+              out_load = 1'b1;
+              out_row  = first_q ? '0 : row_q;
+              out_ov   = (first_q || (first_q ? '0 : row_q) == '0) ? '0 : ov_row;
             end
             row_d = (first_q ? '0 : row_q) + IdxW'(1);
           end
@@ -178,19 +174,15 @@ module local_sim #(
       end
       Cols: begin
         if (out_free) begin
-          ovalid_d = 1'b1;
-          okind_d  = 1'b1;
-          orow_d   = IdxW'(col_idx_q);
-          orep_d   = '0;
-          oov_d    = '0;
-          oerr_d   = 1'b0;
-          omask_d  = '0;
+          out_load = 1'b1;
+          out_kind = 1'b1;
+          out_row  = IdxW'(col_idx_q);
           for (int unsigned h = 0; h < H_MAX; h++) begin
             if (HW'(h) == col_idx_q) begin
-              omask_d = col_q[h];
+              out_mask = col_q[h];
             end
           end
-          olast_d   = (col_idx_q == heads_q - HW'(1));
+          out_last  = (col_idx_q == heads_q - HW'(1));
           col_idx_d = col_idx_q + HW'(1);
           if (col_idx_q == heads_q - HW'(1)) begin
             state_d = Rows;
@@ -199,14 +191,9 @@ module local_sim #(
       end
       Err: begin
         if (out_free) begin
-          ovalid_d = 1'b1;
-          okind_d  = 1'b0;
-          orow_d   = '0;
-          orep_d   = '0;
-          oov_d    = '0;
-          omask_d  = '0;
-          oerr_d   = 1'b1;
-          olast_d  = 1'b1;
+          out_load = 1'b1;
+          out_err  = 1'b1;
+          out_last = 1'b1;
           state_d  = Rows;
         end
       end
@@ -243,12 +230,10 @@ module local_sim #(
     if (!rst_ni) begin
       state_q  <= Rows;
       first_q  <= 1'b1;
-      ovalid_q <= 1'b0;
       err_q    <= 1'b0;
     end else begin
       state_q  <= state_d;
       first_q  <= first_d;
-      ovalid_q <= ovalid_d;
       err_q    <= err_d;
     end
   end
@@ -262,22 +247,19 @@ module local_sim #(
     rep_q      <= rep_d;
     ov_q       <= ov_d;
     col_idx_q  <= col_idx_d;
-    okind_q    <= okind_d;
-    orow_q     <= orow_d;
-    orep_q     <= orep_d;
-    oov_q      <= oov_d;
-    omask_q    <= omask_d;
-    oerr_q     <= oerr_d;
-    olast_q    <= olast_d;
   end
 
-  assign out_valid_o   = ovalid_q;
-  assign out_kind_o    = okind_q;
-  assign out_row_o     = orow_q;
-  assign out_rep_o     = orep_q;
-  assign out_overlap_o = oov_q;
-  assign out_mask_o    = omask_q;
-  assign out_err_o     = oerr_q;
-  assign out_last_o    = ovalid_q && olast_q;  // last only with valid
+  esact_stream_reg #(.Width(2*IdxW+OvW+T_MAX+3)) u_out_reg (
+    .clk_i,
+    .rst_ni,
+    .free_o  (out_free),
+    .load_i  (out_load),
+    .data_i  ({out_kind, out_row, out_rep, out_ov, out_mask, out_err, out_last}),
+    .valid_o (out_valid_o),
+    .ready_i (out_ready_i),
+    .data_o  ({out_kind_o, out_row_o, out_rep_o, out_overlap_o, out_mask_o, out_err_o, out_last_q})
+  );
+
+  assign out_last_o = out_valid_o && out_last_q;  // last only with valid
 
 endmodule

@@ -72,19 +72,19 @@ module softmax
   logic                  div_busy, div_done;
   logic [NumW-1:0]       div_quo;
   logic [NumW-1:0]       recip_d, recip_q;
-  // output register
-  logic                  ovalid_d, ovalid_q;
-  logic [LANES*8-1:0]    op_d, op_q;
-  logic                  oerr_d, oerr_q;
-  logic                  olast_d, olast_q;
+  // output register: the beat loaded (p, err, last) and the register's state
   logic                  out_free;
+  logic                  out_load;
+  logic [LANES*8-1:0]    out_p;
+  logic                  out_err;
+  logic                  out_last;
+  logic                  out_last_q;
   logic [ChW-1:0]        ld_idx;             // chunk index of the beat being loaded
   logic [LenW-1:0]       ld_len;             // row length in force for that beat
   logic [LANES-1:0]      ld_keep;            // its keep bits, masked by the length
   logic [LANES*16-1:0]   ex_e;               // exponentials of the chunk being processed
   logic [LANES*8-1:0]    ot_p;               // probabilities of the chunk being output
 
-  assign out_free   = !ovalid_q || out_ready_i;
   assign in_ready_o = (state_q == Load);
   assign accept     = in_valid_i && in_ready_o;
   assign nbeats     = ChW'((32'(len_q) + LANES - 1) / LANES);
@@ -171,10 +171,10 @@ module softmax
     sum_d    = sum_q;
     recip_d  = recip_q;
     div_start = 1'b0;
-    ovalid_d = ovalid_q && !out_ready_i;
-    op_d     = op_q;
-    oerr_d   = oerr_q;
-    olast_d  = olast_q;
+    out_load = 1'b0;
+    out_p    = ot_p;
+    out_err  = 1'b0;
+    out_last = (chunk_q == nbeats - ChW'(1));
     unique case (state_q)
       Load: begin
         if (accept) begin
@@ -237,10 +237,7 @@ module softmax
       end
       Out: begin
         if (out_free) begin
-          op_d = ot_p;
-          ovalid_d = 1'b1;
-          oerr_d   = 1'b0;
-          olast_d  = (chunk_q == nbeats - ChW'(1));
+          out_load = 1'b1;
           chunk_d  = chunk_q + ChW'(1);
           if (chunk_q == nbeats - ChW'(1)) begin
             state_d = Load;
@@ -249,10 +246,10 @@ module softmax
       end
       Err: begin
         if (out_free) begin
-          ovalid_d = 1'b1;
-          op_d     = '0;
-          oerr_d   = 1'b1;
-          olast_d  = 1'b1;
+          out_load = 1'b1;
+          out_p    = '0;
+          out_err  = 1'b1;
+          out_last = 1'b1;
           state_d  = Load;
         end
       end
@@ -262,13 +259,11 @@ module softmax
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      state_q  <= Load;
-      first_q  <= 1'b1;
-      ovalid_q <= 1'b0;
+      state_q <= Load;
+      first_q <= 1'b1;
     end else begin
-      state_q  <= state_d;
-      first_q  <= first_d;
-      ovalid_q <= ovalid_d;
+      state_q <= state_d;
+      first_q <= first_d;
     end
   end
 
@@ -301,14 +296,19 @@ module softmax
     max_q   <= max_d;
     sum_q   <= sum_d;
     recip_q <= recip_d;
-    op_q    <= op_d;
-    oerr_q  <= oerr_d;
-    olast_q <= olast_d;
   end
 
-  assign out_valid_o = ovalid_q;
-  assign out_p_o     = op_q;
-  assign out_err_o   = oerr_q;
-  assign out_last_o  = ovalid_q && olast_q;  // last only with valid
+  esact_stream_reg #(.Width(LANES*8+2)) u_out_reg (
+    .clk_i,
+    .rst_ni,
+    .free_o  (out_free),
+    .load_i  (out_load),
+    .data_i  ({out_p, out_err, out_last}),
+    .valid_o (out_valid_o),
+    .ready_i (out_ready_i),
+    .data_o  ({out_p_o, out_err_o, out_last_q})
+  );
+
+  assign out_last_o = out_valid_o && out_last_q;  // last only with valid
 
 endmodule

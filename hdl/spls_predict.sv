@@ -54,8 +54,7 @@ module spls_predict #(
   logic                   last1_q;
   logic [LANES*PsumW-1:0] psum_d, psum_q;
   logic [LANES*ACC_W-1:0] acc_d, acc_q;
-  logic [LANES*ACC_W-1:0] res_d, res_q;
-  logic                   ovalid_d, ovalid_q;
+  logic                   res_load;         // the packet's total goes to the output register
 
   for (genvar e = 0; e < ELEMS; e++) begin : g_a
     hlog_enc #(.WIDTH(Width), .ROUND(ROUND)) u_enc (
@@ -114,34 +113,36 @@ module spls_predict #(
     end
   end
 
+  // the packet's last beat leaves its total in the output register and clears the
+  // accumulator; the pipeline holds while a finished result waits at the output
+  assign res_load   = en && v1_q && last1_q;
+  assign in_ready_o = en;
+
   always_comb begin
-    acc_d    = acc_q;
-    res_d    = res_q;
-    ovalid_d = ovalid_q && !out_ready_i;
+    acc_d = acc_q;
     if (v1_q) begin
       acc_d = last1_q ? '0 : total;
-      if (last1_q) begin
-        res_d    = total;
-        ovalid_d = 1'b1;
-      end
     end
   end
 
-  // the pipeline holds while a finished result waits at the output
-  assign en         = !ovalid_q || out_ready_i;
-  assign in_ready_o = en;
+  esact_stream_reg #(.Width(LANES*ACC_W)) u_out_reg (
+    .clk_i,
+    .rst_ni,
+    .free_o  (en),
+    .load_i  (res_load),
+    .data_i  (total),
+    .valid_o (out_valid_o),
+    .ready_i (out_ready_i),
+    .data_o  (out_sum_o)
+  );
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      v1_q     <= 1'b0;
-      ovalid_q <= 1'b0;
-      acc_q    <= '0;
+      v1_q  <= 1'b0;
+      acc_q <= '0;
     end else if (en) begin
-      v1_q     <= in_valid_i;
-      ovalid_q <= ovalid_d;
-      acc_q    <= acc_d;
-    end else begin
-      ovalid_q <= ovalid_d;
+      v1_q  <= in_valid_i;
+      acc_q <= acc_d;
     end
   end
 
@@ -149,12 +150,8 @@ module spls_predict #(
     if (en) begin
       psum_q  <= psum_d;
       last1_q <= in_last_i;
-      res_q   <= res_d;
     end
   end
-
-  assign out_valid_o = ovalid_q;
-  assign out_sum_o   = res_q;
 
   logic unused_vals;
   assign unused_vals = ^{a_val_unused, b_val_unused};

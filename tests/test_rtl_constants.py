@@ -8,6 +8,7 @@ from pyslang import ast, syntax
 
 from models import intops
 from tb.common.tools import HDL
+from tb.common.units import UNITS
 
 
 def _int(cv) -> int:
@@ -45,4 +46,4 @@ def _module_param(files, module, name) -> int:
 
 @pytest.mark.parametrize("param, model", [("RecipBits", intops.LN_RECIP_BITS), ("Zf", intops.LN_ZF)])
 def test_layernorm_constants_match_model(param, model):
-    assert _module_param(["div_seq.sv", "isqrt_seq.sv", "layernorm.sv"], "layernorm", param) == model
+    assert _module_param(UNITS["layernorm"].sources, "layernorm", param) == model

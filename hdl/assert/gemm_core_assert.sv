@@ -47,7 +47,6 @@ module gemm_core_assert #(
   input logic [MacW-1:0]       macs_o,
   input logic [1:0]            state_q,
   input logic                  drain_q,
-  input logic                  ovalid_q,
   input logic [MW-1:0]         rt_q,
   input logic [MW-1:0]         nrows_q,
   input logic [TW-1:0]         ct_q,
@@ -69,7 +68,7 @@ module gemm_core_assert #(
     .data({out_row_o, out_ctile_o, out_data_o, out_none_o, out_err_o})
   );
 
-  `ASSERT_IF(CmdOnlyWhenIdle_A, state_q == Idle && !drain_q && !ovalid_q, cmd_valid_i && cmd_ready_o, clk_i,
+  `ASSERT_IF(CmdOnlyWhenIdle_A, state_q == Idle && !drain_q && !out_valid_o, cmd_valid_i && cmd_ready_o, clk_i,
              rst_ni)
   `ASSERT_IF(RowTileInJob_A, rt_q < nrows_q, state_q == Run, clk_i, rst_ni)
   `ASSERT_IF(ColTileInDepth_A, 32'(ct_q) < NT, state_q == Run, clk_i, rst_ni)
