@@ -49,15 +49,21 @@ UNITS: dict[str, SimUnit] = {
         name="esact_top",
         toplevel="esact_top",
         sources=(
-            "lint_waivers.vlt", "gen/esact_csr_pkg.sv", "gen/esact_csr.sv", "esact_stream_reg.sv", "hlog_enc.sv",
-            "hlog_mul.sv",
-            "spls_predict.sv", "topk.sv", "local_sim.sv", "softmax_pkg.sv", "div_seq.sv", "isqrt_seq.sv",
-            "softmax.sv", "layernorm.sv", "gelu.sv", "requant.sv", "gemm_core.sv", "esact_top.sv",
+            "lint_waivers.vlt", "gen/esact_csr_pkg.sv", "gen/esact_csr.sv", "esact_pkg.sv", "esact_stream_reg.sv",
+            "hlog_enc.sv", "hlog_mul.sv", "spls_predict.sv", "topk.sv", "local_sim.sv", "softmax_pkg.sv",
+            "div_seq.sv", "isqrt_seq.sv", "softmax.sv", "layernorm.sv", "gelu.sv", "requant.sv", "gemm_core.sv",
+            # the engines of esact_top and the top (the stage sequencer)
+            "esact_regs.sv", "esact_load.sv", "esact_param_buf.sv", "esact_act_buf.sv", "esact_pred.sv",
+            "esact_gemm_jobs.sv", "esact_gemm.sv", "esact_row_feed.sv", "esact_softmax_stage.sv",
+            "esact_ln_stage.sv", "esact_stream.sv", "esact_top.sv",
         ),
         test_module="tb.esact_top.esact_top_tests",
-        checkers=("esact_stream_chk.sv", "esact_stream_reg_assert.sv", "esact_apb_chk.sv", "div_seq_assert.sv", "isqrt_seq_assert.sv", "topk_assert.sv",
-                  "local_sim_assert.sv", "softmax_assert.sv", "layernorm_assert.sv", "gelu_assert.sv",
-                  "requant_assert.sv", "gemm_core_assert.sv", "spls_predict_assert.sv", "esact_top_assert.sv"),
+        checkers=("esact_stream_chk.sv", "esact_stream_reg_assert.sv", "esact_apb_chk.sv", "div_seq_assert.sv",
+                  "isqrt_seq_assert.sv", "topk_assert.sv", "local_sim_assert.sv", "softmax_assert.sv",
+                  "layernorm_assert.sv", "gelu_assert.sv", "requant_assert.sv", "gemm_core_assert.sv",
+                  "spls_predict_assert.sv", "esact_pred_assert.sv", "esact_gemm_assert.sv",
+                  "esact_row_feed_assert.sv", "esact_softmax_stage_assert.sv", "esact_ln_stage_assert.sv",
+                  "esact_stream_assert.sv", "esact_top_assert.sv"),
     ),
 }
 

@@ -1,0 +1,60 @@
+// Copyright ESACT verification project contributors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// esact_gemm_assert (bound): the GEMM engine's rules: the issuer's command stream into
+// gemm_core (valid held, command stable while offered), no error beat from gemm_core
+// for the issuer's (legal) commands, and the residual pass inside the rows and column
+// tiles of the run.
+
+// checker code is not part of the RTL's code coverage
+/* verilator coverage_off */
+
+`include "prim_assert.svh"
+
+module esact_gemm_assert
+  import esact_pkg::*;
+#(
+  parameter int unsigned T_MAX = 128,
+  parameter int unsigned F_MAX = 1536,
+  parameter int unsigned PE_C  = 8,
+  localparam int unsigned TI    = $clog2(T_MAX),
+  localparam int unsigned Tiles = F_MAX / PE_C,
+  localparam int unsigned TileI = $clog2(Tiles),
+  localparam int unsigned MW    = $clog2(T_MAX + 1),
+  localparam int unsigned NW    = $clog2(F_MAX + 1),
+  localparam int unsigned KW    = $clog2(F_MAX + 1)
+) (
+  input logic              clk_i,
+  input logic              rst_ni,
+  input cfg_t              cfg_i,
+  input logic              cmd_valid,
+  input logic              cmd_ready,
+  input logic [MW-1:0]     cmd_m,
+  input logic [NW-1:0]     cmd_n,
+  input logic [KW-1:0]     cmd_k,
+  input logic              cmd_a_unsigned,
+  input logic [T_MAX-1:0]  cmd_row_mask,
+  input logic [Tiles-1:0]  cmd_ctile_mask,
+  input logic [F_MAX-1:0]  cmd_k_mask,
+  input logic              g_out_valid,
+  input logic              g_out_err,
+  input logic              res_valid_q,
+  input logic [TI-1:0]     res_row_q,
+  input logic [TileI-1:0]  res_tile_q
+);
+
+  esact_stream_chk #(.DataW(MW+NW+KW+1+T_MAX+Tiles+F_MAX)) u_cmd_chk (
+    .clk_i, .rst_ni, .valid(cmd_valid), .ready(cmd_ready), .last(1'b0),
+    .data({cmd_m, cmd_n, cmd_k, cmd_a_unsigned, cmd_row_mask, cmd_ctile_mask, cmd_k_mask})
+  );
+
+  `ASSERT_IF(GemmNoError_A, !g_out_err, g_out_valid, clk_i, rst_ni)
+  `ASSERT_IF(ResidualInRows_A, 32'(res_row_q) < 32'(cfg_i.seq_len) && 32'(res_tile_q) * PE_C < 32'(cfg_i.hidden),
+             res_valid_q, clk_i, rst_ni)
+
+  logic unused_cfg;  // the checker reads some fields of the configuration
+  assign unused_cfg = ^cfg_i;
+
+endmodule
+
+bind esact_gemm esact_gemm_assert #(.T_MAX(T_MAX), .F_MAX(F_MAX), .PE_C(PE_C)) u_esact_gemm_assert (.*);

@@ -1,0 +1,63 @@
+// Copyright ESACT verification project contributors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// esact_pred_assert (bound): the prediction engine's rules: a legal pass state, write
+// indices of the keep-mask, reuse-map and column-mask buffers inside the configured
+// sizes (checked in the cycle of the write, before the index could wrap), a
+// representative never after its row, and no error from topk or local_sim for the
+// engine's (legal) packets.  Covers: a reused row, reuse at the window edge.
+
+// checker code is not part of the RTL's code coverage
+/* verilator coverage_off */
+
+`include "prim_assert.svh"
+
+module esact_pred_assert
+  import esact_pkg::*;
+#(
+  parameter int unsigned T_MAX = 128,
+  parameter int unsigned H_MAX = 12,
+  localparam int unsigned TW   = $clog2(T_MAX + 1),
+  localparam int unsigned TI   = $clog2(T_MAX),
+  localparam int unsigned HW   = $clog2(H_MAX + 1)
+) (
+  input logic               clk_i,
+  input logic               rst_ni,
+  input cfg_t               cfg_i,
+  input logic [2:0]         state_q,
+  input logic               tk_out_valid,
+  input logic               tk_out_ready,
+  input logic               tk_err,
+  input logic [TI-1:0]      tk_row_q,
+  input logic [HW-1:0]      tk_head_q,
+  input logic               ls_out_valid,
+  input logic               ls_kind,
+  input logic               ls_err,
+  input logic [TW-1:0]      ls_row,
+  input logic [TW-1:0]      ls_rep
+);
+
+  localparam logic [2:0] PredDone = 3'd4;
+
+  logic rep_beat;   // a reuse-map result of local_sim
+  assign rep_beat = ls_out_valid && !ls_err && !ls_kind;
+
+  `ASSERT(StateLegal_A, state_q <= PredDone, clk_i, rst_ni)
+  `ASSERT_IF(KeepWriteInDepth_A, 32'(tk_head_q) < 32'(cfg_i.heads) && 32'(tk_row_q) < 32'(cfg_i.seq_len),
+             tk_out_valid && tk_out_ready, clk_i, rst_ni)
+  `ASSERT_IF(RepWriteInDepth_A, 32'(ls_row) < 32'(cfg_i.seq_len) && ls_rep <= ls_row, rep_beat, clk_i, rst_ni)
+  `ASSERT_IF(ColWriteInDepth_A, 32'(ls_row) < 32'(cfg_i.heads), ls_out_valid && !ls_err && ls_kind, clk_i,
+             rst_ni)
+  `ASSERT_IF(TopkNoError_A, !tk_err, tk_out_valid, clk_i, rst_ni)
+  `ASSERT_IF(LocalSimNoError_A, !ls_err, ls_out_valid, clk_i, rst_ni)
+
+  `COVER(SkippedRow_C, rep_beat && ls_rep != ls_row, clk_i, rst_ni)
+  `COVER(ReuseAtWindowEdge_C, rep_beat && ls_rep != ls_row && 32'(ls_row - ls_rep) == 32'(cfg_i.window) - 1,
+         clk_i, rst_ni)
+
+  logic unused_cfg;  // the checker reads some fields of the configuration
+  assign unused_cfg = ^cfg_i;
+
+endmodule
+
+bind esact_pred esact_pred_assert #(.T_MAX(T_MAX), .H_MAX(H_MAX)) u_esact_pred_assert (.*, .state_q(state_q));
