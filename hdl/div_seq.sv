@@ -4,7 +4,8 @@
 // div_seq: sequential unsigned restoring divider, one quotient bit per cycle.
 // start_i (one cycle, while idle) latches dividend/divisor; done_o pulses when the
 // quotient is ready (NUM_W cycles later).  A zero divisor gives an all-ones quotient;
-// the units using this divider never divide by zero (they check first).
+// the units using this divider never divide by zero (they check first).  The start /
+// step / done control is esact_seq_iter's.
 
 module div_seq #(
   parameter int unsigned NUM_W = 64,
@@ -20,31 +21,26 @@ module div_seq #(
   output logic [NUM_W-1:0] quo_o
 );
 
-  localparam int unsigned CntW = $clog2(NUM_W + 1);
-
+  logic             load, step;
   logic [NUM_W-1:0] quo_d, quo_q;
   logic [DEN_W:0]   rem_d, rem_q;
   logic [DEN_W-1:0] den_d, den_q;
-  logic [CntW-1:0]  cnt_d, cnt_q;
-  logic             busy_d, busy_q;
-  logic             done_d, done_q;
   logic [DEN_W:0]   trial;
 
+  esact_seq_iter #(.STEPS(NUM_W)) u_iter (
+    .clk_i, .rst_ni, .start_i, .load_o (load), .step_o (step), .busy_o, .done_o
+  );
+
   always_comb begin
-    quo_d  = quo_q;
-    rem_d  = rem_q;
-    den_d  = den_q;
-    cnt_d  = cnt_q;
-    busy_d = busy_q;
-    done_d = 1'b0;
-    trial  = '0;
-    if (!busy_q && start_i) begin
-      quo_d  = num_i;
-      rem_d  = '0;
-      den_d  = den_i;
-      cnt_d  = CntW'(NUM_W);
-      busy_d = 1'b1;
-    end else if (busy_q) begin
+    quo_d = quo_q;
+    rem_d = rem_q;
+    den_d = den_q;
+    trial = '0;
+    if (load) begin
+      quo_d = num_i;
+      rem_d = '0;
+      den_d = den_i;
+    end else if (step) begin
       // shift the next dividend bit into the partial remainder
       trial = {rem_q[DEN_W-1:0], quo_q[NUM_W-1]};
       if (trial >= {1'b0, den_q}) begin
@@ -54,23 +50,6 @@ module div_seq #(
         rem_d = trial;
         quo_d = {quo_q[NUM_W-2:0], 1'b0};
       end
-      cnt_d = cnt_q - CntW'(1);
-      if (cnt_q == CntW'(1)) begin
-        busy_d = 1'b0;
-        done_d = 1'b1;
-      end
-    end
-  end
-
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      busy_q <= 1'b0;
-      done_q <= 1'b0;
-      cnt_q  <= '0;
-    end else begin
-      busy_q <= busy_d;
-      done_q <= done_d;
-      cnt_q  <= cnt_d;
     end
   end
 
@@ -80,8 +59,6 @@ module div_seq #(
     den_q <= den_d;
   end
 
-  assign busy_o = busy_q;
-  assign done_o = done_q;
-  assign quo_o  = quo_q;
+  assign quo_o = quo_q;
 
 endmodule

@@ -3,7 +3,8 @@
 //
 // isqrt_seq: sequential floor square root (digit-by-digit, one result bit per cycle)
 // of an unsigned RAD_W-bit radicand (RAD_W even).  start_i latches the radicand;
-// done_o pulses RAD_W/2 cycles later with root_o = floor(sqrt(rad_i)).
+// done_o pulses RAD_W/2 cycles later with root_o = floor(sqrt(rad_i)).  The start /
+// step / done control is esact_seq_iter's.
 
 module isqrt_seq #(
   parameter int unsigned RAD_W = 64,
@@ -18,33 +19,28 @@ module isqrt_seq #(
   output logic [RootW-1:0] root_o
 );
 
-  localparam int unsigned CntW = $clog2(RootW + 1);
-
+  logic             load, step;
   logic [RAD_W-1:0] rad_d, rad_q;   // radicand bits still to bring down (MSBs first)
   logic [RootW+1:0] rem_d, rem_q;   // partial remainder
   logic [RootW-1:0] root_d, root_q;
-  logic [CntW-1:0]  cnt_d, cnt_q;
-  logic             busy_d, busy_q;
-  logic             done_d, done_q;
   logic [RootW+1:0] trial;
   logic [RootW+1:0] sub;
+
+  esact_seq_iter #(.STEPS(RootW)) u_iter (
+    .clk_i, .rst_ni, .start_i, .load_o (load), .step_o (step), .busy_o, .done_o
+  );
 
   always_comb begin
     rad_d  = rad_q;
     rem_d  = rem_q;
     root_d = root_q;
-    cnt_d  = cnt_q;
-    busy_d = busy_q;
-    done_d = 1'b0;
     trial  = '0;
     sub    = '0;
-    if (!busy_q && start_i) begin
+    if (load) begin
       rad_d  = rad_i;
       rem_d  = '0;
       root_d = '0;
-      cnt_d  = CntW'(RootW);
-      busy_d = 1'b1;
-    end else if (busy_q) begin
+    end else if (step) begin
       // bring down the next two radicand bits; try root digit 1: subtract 4*root + 1
       trial = {rem_q[RootW-1:0], rad_q[RAD_W-1 -: 2]};
       sub   = {root_q, 2'b01};
@@ -56,23 +52,6 @@ module isqrt_seq #(
         rem_d  = trial;
         root_d = {root_q[RootW-2:0], 1'b0};
       end
-      cnt_d = cnt_q - CntW'(1);
-      if (cnt_q == CntW'(1)) begin
-        busy_d = 1'b0;
-        done_d = 1'b1;
-      end
-    end
-  end
-
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      busy_q <= 1'b0;
-      done_q <= 1'b0;
-      cnt_q  <= '0;
-    end else begin
-      busy_q <= busy_d;
-      done_q <= done_d;
-      cnt_q  <= cnt_d;
     end
   end
 
@@ -82,8 +61,6 @@ module isqrt_seq #(
     root_q <= root_d;
   end
 
-  assign busy_o = busy_q;
-  assign done_o = done_q;
   assign root_o = root_q;
 
 endmodule

@@ -46,6 +46,8 @@ BIN = Path(sys.executable).parent
 STREAM = "esact_stream_chk.sv"
 REG = "esact_stream_reg.sv"            # the output-register primitive (hdl/)
 REG_CHK = "esact_stream_reg_assert.sv"  # ... and its checker (hdl/assert/)
+ITER = "esact_seq_iter.sv"              # the sequential-iteration control (div_seq, isqrt_seq)
+ITER_CHK = "esact_seq_iter_assert.sv"
 
 
 @dataclass
@@ -86,11 +88,11 @@ CSR_BIND = (
 JOBS: list[Job] = [
     # ---- full proofs (k-induction)
     Job("hlog_quant_trunc", "hlog_quant", "hlog_quant", (REG, "hlog_enc.sv", "hlog_quant.sv"),
-        (STREAM, REG_CHK, "esact_hlog_spec.sv", "hlog_quant_assert.sv"), params=dict(WIDTH=8, LANES=2, ROUND=0), depth=3,
-        cover=6, fast=True),
+        (STREAM, REG_CHK, "esact_hlog_spec.sv", "hlog_quant_assert.sv"), params=dict(WIDTH=8, LANES=2, ROUND=0),
+        depth=3, cover=6, fast=True),
     Job("hlog_quant_round", "hlog_quant", "hlog_quant", (REG, "hlog_enc.sv", "hlog_quant.sv"),
-        (STREAM, REG_CHK, "esact_hlog_spec.sv", "hlog_quant_assert.sv"), params=dict(WIDTH=8, LANES=2, ROUND=1), depth=3,
-        cover=6, fast=True),
+        (STREAM, REG_CHK, "esact_hlog_spec.sv", "hlog_quant_assert.sv"), params=dict(WIDTH=8, LANES=2, ROUND=1),
+        depth=3, cover=6, fast=True),
     Job("hlog_enc_trunc", "hlog_enc", "hlog_enc_fpv", ("hlog_enc.sv",), ("esact_hlog_spec.sv",),
         ("hlog_enc_fpv.sv",), params=dict(WIDTH=8, ROUND=0), depth=1, cover=3, fast=True),
     Job("hlog_enc_round", "hlog_enc", "hlog_enc_fpv", ("hlog_enc.sv",), ("esact_hlog_spec.sv",),
@@ -101,9 +103,9 @@ JOBS: list[Job] = [
         params=dict(LANES=1, IN_W=12, BIAS_W=8, MULT_W=4, SH_W=3, TAG_W=2), depth=4, cover=8, fast=True),
     Job("gelu", "gelu", "gelu", ("gelu.sv",), (STREAM, "gelu_assert.sv"),
         params=dict(LANES=1, IN_W=4, QB_W=4, QC_W=4, TAG_W=2), depth=4, cover=8),
-    Job("div_seq", "div_seq", "div_seq", ("div_seq.sv",), ("div_seq_assert.sv",),
+    Job("div_seq", "div_seq", "div_seq", (ITER, "div_seq.sv"), (ITER_CHK, "div_seq_assert.sv"),
         params=dict(NUM_W=8, DEN_W=4), depth=12, cover=14, fast=True),
-    Job("isqrt_seq", "isqrt_seq", "isqrt_seq", ("isqrt_seq.sv",), ("isqrt_seq_assert.sv",),
+    Job("isqrt_seq", "isqrt_seq", "isqrt_seq", (ITER, "isqrt_seq.sv"), (ITER_CHK, "isqrt_seq_assert.sv"),
         params=dict(RAD_W=8), depth=8, cover=10, fast=True),
     Job("topk", "topk", "topk", ("topk.sv",), (STREAM, "topk_assert.sv"),
         params=dict(T_MAX=6, LANES=2, W=3), depth=6, bmc=16, cover=16,
@@ -117,19 +119,20 @@ JOBS: list[Job] = [
         rst="rst_n", fast=True),
     # ---- bounded proofs of the larger units
     Job("spls_predict", "spls_predict", "spls_predict", (REG, "hlog_enc.sv", "hlog_mul.sv", "spls_predict.sv"),
-        (STREAM, REG_CHK, "spls_predict_assert.sv"), params=dict(LANES=1, ELEMS=1, ACC_W=18), depth=4, bmc=12, cover=10),
+        (STREAM, REG_CHK, "spls_predict_assert.sv"), params=dict(LANES=1, ELEMS=1, ACC_W=18), depth=4, bmc=12,
+        cover=10),
     Job("gemm_core", "gemm_core", "gemm_core", (REG, "gemm_core.sv"), (STREAM, REG_CHK, "gemm_core_assert.sv"),
         params=dict(PE_R=2, PE_C=2, M_MAX=3, N_MAX=4, K_MAX=3), depth=4, bmc=16, cover=16,
         prove_skip=("ColTileInDepth_A", "DrainRowInTile_A", "RowTileInJob_A", "KStepInJob_A", "MacsInsideArray_A")),
-    Job("softmax", "softmax", "softmax", (REG, "softmax_pkg.sv", "div_seq.sv", "softmax.sv"),
-        (STREAM, REG_CHK, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), depth=4, bmc=16, cover=44, cut=("u_div",),
-        prove_skip=("DivisorNonZero_A",)),
+    Job("softmax", "softmax", "softmax", (REG, "softmax_pkg.sv", ITER, "div_seq.sv", "softmax.sv"),
+        (STREAM, REG_CHK, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), depth=4, bmc=16, cover=44,
+        cut=("u_div",), prove_skip=("DivisorNonZero_A",)),
     # esact_top is not here: yosys (WebAssembly, 4 GiB address space) runs out of memory
     # flattening its buffers even at T 8, d 128, f 128 (the smallest sizes its 64-byte
     # load geometry elaborates with); its rules are checked in simulation (docs/formal.md)
-    Job("layernorm", "layernorm", "layernorm", (REG, "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
-        (STREAM, REG_CHK, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), depth=4, bmc=20, cover=20,
-        cut=("u_div_n", "u_sqrt", "u_div_r")),
+    Job("layernorm", "layernorm", "layernorm", (REG, ITER, "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
+        (STREAM, REG_CHK, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), depth=4,
+        bmc=20, cover=20, cut=("u_div_n", "u_sqrt", "u_div_r")),
 ]
 
 
