@@ -12,52 +12,52 @@
 module esact_gemm_jobs
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX    = 128,
-  parameter int unsigned D_MAX    = 384,
-  parameter int unsigned F_MAX    = 1536,
-  parameter int unsigned H_MAX    = 12,
-  parameter int unsigned HEAD_DIM = 32,
-  parameter int unsigned PE_C     = 8,
-  localparam int unsigned DI      = $clog2(D_MAX),
-  localparam int unsigned HW      = $clog2(H_MAX + 1),
-  localparam int unsigned GemmN   = F_MAX,                // gemm_core maxima (N_MAX = K_MAX)
-  localparam int unsigned GemmK   = F_MAX,
-  localparam int unsigned Tiles   = GemmN / PE_C,
-  localparam int unsigned MW      = $clog2(T_MAX + 1),
-  localparam int unsigned NW      = $clog2(GemmN + 1),
-  localparam int unsigned KW      = $clog2(GemmK + 1)
+  parameter int unsigned T_MAX     = 128,
+  parameter int unsigned D_MAX     = 384,
+  parameter int unsigned F_MAX     = 1536,
+  parameter int unsigned H_MAX     = 12,
+  parameter int unsigned HEAD_DIM  = 32,
+  parameter int unsigned PE_C      = 8,
+  localparam int unsigned ChIdxW   = $clog2(D_MAX),
+  localparam int unsigned HeadCntW = $clog2(H_MAX + 1),
+  localparam int unsigned GemmN    = F_MAX,                // gemm_core maxima (N_MAX = K_MAX)
+  localparam int unsigned GemmK    = F_MAX,
+  localparam int unsigned Tiles    = GemmN / PE_C,
+  localparam int unsigned MCntW    = $clog2(T_MAX + 1),
+  localparam int unsigned NCntW    = $clog2(GemmN + 1),
+  localparam int unsigned KCntW    = $clog2(GemmK + 1)
 ) (
-  input  logic              clk_i,
-  input  logic              rst_ni,
-  input  cfg_t              cfg_i,
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  cfg_t                cfg_i,
 
-  input  logic              req_i,          // a job step
-  input  gemm_job_e         job_i,          // ... of this job
-  input  logic              abort_i,        // the run is aborted: forget the job
-  output logic              done_o,         // the job's last result is written
-  input  logic              last_i,         // the running job's last result (GEMM result path)
+  input  logic                req_i,          // a job step
+  input  gemm_job_e           job_i,          // ... of this job
+  input  logic                abort_i,        // the run is aborted: forget the job
+  output logic                done_o,         // the job's last result is written
+  input  logic                last_i,         // the running job's last result (GEMM result path)
 
-  input  logic [HW-1:0]     head_i,         // head of the attention jobs
-  input  logic [T_MAX-1:0]  head_cols_i,    // ... its column-needed mask (sparse)
-  input  logic [T_MAX-1:0]  rep_mask_i,     // representative rows
-  input  logic [T_MAX-1:0]  kv_mask_i,      // rows some head needs
+  input  logic [HeadCntW-1:0] head_i,         // head of the attention jobs
+  input  logic [T_MAX-1:0]    head_cols_i,    // ... its column-needed mask (sparse)
+  input  logic [T_MAX-1:0]    rep_mask_i,     // representative rows
+  input  logic [T_MAX-1:0]    kv_mask_i,      // rows some head needs
 
   // command to gemm_core
-  output logic              cmd_valid_o,
-  input  logic              cmd_ready_i,
-  output logic [MW-1:0]     cmd_m_o,
-  output logic [NW-1:0]     cmd_n_o,
-  output logic [KW-1:0]     cmd_k_o,
-  output logic              cmd_a_unsigned_o,
-  output logic [T_MAX-1:0]  cmd_row_mask_o,
-  output logic [Tiles-1:0]  cmd_ctile_mask_o,
-  output logic [GemmK-1:0]  cmd_k_mask_o,
+  output logic                cmd_valid_o,
+  input  logic                cmd_ready_i,
+  output logic [MCntW-1:0]    cmd_m_o,
+  output logic [NCntW-1:0]    cmd_n_o,
+  output logic [KCntW-1:0]    cmd_k_o,
+  output logic                cmd_a_unsigned_o,
+  output logic [T_MAX-1:0]    cmd_row_mask_o,
+  output logic [Tiles-1:0]    cmd_ctile_mask_o,
+  output logic [GemmK-1:0]    cmd_k_mask_o,
 
   // routing of the running job: operand sources, destination, head offset
-  output a_src_e            a_src_o,
-  output b_src_e            b_src_o,
-  output dst_e              dst_o,
-  output logic [DI-1:0]     off_o
+  output a_src_e              a_src_o,
+  output b_src_e              b_src_o,
+  output dst_e                dst_o,
+  output logic [ChIdxW-1:0]   off_o
 );
 
   typedef enum logic [1:0] {
@@ -66,25 +66,25 @@ module esact_gemm_jobs
     JobRun     // the command was taken: wait for the last result
   } state_e;
 
-  state_e             state_d, state_q;
-  logic               prep;              // the command of job_i is prepared this cycle
+  state_e state_d, state_q;
+  logic   prep;              // the command of job_i is prepared this cycle
   // the prepared command and routing
-  a_src_e             a_src_d, a_src_q;
-  b_src_e             b_src_d, b_src_q;
-  dst_e               dst_d, dst_q;
-  logic [DI-1:0]      off_d, off_q;
-  logic [MW-1:0]      m_d, m_q;
-  logic [NW-1:0]      n_d, n_q;
-  logic [KW-1:0]      k_d, k_q;
-  logic               aus_d, aus_q;
-  logic [T_MAX-1:0]   rows_d, rows_q;
-  logic [Tiles-1:0]   ctiles_d, ctiles_q;
-  logic [GemmK-1:0]   kmask_d, kmask_q;
+  a_src_e            a_src_d, a_src_q;
+  b_src_e            b_src_d, b_src_q;
+  dst_e              dst_d, dst_q;
+  logic [ChIdxW-1:0] off_d, off_q;
+  logic [MCntW-1:0]  m_d, m_q;
+  logic [NCntW-1:0]  n_d, n_q;
+  logic [KCntW-1:0]  k_d, k_q;
+  logic              aus_d, aus_q;
+  logic [T_MAX-1:0]  rows_d, rows_q;
+  logic [Tiles-1:0]  ctiles_d, ctiles_q;
+  logic [GemmK-1:0]  kmask_d, kmask_q;
   // row and key masks of the job
-  logic [T_MAX-1:0]   all_rows;          // rows of the sequence
-  logic [T_MAX-1:0]   ffn_rows;          // rows the FFN computes
-  logic [Tiles-1:0]   head_tiles;        // key tiles some representative keeps (this head)
-  logic [GemmK-1:0]   head_keys;         // keys some representative keeps (this head)
+  logic [T_MAX-1:0] all_rows;          // rows of the sequence
+  logic [T_MAX-1:0] ffn_rows;          // rows the FFN computes
+  logic [Tiles-1:0] head_tiles;        // key tiles some representative keeps (this head)
+  logic [GemmK-1:0] head_keys;         // keys some representative keeps (this head)
 
   always_comb begin
     for (int unsigned i = 0; i < T_MAX; i++) begin
@@ -111,9 +111,9 @@ module esact_gemm_jobs
     b_src_d  = BSrcWq;
     dst_d    = DstQ;
     off_d    = '0;
-    m_d      = MW'(cfg_i.seq_len);
-    n_d      = NW'(cfg_i.hidden);
-    k_d      = KW'(cfg_i.hidden);
+    m_d      = MCntW'(cfg_i.seq_len);
+    n_d      = NCntW'(cfg_i.hidden);
+    k_d      = KCntW'(cfg_i.hidden);
     aus_d    = 1'b0;
     rows_d   = rep_mask_i & all_rows;
     ctiles_d = '1;
@@ -128,24 +128,24 @@ module esact_gemm_jobs
         a_src_d  = ASrcQ;
         b_src_d  = BSrcKt;
         dst_d    = DstS;
-        off_d    = DI'(32'(head_i) * HEAD_DIM);
-        n_d      = NW'(cfg_i.seq_len);
-        k_d      = KW'(HEAD_DIM);
+        off_d    = ChIdxW'(32'(head_i) * HEAD_DIM);
+        n_d      = NCntW'(cfg_i.seq_len);
+        k_d      = KCntW'(HEAD_DIM);
         ctiles_d = head_tiles;
       end
       JobPv: begin
         a_src_d = ASrcP;
         b_src_d = BSrcV;
         dst_d   = DstCtx;
-        off_d   = DI'(32'(head_i) * HEAD_DIM);
-        n_d     = NW'(HEAD_DIM);
-        k_d     = KW'(cfg_i.seq_len);
+        off_d   = ChIdxW'(32'(head_i) * HEAD_DIM);
+        n_d     = NCntW'(HEAD_DIM);
+        k_d     = KCntW'(cfg_i.seq_len);
         aus_d   = 1'b1;
         kmask_d = head_keys;
       end
       JobOproj:  begin a_src_d = ASrcCtx; b_src_d = BSrcWo; dst_d = DstYo; end
-      JobFfn1:   begin a_src_d = ASrcH1; b_src_d = BSrcW1; dst_d = DstF; n_d = NW'(cfg_i.ffn); rows_d = ffn_rows; end
-      JobFfn2:   begin a_src_d = ASrcG; b_src_d = BSrcW2; dst_d = DstY2; k_d = KW'(cfg_i.ffn); rows_d = ffn_rows; end
+      JobFfn1:   begin a_src_d = ASrcH1; b_src_d = BSrcW1; dst_d = DstF; n_d = NCntW'(cfg_i.ffn); rows_d = ffn_rows; end
+      JobFfn2:   begin a_src_d = ASrcG; b_src_d = BSrcW2; dst_d = DstY2; k_d = KCntW'(cfg_i.ffn); rows_d = ffn_rows; end
       default:   ;
     endcase
   end

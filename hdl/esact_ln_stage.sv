@@ -12,46 +12,46 @@
 module esact_ln_stage
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX = 128,
-  parameter int unsigned D_MAX = 384,
-  parameter int unsigned PE_C  = 8,
-  localparam int unsigned TI   = $clog2(T_MAX),
-  localparam int unsigned DI   = $clog2(D_MAX)
+  parameter int unsigned T_MAX    = 128,
+  parameter int unsigned D_MAX    = 384,
+  parameter int unsigned PE_C     = 8,
+  localparam int unsigned RowIdxW = $clog2(T_MAX),
+  localparam int unsigned ChIdxW  = $clog2(D_MAX)
 ) (
-  input  logic                clk_i,
-  input  logic                rst_ni,
-  input  logic                dp_rst_ni,      // the layernorm unit's reset (also on abort)
-  input  cfg_t                cfg_i,
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic               dp_rst_ni,      // the layernorm unit's reset (also on abort)
+  input  cfg_t               cfg_i,
 
-  input  logic                run_i,          // the LayerNorm step of LN1 or LN2
-  input  logic                ln1_i,          // 1: LN1, 0: LN2
-  input  logic                abort_i,
-  output logic                done_o,
+  input  logic               run_i,          // the LayerNorm step of LN1 or LN2
+  input  logic               ln1_i,          // 1: LN1, 0: LN2
+  input  logic               abort_i,
+  output logic               done_o,
 
   // the row being fed: its representative, residual sum operands and parameters
-  output logic [TI-1:0]       row_o,
-  output logic [TI-1:0]       src_o,
-  output logic [DI-1:0]       chunk_o,
-  input  logic [TI-1:0]       rep_i,          // representative of row_o
-  input  logic [PE_C*16-1:0]  y_i,            // Y_o / Y_2 of src_o
-  input  logic [PE_C*16-1:0]  res_i,          // x_r / h1_r of row_o
-  input  logic [PE_C*16-1:0]  g_i,
-  input  logic [PE_C*32-1:0]  b_i,
+  output logic [RowIdxW-1:0] row_o,
+  output logic [RowIdxW-1:0] src_o,
+  output logic [ChIdxW-1:0]  chunk_o,
+  input  logic [RowIdxW-1:0] rep_i,          // representative of row_o
+  input  logic [PE_C*16-1:0] y_i,            // Y_o / Y_2 of src_o
+  input  logic [PE_C*16-1:0] res_i,          // x_r / h1_r of row_o
+  input  logic [PE_C*16-1:0] g_i,
+  input  logic [PE_C*32-1:0] b_i,
 
   // outputs of a chunk of the row in flight
-  output logic                y_wr_o,
-  output logic [TI-1:0]       y_row_o,
-  output logic [DI-1:0]       y_chunk_o,
-  output logic [PE_C*8-1:0]   y_data_o
+  output logic               y_wr_o,
+  output logic [RowIdxW-1:0] y_row_o,
+  output logic [ChIdxW-1:0]  y_chunk_o,
+  output logic [PE_C*8-1:0]  y_data_o
 );
 
   localparam int unsigned Chunks = D_MAX / PE_C;
-  localparam int unsigned ChW    = $clog2(Chunks + 1);
+  localparam int unsigned ChunkW = $clog2(Chunks + 1);
 
-  logic                in_valid, in_ready, in_last;
-  logic [ChW-1:0]      feed_chunk, out_chunk;
-  logic [PE_C*18-1:0]  r;
-  logic                out_valid, out_err, out_last;
+  logic               in_valid, in_ready, in_last;
+  logic [ChunkW-1:0]  feed_chunk, out_chunk;
+  logic [PE_C*18-1:0] r;
+  logic               out_valid, out_err, out_last;
 
   esact_row_feed #(.T_MAX(T_MAX), .CHUNKS(Chunks)) u_feed (
     .clk_i,
@@ -73,8 +73,8 @@ module esact_ln_stage
     .out_chunk_o   (out_chunk)
   );
 
-  assign chunk_o   = DI'(feed_chunk);
-  assign y_chunk_o = DI'(out_chunk);
+  assign chunk_o   = ChIdxW'(feed_chunk);
+  assign y_chunk_o = ChIdxW'(out_chunk);
   assign src_o     = (ln1_i ? cfg_i.sparse : (cfg_i.sparse && cfg_i.ffn_reuse)) ? rep_i : row_o;
 
   // the residual sum of the chunk

@@ -14,14 +14,14 @@
 module esact_load
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX   = 128,
-  parameter int unsigned D_MAX   = 384,
-  parameter int unsigned F_MAX   = 1536,
-  parameter int unsigned LdBytes = 64,
-  localparam int unsigned DWords = (D_MAX + LdBytes - 1) / LdBytes,  // words of a row of D_MAX
-  localparam int unsigned FWords = (F_MAX + LdBytes - 1) / LdBytes,  // ... of F_MAX
-  localparam int unsigned DRowSh = $clog2(DWords),                   // row strides (log2 words)
-  localparam int unsigned FRowSh = $clog2(FWords),
+  parameter int unsigned T_MAX    = 128,
+  parameter int unsigned D_MAX    = 384,
+  parameter int unsigned F_MAX    = 1536,
+  parameter int unsigned LdBytes  = 64,
+  localparam int unsigned DWords  = (D_MAX + LdBytes - 1) / LdBytes,  // words of a row of D_MAX
+  localparam int unsigned FWords  = (F_MAX + LdBytes - 1) / LdBytes,  // ... of F_MAX
+  localparam int unsigned DRowSh  = $clog2(DWords),                   // row strides (log2 words)
+  localparam int unsigned FRowSh  = $clog2(FWords),
   localparam int unsigned VecVals = LdBytes / 4                      // 32-bit values per beat
 ) (
   input  logic              busy_i,      // a run or a dump is in progress

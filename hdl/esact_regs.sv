@@ -15,46 +15,46 @@
 module esact_regs
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX    = 128,
-  parameter int unsigned D_MAX    = 384,
-  parameter int unsigned F_MAX    = 1536,
-  parameter int unsigned H_MAX    = 12,
-  parameter int unsigned HEAD_DIM = 32,
-  parameter int unsigned PE_C     = 8,
-  parameter int unsigned MacW     = 7,
-  localparam int unsigned CsrAw   = 7,
-  localparam int unsigned OvW     = $clog2(H_MAX * T_MAX + 1)   // overlap count of local_sim
+  parameter int unsigned T_MAX     = 128,
+  parameter int unsigned D_MAX     = 384,
+  parameter int unsigned F_MAX     = 1536,
+  parameter int unsigned H_MAX     = 12,
+  parameter int unsigned HEAD_DIM  = 32,
+  parameter int unsigned PE_C      = 8,
+  parameter int unsigned MacCntW   = 7,
+  localparam int unsigned CsrAw    = 7,
+  localparam int unsigned OverlapW = $clog2(H_MAX * T_MAX + 1)   // overlap count of local_sim
 ) (
-  input  logic              clk_i,
-  input  logic              rst_ni,
+  input  logic               clk_i,
+  input  logic               rst_ni,
 
   // APB4
-  input  logic              psel_i,
-  input  logic              penable_i,
-  input  logic              pwrite_i,
-  input  logic [2:0]        pprot_i,
-  input  logic [CsrAw-1:0]  paddr_i,
-  input  logic [31:0]       pwdata_i,
-  input  logic [3:0]        pstrb_i,
-  output logic              pready_o,
-  output logic [31:0]       prdata_o,
-  output logic              pslverr_o,
+  input  logic               psel_i,
+  input  logic               penable_i,
+  input  logic               pwrite_i,
+  input  logic [2:0]         pprot_i,
+  input  logic [CsrAw-1:0]   paddr_i,
+  input  logic [31:0]        pwdata_i,
+  input  logic [3:0]         pstrb_i,
+  output logic               pready_o,
+  output logic [31:0]        prdata_o,
+  output logic               pslverr_o,
 
   // sequencer commands and the configuration of the run
-  input  stage_e            stage_i,       // the sequencer's stage
-  output logic              run_start_o,
-  output logic              dump_start_o,
-  output dump_sel_e         dump_sel_o,
-  output logic              abort_o,
-  output logic              req_sparse_o,  // CTRL.sparse / overlap of a run starting
-  output logic              req_overlap_o,
-  output cfg_t              cfg_o,         // the configuration of the run (latched at start)
+  input  stage_e             stage_i,       // the sequencer's stage
+  output logic               run_start_o,
+  output logic               dump_start_o,
+  output dump_sel_e          dump_sel_o,
+  output logic               abort_o,
+  output logic               req_sparse_o,  // CTRL.sparse / overlap of a run starting
+  output logic               req_overlap_o,
+  output cfg_t               cfg_o,         // the configuration of the run (latched at start)
 
   // status events and counters
-  input  logic              done_i,        // the layer output is complete (STATUS.done)
-  input  logic              ld_err_i,      // a load beat to no buffer
-  input  logic [MacW-1:0]   macs_i,        // MACs executed this cycle
-  output logic              irq_o
+  input  logic               done_i,        // the layer output is complete (STATUS.done)
+  input  logic               ld_err_i,      // a load beat to no buffer
+  input  logic [MacCntW-1:0] macs_i,        // MACs executed this cycle
+  output logic               irq_o
 );
 
   esact_csr_pkg::esact_csr__in_t  hwif_in;
@@ -77,15 +77,15 @@ module esact_regs
     .hwif_out      (hwif_out)
   );
 
-  logic        start, dump, busy, streaming;
-  logic [5:0]  cfg_err;                 // illegal: seq_len hidden heads ffn topk window
-  cfg_t        cfg_req;                 // the configuration a start latches
-  cfg_t        cfg_q;
-  logic [31:0] cycles_d, cycles_q;
-  logic [63:0] exec_macs_d, exec_macs_q;
-  logic [63:0] dense_macs;
-  logic [NumCountedStages-1:0][31:0] stage_cycles_d, stage_cycles_q;
-  logic        done_q;
+  logic                               start, dump, busy, streaming;
+  logic [5:0]                         cfg_err;                 // illegal: seq_len hidden heads ffn topk window
+  cfg_t                               cfg_req;                 // the configuration a start latches
+  cfg_t                               cfg_q;
+  logic [31:0]                        cycles_d, cycles_q;
+  logic [63:0]                        exec_macs_d, exec_macs_q;
+  logic [63:0]                        dense_macs;
+  logic [NumCountedStages-1:0] [31:0] stage_cycles_d, stage_cycles_q;
+  logic                               done_q;
 
   assign start     = hwif_out.ctrl.start.value;
   assign dump      = hwif_out.ctrl.dump.value;
@@ -103,7 +103,7 @@ module esact_regs
     cfg_req.topk      = hwif_out.spls0.topk.value;
     // windows and thresholds beyond what T_MAX rows can reach saturate (same meaning)
     cfg_req.window    = (32'(hwif_out.spls0.window.value) > T_MAX) ? 8'(T_MAX) : hwif_out.spls0.window.value;
-    cfg_req.thr       = (32'(hwif_out.spls1.thr.value) >= (1 << OvW)) ? 16'((1 << OvW) - 1)
+    cfg_req.thr       = (32'(hwif_out.spls1.thr.value) >= (1 << OverlapW)) ? 16'((1 << OverlapW) - 1)
                                                                         : hwif_out.spls1.thr.value;
     cfg_req.sparse    = hwif_out.ctrl.sparse.value;
     cfg_req.ffn_reuse = hwif_out.ctrl.ffn_reuse.value;
@@ -129,12 +129,12 @@ module esact_regs
   // ---------------------------------------------------------------------------------
   // Commands
   // ---------------------------------------------------------------------------------
-  assign run_start_o  = !busy && start && !(|cfg_err);
-  assign dump_start_o = !busy && !run_start_o && dump && (hwif_out.debug.sel.value <= DumpSelMax);
-  assign dump_sel_o   = dump_sel_e'(hwif_out.debug.sel.value[3:0]);  // (<= DumpSelMax at a dump start)
+  assign run_start_o   = !busy && start && !(|cfg_err);
+  assign dump_start_o  = !busy && !run_start_o && dump && (hwif_out.debug.sel.value <= DumpSelMax);
+  assign dump_sel_o    = dump_sel_e'(hwif_out.debug.sel.value[3:0]);  // (<= DumpSelMax at a dump start)
   assign req_sparse_o  = cfg_req.sparse;
   assign req_overlap_o = cfg_req.overlap;
-  assign abort_o      = (start || dump) && busy && !streaming;
+  assign abort_o       = (start || dump) && busy && !streaming;
 
   // ---------------------------------------------------------------------------------
   // Counters

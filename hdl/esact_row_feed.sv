@@ -15,43 +15,43 @@
 // stage's operand reads.
 
 module esact_row_feed #(
-  parameter int unsigned T_MAX  = 128,
-  parameter int unsigned CHUNKS = 16,                     // chunks of the longest row
-  localparam int unsigned TI    = $clog2(T_MAX),
-  localparam int unsigned ChW   = $clog2(CHUNKS + 1)
+  parameter int unsigned T_MAX    = 128,
+  parameter int unsigned CHUNKS   = 16,                     // chunks of the longest row
+  localparam int unsigned RowIdxW = $clog2(T_MAX),
+  localparam int unsigned ChunkW  = $clog2(CHUNKS + 1)
 ) (
-  input  logic            clk_i,
-  input  logic            rst_ni,
+  input  logic               clk_i,
+  input  logic               rst_ni,
 
-  input  logic            run_i,          // the stage's step: feed the rows
-  input  logic            abort_i,        // the run is aborted: drop everything
-  input  logic [31:0]     rows_last_i,    // index of the last row
-  input  logic [31:0]     chunks_last_i,  // index of the last chunk of a row
-  input  logic            row_en_i,       // the row at feed_row_o is computed (else skipped)
-  output logic            done_o,
+  input  logic               run_i,          // the stage's step: feed the rows
+  input  logic               abort_i,        // the run is aborted: drop everything
+  input  logic [31:0]        rows_last_i,    // index of the last row
+  input  logic [31:0]        chunks_last_i,  // index of the last chunk of a row
+  input  logic               row_en_i,       // the row at feed_row_o is computed (else skipped)
+  output logic               done_o,
 
   // the unit's input stream (the payload is read at feed_row_o / feed_chunk_o)
-  output logic            in_valid_o,
-  input  logic            in_ready_i,
-  output logic            in_last_o,
-  output logic [TI-1:0]   feed_row_o,
-  output logic [ChW-1:0]  feed_chunk_o,
+  output logic               in_valid_o,
+  input  logic               in_ready_i,
+  output logic               in_last_o,
+  output logic [RowIdxW-1:0] feed_row_o,
+  output logic [ChunkW-1:0]  feed_chunk_o,
 
   // the unit's output stream: the beat goes to out_row_o / out_chunk_o
-  input  logic            out_valid_i,
-  input  logic            out_last_i,
-  output logic [TI-1:0]   out_row_o,
-  output logic [ChW-1:0]  out_chunk_o
+  input  logic               out_valid_i,
+  input  logic               out_last_i,
+  output logic [RowIdxW-1:0] out_row_o,
+  output logic [ChunkW-1:0]  out_chunk_o
 );
 
-  logic           valid_d, valid_q;
-  logic [TI-1:0]  feed_row_d, feed_row_q;
-  logic [ChW-1:0] feed_chunk_d, feed_chunk_q;
-  logic           fed_d, fed_q;           // every row has been fed
-  logic [TI-1:0]  out_row_d, out_row_q;
-  logic [ChW-1:0] out_chunk_d, out_chunk_q;
-  logic           busy_d, busy_q;         // a fed row has not come back yet
-  logic           last_row;
+  logic               valid_d, valid_q;
+  logic [RowIdxW-1:0] feed_row_d, feed_row_q;
+  logic [ChunkW-1:0]  feed_chunk_d, feed_chunk_q;
+  logic               fed_d, fed_q;           // every row has been fed
+  logic [RowIdxW-1:0] out_row_d, out_row_q;
+  logic [ChunkW-1:0]  out_chunk_d, out_chunk_q;
+  logic               busy_d, busy_q;         // a fed row has not come back yet
+  logic               last_row;
 
   assign last_row  = (32'(feed_row_q) == rows_last_i);
   assign in_last_o = (32'(feed_chunk_q) == chunks_last_i);
@@ -73,7 +73,7 @@ module esact_row_feed #(
         end else if (last_row) begin
           fed_d = 1'b1;
         end else begin
-          feed_row_d = feed_row_q + TI'(1);
+          feed_row_d = feed_row_q + RowIdxW'(1);
         end
       end
       // a chunk taken (the first one starts the row in flight)
@@ -89,15 +89,15 @@ module esact_row_feed #(
           if (last_row) begin
             fed_d = 1'b1;
           end else begin
-            feed_row_d = feed_row_q + TI'(1);
+            feed_row_d = feed_row_q + RowIdxW'(1);
           end
         end else begin
-          feed_chunk_d = feed_chunk_q + ChW'(1);
+          feed_chunk_d = feed_chunk_q + ChunkW'(1);
         end
       end
       // an output beat returned
       if (out_valid_i) begin
-        out_chunk_d = out_chunk_q + ChW'(1);
+        out_chunk_d = out_chunk_q + ChunkW'(1);
         if (out_last_i) begin
           busy_d = 1'b0;
         end

@@ -9,43 +9,43 @@
 module esact_softmax_stage
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX = 128,
-  parameter int unsigned D_MAX = 384,
-  parameter int unsigned PE_C  = 8,
-  localparam int unsigned TW   = $clog2(T_MAX + 1),
-  localparam int unsigned TI   = $clog2(T_MAX),
-  localparam int unsigned DI   = $clog2(D_MAX)
+  parameter int unsigned T_MAX    = 128,
+  parameter int unsigned D_MAX    = 384,
+  parameter int unsigned PE_C     = 8,
+  localparam int unsigned LenW    = $clog2(T_MAX + 1),
+  localparam int unsigned RowIdxW = $clog2(T_MAX),
+  localparam int unsigned ChIdxW  = $clog2(D_MAX)
 ) (
-  input  logic                clk_i,
-  input  logic                rst_ni,
-  input  logic                dp_rst_ni,      // the softmax unit's reset (also on abort)
-  input  cfg_t                cfg_i,
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic               dp_rst_ni,      // the softmax unit's reset (also on abort)
+  input  cfg_t               cfg_i,
 
-  input  logic                run_i,          // the softmax step of the current head
-  input  logic                abort_i,
-  output logic                done_o,
+  input  logic               run_i,          // the softmax step of the current head
+  input  logic               abort_i,
+  output logic               done_o,
 
   // the row being fed: its scores, and the head's keep mask of that row
-  input  logic [T_MAX-1:0]    rep_mask_i,     // representative rows
-  output logic [TI-1:0]       row_o,
-  output logic [DI-1:0]       chunk_o,
-  input  logic [PE_C*32-1:0]  score_i,
-  input  logic [T_MAX-1:0]    keep_i,
+  input  logic [T_MAX-1:0]   rep_mask_i,     // representative rows
+  output logic [RowIdxW-1:0] row_o,
+  output logic [ChIdxW-1:0]  chunk_o,
+  input  logic [PE_C*32-1:0] score_i,
+  input  logic [T_MAX-1:0]   keep_i,
 
   // probabilities of a chunk of the row in flight
-  output logic                p_wr_o,
-  output logic [TI-1:0]       p_row_o,
-  output logic [DI-1:0]       p_chunk_o,
-  output logic [PE_C*8-1:0]   p_data_o
+  output logic               prob_wr_o,
+  output logic [RowIdxW-1:0] prob_wr_row_o,
+  output logic [ChIdxW-1:0]  prob_wr_chunk_o,
+  output logic [PE_C*8-1:0]  prob_wr_data_o
 );
 
   localparam int unsigned Chunks = (T_MAX + PE_C - 1) / PE_C;
-  localparam int unsigned ChW    = $clog2(Chunks + 1);
+  localparam int unsigned ChunkW = $clog2(Chunks + 1);
 
-  logic               in_valid, in_ready, in_last;
-  logic [ChW-1:0]     feed_chunk, out_chunk;
-  logic [PE_C-1:0]    keep;
-  logic               out_valid, out_err, out_last;
+  logic              in_valid, in_ready, in_last;
+  logic [ChunkW-1:0] feed_chunk, out_chunk;
+  logic [PE_C-1:0]   keep;
+  logic              out_valid, out_err, out_last;
 
   esact_row_feed #(.T_MAX(T_MAX), .CHUNKS(Chunks)) u_feed (
     .clk_i,
@@ -63,12 +63,12 @@ module esact_softmax_stage
     .feed_chunk_o  (feed_chunk),
     .out_valid_i   (out_valid),
     .out_last_i    (out_last),
-    .out_row_o     (p_row_o),
+    .out_row_o     (prob_wr_row_o),
     .out_chunk_o   (out_chunk)
   );
 
-  assign chunk_o   = DI'(feed_chunk);
-  assign p_chunk_o = DI'(out_chunk);
+  assign chunk_o         = ChIdxW'(feed_chunk);
+  assign prob_wr_chunk_o = ChIdxW'(out_chunk);
 
   // keys of the chunk the row keeps: inside the sequence and, in a sparse run, in the
   // head's top-k of the row
@@ -79,7 +79,7 @@ module esact_softmax_stage
     if (run_i) begin  // (simulation speed)
       for (int unsigned l = 0; l < PE_C; l++) begin
         j = 32'(feed_chunk) * PE_C + l;
-        keep[l] = (j < 32'(cfg_i.seq_len)) && (!cfg_i.sparse || keep_i[TI'(j)]);
+        keep[l] = (j < 32'(cfg_i.seq_len)) && (!cfg_i.sparse || keep_i[RowIdxW'(j)]);
       end
     end
   end
@@ -91,18 +91,18 @@ module esact_softmax_stage
     .in_ready_o  (in_ready),
     .in_score_i  (score_i),
     .in_keep_i   (keep),
-    .in_len_i    (TW'(cfg_i.seq_len)),
+    .in_len_i    (LenW'(cfg_i.seq_len)),
     .in_mult_i   (cfg_i.sm_mult),
     .in_shift_i  (cfg_i.sm_shift),
     .in_last_i   (in_last),
     .out_valid_o (out_valid),
     .out_ready_i (1'b1),
-    .out_p_o     (p_data_o),
+    .out_p_o     (prob_wr_data_o),
     .out_err_o   (out_err),
     .out_last_o  (out_last)
   );
 
-  assign p_wr_o = out_valid && !out_err;
+  assign prob_wr_o = out_valid && !out_err;
 
   logic unused_cfg;
   assign unused_cfg = ^cfg_i;  // (the stage reads some fields of cfg_i)

@@ -12,47 +12,47 @@
 module esact_stream
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX   = 128,
-  parameter int unsigned H_MAX   = 12,
-  parameter int unsigned LdBytes = 64,
-  localparam int unsigned LdW    = LdBytes * 8,
-  localparam int unsigned OI     = $clog2(H_MAX * T_MAX)   // streamed row index
+  parameter int unsigned T_MAX       = 128,
+  parameter int unsigned H_MAX       = 12,
+  parameter int unsigned LdBytes     = 64,
+  localparam int unsigned LdW        = LdBytes * 8,
+  localparam int unsigned StreamRowW = $clog2(H_MAX * T_MAX)   // streamed row index
 ) (
-  input  logic             clk_i,
-  input  logic             rst_ni,
-  input  cfg_t             cfg_i,
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  input  cfg_t                  cfg_i,
 
-  input  logic             out_start_i,   // the layer output starts streaming
-  input  logic             dump_start_i,  // a dump starts ...
-  input  dump_sel_e        dump_sel_i,    // ... of this buffer
-  input  logic             stream_i,      // the OUT or dump stage
-  input  logic             dump_i,        // the dump stage
-  output logic             done_o,        // the last word is taken
+  input  logic                  out_start_i,   // the layer output starts streaming
+  input  logic                  dump_start_i,  // a dump starts ...
+  input  dump_sel_e             dump_sel_i,    // ... of this buffer
+  input  logic                  stream_i,      // the OUT or dump stage
+  input  logic                  dump_i,        // the dump stage
+  output logic                  done_o,        // the last word is taken
 
   // read port of the buffers: the word streamed next
-  output logic             rd_en_o,
-  output dump_sel_e        rd_sel_o,
-  output logic [OI-1:0]    rd_row_o,
-  output logic [7:0]       rd_word_o,
-  input  logic [LdW-1:0]   rd_act_i,      // from the activation buffers
-  input  logic [LdW-1:0]   rd_spls_i,     // from the SPLS buffers (esact_pred)
+  output logic                  rd_en_o,
+  output dump_sel_e             rd_sel_o,
+  output logic [StreamRowW-1:0] rd_row_o,
+  output logic [7:0]            rd_word_o,
+  input  logic [LdW-1:0]        rd_act_i,      // from the activation buffers
+  input  logic [LdW-1:0]        rd_spls_i,     // from the SPLS buffers (esact_pred)
 
-  output logic             out_valid_o,
-  input  logic             out_ready_i,
-  output logic [LdW-1:0]   out_data_o,
-  output logic [7:0]       out_tag_o,
-  output logic             out_last_o
+  output logic                  out_valid_o,
+  input  logic                  out_ready_i,
+  output logic [LdW-1:0]        out_data_o,
+  output logic [7:0]            out_tag_o,
+  output logic                  out_last_o
 );
 
-  logic            valid_d, valid_q;
-  logic [OI-1:0]   row_d, row_q;
-  logic [7:0]      word_d, word_q;
-  dump_sel_e       sel_d, sel_q;
-  logic [31:0]     rows, words;          // geometry of the streamed buffer
-  logic [31:0]     width;                // columns of a matrix row
-  logic            spls;                 // the buffer is an SPLS buffer
-  logic            matrix;               // ... a matrix (bytes past its width are zero)
-  logic [LdW-1:0]  byte_mask;
+  logic                  valid_d, valid_q;
+  logic [StreamRowW-1:0] row_d, row_q;
+  logic [7:0]            word_d, word_q;
+  dump_sel_e             sel_d, sel_q;
+  logic [31:0]           rows, words;          // geometry of the streamed buffer
+  logic [31:0]           width;                // columns of a matrix row
+  logic                  spls;                 // the buffer is an SPLS buffer
+  logic                  matrix;               // ... a matrix (bytes past its width are zero)
+  logic [LdW-1:0]        byte_mask;
 
   // geometry
   always_comb begin
@@ -117,7 +117,7 @@ module esact_stream
           valid_d = 1'b0;
         end else if (32'(word_q) == words - 1) begin
           word_d = '0;
-          row_d  = row_q + OI'(1);
+          row_d  = row_q + StreamRowW'(1);
         end else begin
           word_d = word_q + 8'd1;
         end

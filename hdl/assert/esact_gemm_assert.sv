@@ -14,41 +14,41 @@
 module esact_gemm_assert
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX = 128,
-  parameter int unsigned F_MAX = 1536,
-  parameter int unsigned PE_C  = 8,
-  localparam int unsigned TI    = $clog2(T_MAX),
-  localparam int unsigned Tiles = F_MAX / PE_C,
-  localparam int unsigned TileI = $clog2(Tiles),
-  localparam int unsigned MW    = $clog2(T_MAX + 1),
-  localparam int unsigned NW    = $clog2(F_MAX + 1),
-  localparam int unsigned KW    = $clog2(F_MAX + 1)
+  parameter int unsigned T_MAX     = 128,
+  parameter int unsigned F_MAX     = 1536,
+  parameter int unsigned PE_C      = 8,
+  localparam int unsigned RowIdxW  = $clog2(T_MAX),
+  localparam int unsigned Tiles    = F_MAX / PE_C,
+  localparam int unsigned TileIdxW = $clog2(Tiles),
+  localparam int unsigned MCntW    = $clog2(T_MAX + 1),
+  localparam int unsigned NCntW    = $clog2(F_MAX + 1),
+  localparam int unsigned KCntW    = $clog2(F_MAX + 1)
 ) (
-  input logic              clk_i,
-  input logic              rst_ni,
-  input cfg_t              cfg_i,
-  input logic              cmd_valid,
-  input logic              cmd_ready,
-  input logic [MW-1:0]     cmd_m,
-  input logic [NW-1:0]     cmd_n,
-  input logic [KW-1:0]     cmd_k,
-  input logic              cmd_a_unsigned,
-  input logic [T_MAX-1:0]  cmd_row_mask,
-  input logic [Tiles-1:0]  cmd_ctile_mask,
-  input logic [F_MAX-1:0]  cmd_k_mask,
-  input logic              g_out_valid,
-  input logic              g_out_err,
-  input logic              res_valid_q,
-  input logic [TI-1:0]     res_row_q,
-  input logic [TileI-1:0]  res_tile_q
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  cfg_t                cfg_i,
+  input  logic                cmd_valid,
+  input  logic                cmd_ready,
+  input  logic [MCntW-1:0]    cmd_m,
+  input  logic [NCntW-1:0]    cmd_n,
+  input  logic [KCntW-1:0]    cmd_k,
+  input  logic                cmd_a_unsigned,
+  input  logic [T_MAX-1:0]    cmd_row_mask,
+  input  logic [Tiles-1:0]    cmd_ctile_mask,
+  input  logic [F_MAX-1:0]    cmd_k_mask,
+  input  logic                core_out_valid,
+  input  logic                core_out_err,
+  input  logic                res_valid_q,
+  input  logic [RowIdxW-1:0]  res_row_q,
+  input  logic [TileIdxW-1:0] res_tile_q
 );
 
-  esact_stream_chk #(.DataW(MW+NW+KW+1+T_MAX+Tiles+F_MAX)) u_cmd_chk (
+  esact_stream_chk #(.DataW(MCntW+NCntW+KCntW+1+T_MAX+Tiles+F_MAX)) u_cmd_chk (
     .clk_i, .rst_ni, .valid(cmd_valid), .ready(cmd_ready), .last(1'b0),
     .data({cmd_m, cmd_n, cmd_k, cmd_a_unsigned, cmd_row_mask, cmd_ctile_mask, cmd_k_mask})
   );
 
-  `ASSERT_IF(GemmNoError_A, !g_out_err, g_out_valid, clk_i, rst_ni)
+  `ASSERT_IF(GemmNoError_A, !core_out_err, core_out_valid, clk_i, rst_ni)
   `ASSERT_IF(ResidualInRows_A, 32'(res_row_q) < 32'(cfg_i.seq_len) && 32'(res_tile_q) * PE_C < 32'(cfg_i.hidden),
              res_valid_q, clk_i, rst_ni)
 

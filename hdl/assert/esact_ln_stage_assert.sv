@@ -14,23 +14,23 @@
 module esact_ln_stage_assert
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX = 128,
-  parameter int unsigned D_MAX = 384,
-  parameter int unsigned PE_C  = 8,
-  localparam int unsigned TI   = $clog2(T_MAX),
-  localparam int unsigned DI   = $clog2(D_MAX)
+  parameter int unsigned T_MAX    = 128,
+  parameter int unsigned D_MAX    = 384,
+  parameter int unsigned PE_C     = 8,
+  localparam int unsigned RowIdxW = $clog2(T_MAX),
+  localparam int unsigned ChIdxW  = $clog2(D_MAX)
 ) (
-  input logic              clk_i,
-  input logic              rst_ni,
-  input cfg_t              cfg_i,
-  input logic              in_valid,
-  input logic [TI-1:0]     row_o,
-  input logic [TI-1:0]     src_o,
-  input logic              y_wr_o,
-  input logic [TI-1:0]     y_row_o,
-  input logic [DI-1:0]     y_chunk_o,
-  input logic              out_valid,
-  input logic              out_err
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  cfg_t               cfg_i,
+  input  logic               in_valid,
+  input  logic [RowIdxW-1:0] row_o,
+  input  logic [RowIdxW-1:0] src_o,
+  input  logic               y_wr_o,
+  input  logic [RowIdxW-1:0] y_row_o,
+  input  logic [ChIdxW-1:0]  y_chunk_o,
+  input  logic               out_valid,
+  input  logic               out_err
 );
 
   `ASSERT_IF(SourceNotAfterRow_A, src_o <= row_o, in_valid, clk_i, rst_ni)

@@ -15,44 +15,44 @@
 module esact_pred_assert
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX = 128,
-  parameter int unsigned H_MAX = 12,
-  localparam int unsigned TW   = $clog2(T_MAX + 1),
-  localparam int unsigned TI   = $clog2(T_MAX),
-  localparam int unsigned HW   = $clog2(H_MAX + 1)
+  parameter int unsigned T_MAX     = 128,
+  parameter int unsigned H_MAX     = 12,
+  localparam int unsigned LenW     = $clog2(T_MAX + 1),
+  localparam int unsigned RowIdxW  = $clog2(T_MAX),
+  localparam int unsigned HeadCntW = $clog2(H_MAX + 1)
 ) (
-  input logic               clk_i,
-  input logic               rst_ni,
-  input cfg_t               cfg_i,
-  input logic [2:0]         state_q,
-  input logic               tk_out_valid,
-  input logic               tk_out_ready,
-  input logic               tk_err,
-  input logic [TI-1:0]      tk_row_q,
-  input logic [HW-1:0]      tk_head_q,
-  input logic               ls_out_valid,
-  input logic               ls_kind,
-  input logic               ls_err,
-  input logic [TW-1:0]      ls_row,
-  input logic [TW-1:0]      ls_rep
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  cfg_t                cfg_i,
+  input  logic [2:0]          state_q,
+  input  logic                topk_out_valid,
+  input  logic                topk_out_ready,
+  input  logic                topk_err,
+  input  logic [RowIdxW-1:0]  topk_row_q,
+  input  logic [HeadCntW-1:0] topk_head_q,
+  input  logic                lsim_out_valid,
+  input  logic                lsim_kind,
+  input  logic                lsim_err,
+  input  logic [LenW-1:0]     lsim_row,
+  input  logic [LenW-1:0]     lsim_rep
 );
 
   localparam logic [2:0] PredDone = 3'd4;
 
   logic rep_beat;   // a reuse-map result of local_sim
-  assign rep_beat = ls_out_valid && !ls_err && !ls_kind;
+  assign rep_beat = lsim_out_valid && !lsim_err && !lsim_kind;
 
   `ASSERT(StateLegal_A, state_q <= PredDone, clk_i, rst_ni)
-  `ASSERT_IF(KeepWriteInDepth_A, 32'(tk_head_q) < 32'(cfg_i.heads) && 32'(tk_row_q) < 32'(cfg_i.seq_len),
-             tk_out_valid && tk_out_ready, clk_i, rst_ni)
-  `ASSERT_IF(RepWriteInDepth_A, 32'(ls_row) < 32'(cfg_i.seq_len) && ls_rep <= ls_row, rep_beat, clk_i, rst_ni)
-  `ASSERT_IF(ColWriteInDepth_A, 32'(ls_row) < 32'(cfg_i.heads), ls_out_valid && !ls_err && ls_kind, clk_i,
+  `ASSERT_IF(KeepWriteInDepth_A, 32'(topk_head_q) < 32'(cfg_i.heads) && 32'(topk_row_q) < 32'(cfg_i.seq_len),
+             topk_out_valid && topk_out_ready, clk_i, rst_ni)
+  `ASSERT_IF(RepWriteInDepth_A, 32'(lsim_row) < 32'(cfg_i.seq_len) && lsim_rep <= lsim_row, rep_beat, clk_i, rst_ni)
+  `ASSERT_IF(ColWriteInDepth_A, 32'(lsim_row) < 32'(cfg_i.heads), lsim_out_valid && !lsim_err && lsim_kind, clk_i,
              rst_ni)
-  `ASSERT_IF(TopkNoError_A, !tk_err, tk_out_valid, clk_i, rst_ni)
-  `ASSERT_IF(LocalSimNoError_A, !ls_err, ls_out_valid, clk_i, rst_ni)
+  `ASSERT_IF(TopkNoError_A, !topk_err, topk_out_valid, clk_i, rst_ni)
+  `ASSERT_IF(LocalSimNoError_A, !lsim_err, lsim_out_valid, clk_i, rst_ni)
 
-  `COVER(SkippedRow_C, rep_beat && ls_rep != ls_row, clk_i, rst_ni)
-  `COVER(ReuseAtWindowEdge_C, rep_beat && ls_rep != ls_row && 32'(ls_row - ls_rep) == 32'(cfg_i.window) - 1,
+  `COVER(SkippedRow_C, rep_beat && lsim_rep != lsim_row, clk_i, rst_ni)
+  `COVER(ReuseAtWindowEdge_C, rep_beat && lsim_rep != lsim_row && 32'(lsim_row - lsim_rep) == 32'(cfg_i.window) - 1,
          clk_i, rst_ni)
 
   logic unused_cfg;  // the checker reads some fields of the configuration

@@ -14,27 +14,27 @@
 `include "prim_assert.svh"
 
 module esact_row_feed_assert #(
-  parameter int unsigned T_MAX  = 128,
-  parameter int unsigned CHUNKS = 16,
-  localparam int unsigned TI    = $clog2(T_MAX),
-  localparam int unsigned ChW   = $clog2(CHUNKS + 1)
+  parameter int unsigned T_MAX    = 128,
+  parameter int unsigned CHUNKS   = 16,
+  localparam int unsigned RowIdxW = $clog2(T_MAX),
+  localparam int unsigned ChunkW  = $clog2(CHUNKS + 1)
 ) (
-  input logic            clk_i,
-  input logic            rst_ni,
-  input logic [31:0]     rows_last_i,
-  input logic [31:0]     chunks_last_i,
-  input logic            in_valid_o,
-  input logic            in_ready_i,
-  input logic            in_last_o,
-  input logic [TI-1:0]   feed_row_o,
-  input logic [ChW-1:0]  feed_chunk_o,
-  input logic            out_valid_i,
-  input logic [TI-1:0]   out_row_o,
-  input logic [ChW-1:0]  out_chunk_o,
-  input logic            busy_q
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic [31:0]        rows_last_i,
+  input  logic [31:0]        chunks_last_i,
+  input  logic               in_valid_o,
+  input  logic               in_ready_i,
+  input  logic               in_last_o,
+  input  logic [RowIdxW-1:0] feed_row_o,
+  input  logic [ChunkW-1:0]  feed_chunk_o,
+  input  logic               out_valid_i,
+  input  logic [RowIdxW-1:0] out_row_o,
+  input  logic [ChunkW-1:0]  out_chunk_o,
+  input  logic               busy_q
 );
 
-  esact_stream_chk #(.DataW(TI+ChW), .HasLast(1'b1), .LastGated(1'b0)) u_in_chk (
+  esact_stream_chk #(.DataW(RowIdxW+ChunkW), .HasLast(1'b1), .LastGated(1'b0)) u_in_chk (
     .clk_i, .rst_ni, .valid(in_valid_o), .ready(in_ready_i), .last(in_last_o), .data({feed_row_o, feed_chunk_o})
   );
 

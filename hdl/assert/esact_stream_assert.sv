@@ -12,19 +12,19 @@
 module esact_stream_assert
   import esact_pkg::*;
 #(
-  parameter int unsigned T_MAX = 128,
-  parameter int unsigned H_MAX = 12,
-  localparam int unsigned OI   = $clog2(H_MAX * T_MAX)
+  parameter int unsigned T_MAX       = 128,
+  parameter int unsigned H_MAX       = 12,
+  localparam int unsigned StreamRowW = $clog2(H_MAX * T_MAX)
 ) (
-  input logic              clk_i,
-  input logic              rst_ni,
-  input cfg_t              cfg_i,
-  input logic              dump_i,
-  input logic              out_valid_o,
-  input logic [OI-1:0]     row_q,
-  input logic [7:0]        word_q,
-  input logic [31:0]       rows,
-  input logic [31:0]       words
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  input  cfg_t                  cfg_i,
+  input  logic                  dump_i,
+  input  logic                  out_valid_o,
+  input  logic [StreamRowW-1:0] row_q,
+  input  logic [7:0]            word_q,
+  input  logic [31:0]           rows,
+  input  logic [31:0]           words
 );
 
   `ASSERT_IF(OutRowInSequence_A, 32'(row_q) < 32'(cfg_i.seq_len), out_valid_o && !dump_i, clk_i, rst_ni)

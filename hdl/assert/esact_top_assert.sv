@@ -18,40 +18,40 @@
 module esact_top_assert
   import esact_pkg::*;
 #(
-  parameter int unsigned H_MAX  = 12,
-  localparam int unsigned LdW   = 512,
-  localparam int unsigned HW    = $clog2(H_MAX + 1)
+  parameter int unsigned H_MAX     = 12,
+  localparam int unsigned LdW      = 512,
+  localparam int unsigned HeadCntW = $clog2(H_MAX + 1)
 ) (
-  input logic               clk_i,
-  input logic               rst_ni,
-  input logic               psel_i,
-  input logic               penable_i,
-  input logic               pwrite_i,
-  input logic [6:0]         paddr_i,
-  input logic [31:0]        pwdata_i,
-  input logic [3:0]         pstrb_i,
-  input logic               pready_o,
-  input logic [31:0]        prdata_o,
-  input logic               pslverr_o,
-  input logic               ld_valid_i,
-  input logic               ld_ready_o,
-  input logic [31:0]        ld_addr_i,
-  input logic [LdW-1:0]     ld_data_i,
-  input logic               out_valid_o,
-  input logic               out_ready_i,
-  input logic [LdW-1:0]     out_data_o,
-  input logic [7:0]         out_tag_o,
-  input logic               out_last_o,
-  input logic               irq_o,
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic                psel_i,
+  input  logic                penable_i,
+  input  logic                pwrite_i,
+  input  logic [6:0]          paddr_i,
+  input  logic [31:0]         pwdata_i,
+  input  logic [3:0]          pstrb_i,
+  input  logic                pready_o,
+  input  logic [31:0]         prdata_o,
+  input  logic                pslverr_o,
+  input  logic                ld_valid_i,
+  input  logic                ld_ready_o,
+  input  logic [31:0]         ld_addr_i,
+  input  logic [LdW-1:0]      ld_data_i,
+  input  logic                out_valid_o,
+  input  logic                out_ready_i,
+  input  logic [LdW-1:0]      out_data_o,
+  input  logic [7:0]          out_tag_o,
+  input  logic                out_last_o,
+  input  logic                irq_o,
   // sequencer
-  input step_e              step_q,
-  input stage_e             stage,
-  input logic [HW-1:0]      head_q,
-  input logic               abort_q,
-  input cfg_t               cfg,
+  input  step_e               step_q,
+  input  stage_e              stage,
+  input  logic [HeadCntW-1:0] head_q,
+  input  logic                abort_q,
+  input  cfg_t                cfg,
   // engines
-  input logic               pred_feeding,
-  input logic               gemm_busy
+  input  logic                pred_feeding,
+  input  logic                gemm_busy
 );
 
   esact_stream_chk #(.DataW(32+LdW), .Assumed(1'b1)) u_ld_chk (
