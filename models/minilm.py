@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import checks
+
 if TYPE_CHECKING:
     import torch
 
@@ -28,6 +30,7 @@ HEAD_DIM = 32
 FFN = 1536
 LAYERS = 6
 LN_EPS = 1e-12
+MAX_POSITION = 512  # position embeddings of the pinned model (config max_position_embeddings)
 
 
 def model_dir() -> Path:
@@ -112,8 +115,8 @@ def tokenizer():
 
 def tokenize(text: str, max_tokens: int = 128) -> np.ndarray:
     """Word-piece ids with [CLS] ... [SEP], truncated to ``max_tokens`` (keeping [SEP])."""
-    if max_tokens < 3:
-        raise ValueError(f"max_tokens must be >= 3, got {max_tokens}")
+    checks.instance(text, "text", str, "a str")
+    max_tokens = checks.integer(max_tokens, "max_tokens", 3, MAX_POSITION)
     ids = tokenizer().encode(text).ids
     if len(ids) > max_tokens:
         ids = ids[: max_tokens - 1] + ids[-1:]
@@ -122,7 +125,33 @@ def tokenize(text: str, max_tokens: int = 128) -> np.ndarray:
 
 def count_tokens(text: str) -> int:
     """Word pieces of ``text`` without the special tokens."""
+    checks.instance(text, "text", str, "a str")
     return len(tokenizer().encode(text, add_special_tokens=False).ids)
+
+
+def check_model(model) -> MiniLM:
+    """``model``, or the pinned MiniLM when None."""
+    if model is None:
+        return load_minilm()
+    return checks.instance(model, "model", MiniLM, "a MiniLM (load_minilm()) or None")
+
+
+def check_ids(ids, model: MiniLM, max_len: int | None = None, limit_what: str = "") -> np.ndarray:
+    """Token ids for ``model``: 1 to max_position ids (or ``max_len``, named by
+    ``limit_what``, when shorter), each in [0, vocabulary - 1]."""
+    max_pos = model.pos.shape[0]
+    if max_len is None or max_len >= max_pos:
+        max_len, limit_what = max_pos, "the model's max_position"
+    return checks.token_ids(ids, "ids", model.word.shape[0], max_len, limit_what)
+
+
+def _float_dtype(dtype):
+    torch = _torch()
+    if dtype is None:
+        return torch.float32
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        checks.fail("dtype", f"expected a torch floating dtype (torch.float32, torch.float64) or None, got {dtype!r}")
+    return dtype
 
 
 # ----------------------------------------------------------------------------------
@@ -140,14 +169,15 @@ def _t(a, dtype):
 
 
 def embed_float(ids: np.ndarray, model: MiniLM | None = None, dtype=None) -> torch.Tensor:
-    """Embedding layer (word + position + token type 0, then LayerNorm): (T, HIDDEN)."""
+    """Embedding layer (word + position + token type 0, then LayerNorm): (T, hidden).
+    ``ids``: 1 to max_position (512) token ids in [0, vocabulary - 1]."""
     torch = _torch()
-    dtype = dtype or torch.float32
-    m = model or load_minilm()
-    ids = np.asarray(ids)
+    dtype = _float_dtype(dtype)
+    m = check_model(model)
+    ids = check_ids(ids, m)
     e = m.word[ids] + m.pos[: len(ids)] + m.tok_type[0]
     return torch.nn.functional.layer_norm(
-        _t(e, dtype), (HIDDEN,), _t(m.emb_ln_g, dtype), _t(m.emb_ln_b, dtype), LN_EPS
+        _t(e, dtype), (e.shape[-1],), _t(m.emb_ln_g, dtype), _t(m.emb_ln_b, dtype), LN_EPS
     )
 
 
@@ -204,9 +234,11 @@ def bert_layer_float(
 def encode_float(
     ids: np.ndarray, model: MiniLM | None = None, traces: list | None = None, dtype=None
 ) -> torch.Tensor:
-    """Last hidden state (T, HIDDEN) of the float model; ``traces`` collects per-layer dicts."""
+    """Last hidden state (T, hidden) of the float model; ``traces`` (a list) collects
+    per-layer dicts.  ``ids`` as for :func:`embed_float`."""
     torch = _torch()
-    m = model or load_minilm()
+    m = check_model(model)
+    checks.trace_list(traces, "traces")
     with torch.no_grad():
         h = embed_float(ids, m, dtype)
         for w in m.layers:
@@ -219,6 +251,8 @@ def encode_float(
 
 def pool(hidden) -> np.ndarray:
     """Mean pooling over tokens, then L2 normalisation (float64 numpy vector)."""
-    h = np.asarray(hidden, dtype=np.float64)
+    h = checks.real_array(hidden, "hidden")
+    if h.ndim != 2 or h.shape[0] < 1:
+        checks.fail("hidden", f"expected a (T, C) array with T >= 1, got shape {h.shape}")
     v = h.mean(axis=0)
     return v / max(np.linalg.norm(v), 1e-12)

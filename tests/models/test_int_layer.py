@@ -89,11 +89,11 @@ def test_layer_params_round_trip_through_arrays(int_model, token_ids):
 
 def test_bad_inputs_raise_clear_errors(int_model):
     lq = int_model.layers[0]
-    with pytest.raises(ValueError, match="x must be an integer"):
+    with pytest.raises(ValueError, match="^x: expected integers"):
         int_layer(np.zeros((4, 384), np.float32), lq)
-    with pytest.raises(ValueError, match="INT8 range"):
+    with pytest.raises(ValueError, match="^x: value 300 outside the INT8 range"):
         int_layer(np.full((4, 384), 300), lq)
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match="^x: expected shape"):
         int_layer(np.zeros((4, 100), np.int64), lq)
-    with pytest.raises(ValueError, match="exceeds the sequence length"):
+    with pytest.raises(ValueError, match="^k: 5 exceeds the sequence length"):
         int_layer(np.zeros((4, 384), np.int64), lq, SplsConfig("spls", k=5))
