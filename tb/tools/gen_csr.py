@@ -6,11 +6,11 @@ the document (rebuilt by this command and checked for staleness by the tests).
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 from tb.common.tools import BUILD, HDL, REPO
+from tb.tools.proc import run_tool
 
 RDL = HDL / "esact_csr.rdl"
 GEN = BUILD / "gen"
@@ -24,9 +24,7 @@ def peakrdl(*args: str) -> None:
     exe = Path(sys.executable).parent / "peakrdl"
     # run from the repo root with relative paths: the document records its source path,
     # which must not depend on where the clone lives
-    res = subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=REPO)
-    if res.returncode != 0:
-        raise RuntimeError(f"peakrdl {' '.join(args)} failed:\n{res.stdout}{res.stderr}")
+    run_tool([str(exe), *args], GEN / f"peakrdl_{args[0]}.log", f"peakrdl {args[0]}", cwd=REPO)
 
 
 def generate(force: bool = False) -> list[Path]:
