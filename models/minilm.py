@@ -77,11 +77,26 @@ class MiniLM:
 def load_minilm() -> MiniLM:
     from safetensors.numpy import load_file
 
-    w = load_file(str(model_dir() / "model.safetensors"))
+    return bert_from_state(load_file(str(model_dir() / "model.safetensors")), LAYERS, HEADS)
+
+
+def bert_from_state(w: dict, n_layers: int, heads: int, prefix: str = "") -> MiniLM:
+    """The float model of a BERT state dict (Hugging Face ``BertModel`` names, each
+    prefixed by ``prefix``, e.g. ``bert.`` for ``BertForMaskedLM``): embeddings and
+    ``n_layers`` encoder layers of ``heads`` heads."""
+    checks.instance(w, "w", dict, "a dict of tensors (safetensors.numpy.load_file)")
+    checks.instance(prefix, "prefix", str, "a str")
+    n_layers = checks.integer(n_layers, "n_layers", 1)
+    heads = checks.integer(heads, "heads", 1)
+
+    def get(name: str) -> np.ndarray:
+        if prefix + name not in w:
+            checks.fail("w", f"the state dict has no tensor {prefix + name!r}")
+        return np.asarray(w[prefix + name], np.float32)
 
     def layer(i: int) -> LayerWeights:
         p = f"encoder.layer.{i}."
-        g = lambda n: w[p + n].astype(np.float32)  # noqa: E731
+        g = lambda n: get(p + n)  # noqa: E731
         return LayerWeights(
             wq=g("attention.self.query.weight"), bq=g("attention.self.query.bias"),
             wk=g("attention.self.key.weight"), bk=g("attention.self.key.bias"),
@@ -91,15 +106,16 @@ def load_minilm() -> MiniLM:
             w1=g("intermediate.dense.weight"), b1=g("intermediate.dense.bias"),
             w2=g("output.dense.weight"), b2=g("output.dense.bias"),
             ln2_g=g("output.LayerNorm.weight"), ln2_b=g("output.LayerNorm.bias"),
+            heads=heads,
         )
 
     return MiniLM(
-        word=w["embeddings.word_embeddings.weight"],
-        pos=w["embeddings.position_embeddings.weight"],
-        tok_type=w["embeddings.token_type_embeddings.weight"],
-        emb_ln_g=w["embeddings.LayerNorm.weight"],
-        emb_ln_b=w["embeddings.LayerNorm.bias"],
-        layers=tuple(layer(i) for i in range(LAYERS)),
+        word=get("embeddings.word_embeddings.weight"),
+        pos=get("embeddings.position_embeddings.weight"),
+        tok_type=get("embeddings.token_type_embeddings.weight"),
+        emb_ln_g=get("embeddings.LayerNorm.weight"),
+        emb_ln_b=get("embeddings.LayerNorm.bias"),
+        layers=tuple(layer(i) for i in range(n_layers)),
     )
 
 
@@ -117,7 +133,13 @@ def tokenize(text: str, max_tokens: int = 128) -> np.ndarray:
     """Word-piece ids with [CLS] ... [SEP], truncated to ``max_tokens`` (keeping [SEP])."""
     checks.instance(text, "text", str, "a str")
     max_tokens = checks.integer(max_tokens, "max_tokens", 3, MAX_POSITION)
-    ids = tokenizer().encode(text).ids
+    return truncate_ids(tokenizer().encode(text).ids, max_tokens)
+
+
+def truncate_ids(ids, max_tokens: int) -> np.ndarray:
+    """The first ``max_tokens`` - 1 ids and the last one ([SEP] of an encoded text)."""
+    ids = list(ids)
+    max_tokens = checks.integer(max_tokens, "max_tokens", 2)
     if len(ids) > max_tokens:
         ids = ids[: max_tokens - 1] + ids[-1:]
     return np.asarray(ids, dtype=np.int64)

@@ -224,3 +224,90 @@ def prefix_key(s: Schedule, upto: int) -> tuple:
 
 def check_schedule_len(s: Schedule, layers: Sequence) -> Schedule:
     return s.for_layers(len(layers))
+
+
+# ----------------------------------------------------------------------------------
+# Schedules by name, label or file (make trace's SPLS=...)
+# ----------------------------------------------------------------------------------
+# The aggressive operating point of `make bench` (the make accuracy sweep point whose RTL
+# MAC cut on the 128-token bench input is >= 50 % on every layer)
+AGGRESSIVE_SPLS = SplsConfig("spls", keep_ratio=0.5, window=4, tau=0.6, ffn_reuse=True)
+NAMED_POINTS = ("default", "aggressive")
+
+
+def named_schedule(name: str) -> Schedule:
+    """``default`` (the committed ``vectors/schedules/default.json``) or ``aggressive``
+    (uniform :data:`AGGRESSIVE_SPLS`)."""
+    checks.choice(name, "name", NAMED_POINTS)
+    if name == "default":
+        return default_schedule()
+    return Schedule.uniform(AGGRESSIVE_SPLS)
+
+
+_LONG_LABEL = r"spls_(?P<kk>r[0-9.]+|k[0-9]+)_w(?P<w>[0-9]+)_t(?P<tau>[0-9.]+)(?P<ffn>_noffn|_ft[0-9.]+)?"
+_SHORT_LABEL = r"(?P<kk>r[0-9.]+|k[0-9]+)w(?P<w>[0-9]+)(?P<thr>t[0-9.]+|thr[0-9]+)(?P<ffn>n|f[0-9.]+)?"
+
+
+def _number(text: str, what: str, label: str):
+    try:
+        return int(text) if text.isdigit() else float(text)
+    except ValueError:
+        checks.fail("label", f"{label!r}: {what} {text!r} is not a number")
+
+
+def config_from_label(label: str) -> SplsConfig:
+    """The setting of a label: ``dense``/``d``, :attr:`SplsConfig.label` of an SPLS
+    setting (``spls_r0.25_w4_t0.75``, ``spls_k8_w4_t0.75_noffn``, ``..._ft0.9``) or its
+    short form in per-layer keys (``r0.25w4t0.75``, ``k8w4thr3n``, ``..f0.9``)."""
+    import re
+
+    checks.instance(label, "label", str, "a str")
+    if label in ("d", "dense"):
+        return SplsConfig("dense")
+    m = re.fullmatch(_LONG_LABEL, label) or re.fullmatch(_SHORT_LABEL, label)
+    if m is None:
+        checks.fail("label", f"{label!r} is not a setting label (dense, d, spls_r0.25_w4_t0.75, r0.25w4t0.75, "
+                             "k8w4thr3n, ...)")
+    g = m.groupdict()
+    kw: dict = {"window": int(g["w"])}
+    kk = g["kk"]
+    kw["k" if kk[0] == "k" else "keep_ratio"] = _number(kk[1:], "k" if kk[0] == "k" else "keep ratio", label)
+    thr = g.get("thr") or ("t" + g["tau"])
+    if thr.startswith("thr"):
+        kw["thr"] = int(thr[3:])
+    else:
+        kw["tau"] = float(_number(thr[1:], "tau", label))
+    ffn = g["ffn"] or ""
+    if ffn in ("n", "_noffn"):
+        kw["ffn_reuse"] = False
+    elif ffn:
+        kw["ffn_tau"] = float(_number(ffn.lstrip("_ft"), "ffn_tau", label))
+    if "keep_ratio" in kw:
+        kw["keep_ratio"] = float(kw["keep_ratio"])
+    try:
+        return SplsConfig("spls", **kw)
+    except ValueError as exc:
+        checks.fail("label", f"{label!r}: {exc}")
+
+
+def schedule_from_spec(spec: str) -> Schedule:
+    """A schedule named by ``spec``: ``default`` or ``aggressive`` (:func:`named_schedule`),
+    a schedule JSON file (path) or JSON text (see the module docstring), a setting label
+    (uniform, :func:`config_from_label`) or a per-layer key (labels joined by ``|``, as
+    :attr:`Schedule.key`)."""
+    checks.instance(spec, "spec", str, "a str")
+    spec = spec.strip()
+    if not spec:
+        checks.fail("spec", "empty; one of default, aggressive, a label or a schedule JSON file")
+    if spec in NAMED_POINTS:
+        return named_schedule(spec)
+    if spec[0] in "{[":  # the JSON form itself
+        return Schedule.of(spec)
+    if spec.endswith(".json") or Path(spec).is_file():
+        return Schedule.load(spec)
+    try:
+        if "|" in spec:
+            return Schedule(tuple(config_from_label(p) for p in spec.split("|")))
+        return Schedule.uniform(config_from_label(spec))
+    except ValueError as exc:
+        checks.fail("spec", f"{spec!r}: not default, aggressive, a schedule JSON file or a label ({exc})")

@@ -221,7 +221,7 @@ def run(
         from tb.common.traces import prepare
 
         with _locked(BUILD / "cache" / ".calibration.lock"):
-            prepare()
+            prepare((extra_env or {}).get("ESACT_TRACE_SET") or None)
     seed = get_seed() if seed is None else seed
     if instance is not None and os.environ.get("SEED", "").strip():
         seed += instance

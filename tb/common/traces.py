@@ -56,6 +56,7 @@ def random_layer(mode: str | None = None) -> LayerTrace:
     return layer_trace(f["file"], random.randrange(6))
 
 
-def prepare() -> None:
-    """Calibrate (or load the cached calibration) before simulations start."""
-    datasets.default_int_model()
+def prepare(set_path: str | None = None) -> None:
+    """Calibrate (or load the cached calibration) before simulations start: the default
+    point's model, or the integer model of the trace set at ``set_path``."""
+    vectors.set_int_model(vectors.load_set(set_path)["int_model"])

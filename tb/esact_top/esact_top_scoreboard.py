@@ -296,9 +296,13 @@ class EsactScoreboard(InOrderScoreboard):
         beat, byte = diff[0]
         name, stage = STAGE_OF[sel]
         where = f"beat {beat} byte {byte}"
+        ev, av = int(e[beat, byte]), int(a[beat, byte])
+        values = f"expected byte 0x{ev:02x}, got 0x{av:02x}"
         if sel >= 3:
             where = f"token {beat // words} channel {(beat % words) * 64 + byte}"
-        msg = f"{self.context}: stage {stage} ({name}) differs first at {where} ({len(diff)} bytes)"
+            sv = lambda v: v - 256 if v > 127 else v  # noqa: E731  (INT8 tensors)
+            values = f"expected {sv(ev)}, got {sv(av)}"
+        msg = f"{self.context}: stage {stage} ({name}) differs first at {where}: {values} ({len(diff)} bytes)"
         self.localized.append(msg)
         return [msg]
 

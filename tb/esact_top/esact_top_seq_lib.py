@@ -197,34 +197,55 @@ class EsactRandomVseq(EsactBaseVseq):
 
 
 class EsactTraceVseq(EsactBaseVseq):
-    """All 6 MiniLM layers for the committed sentences, dense and SPLS, each layer fed
-    with the RTL's own output of the previous layer (layer-major: one weight load per
-    layer).  REGRESSION=full adds the long (~128-token) sentence."""
+    """All layers for the sentences of a trace set (default: the committed MiniLM ones;
+    ``$ESACT_TRACE_SET``: one `make trace` wrote), dense and SPLS, each layer fed with
+    the RTL's own output of the previous layer (layer-major: one weight load per
+    layer).  REGRESSION=full adds the long (~128-token) committed sentence.
+
+    Every completed run is appended to ``trace_runs.jsonl`` (counters, the first
+    scoreboard errors and the localized stage) and the RTL's layer outputs are saved in
+    ``rtl_outputs.npz`` (``<name>__L<layer>``) as the test goes, in ``$ESACT_TRACE_OUT``
+    (default: the test directory): `make trace` reports from them, also after a failure."""
 
     def sentences(self):
         import os
 
-        from .esact_top_workload import trace_sentences
+        from .esact_top_workload import trace_sentences, trace_set_path
 
-        return trace_sentences(full=os.environ.get("REGRESSION", "") == "full")
+        return trace_sentences(full=os.environ.get("REGRESSION", "") == "full", set_path=trace_set_path())
 
     async def body(self):
-        from models import datasets
+        import os
 
         from tb.common.params import int_knob
 
-        im = datasets.default_int_model()
+        from .esact_top_workload import trace_int_model, trace_set_path
+
+        self.im = im = trace_int_model(trace_set_path())
         sents = self.sentences()
         xs = {name: tr["L0_x"].astype(np.int64) for name, tr, _ in sents}
         self.final = {}
         self.layers = int_knob("TRACE_LAYERS", len(im.layers))  # fewer for quick debugging
+        out_dir = Path(os.environ.get("ESACT_TRACE_OUT", "") or ".")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        progress = out_dir / "trace_runs.jsonl"
+        progress.write_text("")
+        rtl: dict[str, np.ndarray] = {}
+        sb = self.v.scoreboard
         for layer in range(self.layers):
             lq = im.layers[layer]
             first = True
             for name, tr, sched in sents:
+                n_err, n_loc = len(sb.errors), len(sb.localized)
                 out = await self.layer(lq, xs[name], sched[layer], f"{name} layer {layer}", load_weights=first)
                 first = False
                 xs[name] = out
+                rtl[f"{name}__L{layer}"] = np.asarray(out, np.int8)
+                rec = dict(self.results[-1], name=name, layer=layer, spls=sched[layer].label,
+                           errors=sb.errors[n_err:n_err + 3], localized=sb.localized[n_loc:n_loc + 3])
+                with progress.open("a") as fh:
+                    fh.write(json.dumps(rec) + "\n")
+            np.savez(out_dir / "rtl_outputs.npz", **rtl)
         for name, tr, _ in sents:
             self.final[name] = (xs[name], tr)
 
