@@ -162,9 +162,9 @@ def tokenize_texts(texts: list[str], subj: Subject, t_max: int, truncate: bool =
     checks.instance(subj, "subj", Subject, "a Subject (minilm_subject, folder_subject)")
     t_max = checks.integer(t_max, "t_max", 2)
     checks.flag(truncate, "truncate")
-    limit, what = t_max, f"{build}'s T_MAX"
+    limit, what = t_max, f"T_MAX {t_max} of {build}"
     if subj.max_position < t_max:
-        limit, what = subj.max_position, "the model's max_position"
+        limit, what = subj.max_position, f"the model's max_position {subj.max_position}"
     from .minilm import truncate_ids
 
     out = []
@@ -173,7 +173,7 @@ def tokenize_texts(texts: list[str], subj: Subject, t_max: int, truncate: bool =
         n = len(ids)
         if n > limit and not truncate:
             checks.fail("text", f"text {i + 1} ({_preview(text)!r}) has {n} tokens ([CLS] and [SEP] included), "
-                                f"more than {what} {limit}; shorten it or ask for truncation (TRUNCATE=1)")
+                                f"more than {what}; shorten it or ask for truncation (TRUNCATE=1)")
         ids = truncate_ids(ids, limit)
         out.append({"text": text, "ids": ids, "tokens": int(len(ids)), "tokens_full": int(n),
                     "truncated": bool(n > limit)})

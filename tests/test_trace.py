@@ -56,6 +56,8 @@ def test_fit_generates_a_build_from_the_model_dimensions():
     name, over, hw = tr.choose_build(dict(MINILM, hidden=256, heads=8, ffn=2048, max_position=100), "fit")
     assert name == "fit"
     assert over == {"T_MAX": 96, "D_MAX": 256, "F_MAX": 2048, "H_MAX": 8}
+    small = tr.choose_build(dict(TINY, hidden=64, heads=2, ffn=96), "fit")[1]
+    assert small == {"T_MAX": 128, "D_MAX": 128, "F_MAX": 128, "H_MAX": 2}  # two load words per row at least
     assert (hw.HEAD_DIM, hw.PE_R, hw.PE_C) == (32, 8, 8)
 
 
@@ -99,14 +101,14 @@ def test_text_longer_than_t_max_is_refused_with_the_limit(tiny, capsys):
         tr.prepare([SHORT[0], MEDIUM], model=str(tiny))
     msg = str(e.value)
     assert msg.startswith("text: text 2 (")
-    assert "more than the esact_top build 'small''s T_MAX 32" in msg and "TRUNCATE=1" in msg
+    assert "more than T_MAX 32 of the esact_top build 'small'" in msg and "TRUNCATE=1" in msg
     # the command line: exit status 2 and the same message
     assert tr.main(["--model", str(tiny), "--text", MEDIUM, "--golden-only"]) == 2
     assert "T_MAX 32" in capsys.readouterr().err
 
 
 def test_minilm_text_longer_than_128_tokens_is_refused():
-    with pytest.raises(ValueError, match=r"more than the esact_top build 'minilm''s T_MAX 128"):
+    with pytest.raises(ValueError, match=r"more than T_MAX 128 of the esact_top build 'minilm'"):
         tr.prepare([" ".join([MEDIUM] * 3)])
 
 
@@ -173,3 +175,9 @@ def test_report_names_the_first_mismatch(tiny, tmp_path):
                                       "got": int(outs["text000_spls__L1"][2, 5]), "values_differ": 1}
     assert [r["result"] for r in spls["layers"]] == ["bit-exact", "mismatch"]
     assert spls["mac_cut_pct"] == 25.0 and spls["cycles_total"] == 20
+
+
+def test_model_max_position_below_t_max_is_the_limit(tmp_path):
+    short_pos = make_tiny_bert(tmp_path / "tiny_pos24", seed=2, max_position=24)
+    with pytest.raises(ValueError, match=r"has \d+ tokens .*more than the model's max_position 24"):
+        tr.prepare([MEDIUM], model=str(short_pos))

@@ -149,6 +149,17 @@ def coverage_enabled() -> bool:
 X_UNIQUE_ARGS = ("--x-assign", "unique", "--x-initial", "unique")
 
 
+def build_dir_of(unit: SimUnit, parameters: dict[str, object] | None = None, waves: bool = False,
+                 x_unique: bool = False) -> Path:
+    """The build directory of ``unit`` with ``parameters`` and the current knobs
+    (coverage, assertions): ``build/<unit>/<tag>`` (its ``build.log``, its tests)."""
+    asserts = asserts_enabled()
+    tag = (param_tag(dict(parameters or {})) + ("_waves" if waves else "") + ("_cov" if coverage_enabled() else "")
+           + ("_xu" if x_unique else "") + ("" if asserts else "_noassert")
+           + ("_acov" if asserts and assert_covers_enabled() else ""))
+    return SIM_BUILD / unit.name / tag
+
+
 def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: bool = False,
           x_unique: bool = False) -> Path:
     """Build (or reuse) the Verilator model of ``unit`` with ``parameters``.  ``x_unique``:
@@ -158,9 +169,8 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
     parameters = dict(parameters or {})
     cov = coverage_enabled()
     asserts = asserts_enabled()
-    tag = (param_tag(parameters) + ("_waves" if waves else "") + ("_cov" if cov else "") + ("_xu" if x_unique else "")
-           + ("" if asserts else "_noassert") + ("_acov" if asserts and assert_covers_enabled() else ""))
-    build_dir = SIM_BUILD / unit.name / tag
+    build_dir = build_dir_of(unit, parameters, waves, x_unique)
+    tag = build_dir.name
     runner = _runner()
     from cocotb_tools.runner import VerilatorControlFile
 

@@ -51,6 +51,9 @@ STAGES = ("pred", "qkv", "attn", "oproj", "ln1", "ffn", "ln2", "out")
 UNIT = "esact_top"
 # generated builds keep the verified micro-architecture and size the buffers only
 FIT_T_MAX = 128
+# the RTL's load-address arithmetic needs at least two 64-byte words per row of the
+# hidden and FFN buffers (hdl/esact_top.sv DSh, FSh = $clog2(words) > 0)
+FIT_MIN_COLS = 128
 
 
 def _log(msg: str) -> None:
@@ -90,8 +93,9 @@ def choose_build(dims: dict, params: str = "auto") -> tuple[str, dict, HwParams]
     """(name, parameter overrides, full parameters) of the esact_top build the model
     runs on.  ``params``: ``auto`` (the smallest parameter set of
     ``tb.common.units.PARAM_SETS['esact_top']`` the model fits), a set's name, or
-    ``fit`` (generated: D_MAX, F_MAX, H_MAX = the model's, T_MAX = min(128,
-    max_position) rounded down to 16, the verified HEAD_DIM and arrays).  Raises
+    ``fit`` (generated: D_MAX, F_MAX, H_MAX = the model's, D_MAX and F_MAX at least
+    128, T_MAX = min(128, max_position) rounded down to 16, the verified HEAD_DIM and
+    arrays).  Raises
     ValueError naming the dimension and the build's limit when the model does not fit."""
     from tb.common.units import PARAM_SETS
 
@@ -102,7 +106,8 @@ def choose_build(dims: dict, params: str = "auto") -> tuple[str, dict, HwParams]
     checks.instance(params, "params", str, "a str")
     if params == "fit":
         t_max = max(16, min(FIT_T_MAX, dims["max_position"]) // 16 * 16)
-        over = {"T_MAX": t_max, "D_MAX": dims["hidden"], "F_MAX": dims["ffn"], "H_MAX": dims["heads"]}
+        over = {"T_MAX": t_max, "D_MAX": max(dims["hidden"], FIT_MIN_COLS), "F_MAX": max(dims["ffn"], FIT_MIN_COLS),
+                "H_MAX": dims["heads"]}
         bad = [m for m in misfits(dims, hw_of(over)) if "HEAD_DIM" in m or "PE_C" in m]
         if bad:
             checks.fail("params", f"fit: no esact_top build can be generated for this model: {'; '.join(bad)} "
@@ -178,7 +183,7 @@ def watchdog_ms(s: dict) -> int:
 def run_rtl(set_path: Path, seed: int | None = None) -> dict:
     """Replay the set on the RTL (EsactTraceTest); prints each layer run as it
     completes.  Returns {seed, test_dir, error, wall_s}."""
-    from tb.common.sim import get_seed, run
+    from tb.common.sim import build_dir_of, get_seed, run
     from tb.common.units import UNITS
 
     s = _read_set(set_path)
@@ -194,12 +199,18 @@ def run_rtl(set_path: Path, seed: int | None = None) -> dict:
     res: dict = {"seed": seed, "error": None, "test_dir": None}
     total = len(s["files"]) * s["dims"]["layers"]
 
+    tag = f"trace_{Path(set_path).parent.name}"
+    bdir = build_dir_of(UNITS[UNIT], s["build"]["params"], waves=os.environ.get("WAVES", "0") not in ("", "0"))
+
     def target():
         try:
             res["test_dir"] = str(run(UNITS[UNIT], "EsactTraceTest", s["build"]["params"], seed=seed, extra_env=env,
-                                      tag=f"trace_{Path(set_path).parent.name}"))
+                                      tag=tag))
         except BaseException as exc:  # noqa: BLE001 - reported with the table
-            res["error"] = str(exc)
+            sim_log = bdir / f"EsactTraceTest_{tag}" / "sim.log"
+            where = (f"simulation log {_show(sim_log)}" if sim_log.exists()
+                     else f"Verilator build log {_show(bdir / 'build.log')}")
+            res["error"] = f"{str(exc).strip() or type(exc).__name__} ({where})"
 
     _log(f"RTL: esact_top build '{s['build']['name']}', {total} layer runs, SEED={seed} "
          "(Verilator build on first use; logs under build/esact_top/)")

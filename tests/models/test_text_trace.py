@@ -61,7 +61,7 @@ def test_tokenize_texts_limits():
     subj = text_trace.minilm_subject("base")
     items = text_trace.tokenize_texts(["one two three"], subj, 128)
     assert items[0]["tokens"] == 5 and not items[0]["truncated"]
-    with pytest.raises(ValueError, match="text: text 1 .* has 5 tokens .*more than the build's T_MAX 4"):
+    with pytest.raises(ValueError, match="text: text 1 .* has 5 tokens .*more than T_MAX 4 of the build"):
         text_trace.tokenize_texts(["one two three"], subj, 4)
     cut = text_trace.tokenize_texts(["one two three"], subj, 4, truncate=True)[0]
     assert cut["tokens"] == 4 and cut["truncated"] and cut["ids"][-1] == 102
