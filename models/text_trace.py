@@ -209,6 +209,9 @@ def spls_schedule(spec: str, n_layers: int) -> tuple[Schedule, str]:
 
 def new_run_dir(tag: str = "") -> Path:
     """A fresh folder ``build/trace/<date>-<time>[-tag]``."""
+    checks.instance(tag, "tag", str, "a str")
+    if "/" in tag or tag.startswith("."):
+        checks.fail("tag", f"{tag!r}: a folder name suffix (no '/', not starting with '.')")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     base = TRACE_DIR / (stamp + (f"-{tag}" if tag else ""))
     d, i = base, 1

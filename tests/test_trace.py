@@ -181,3 +181,18 @@ def test_model_max_position_below_t_max_is_the_limit(tmp_path):
     short_pos = make_tiny_bert(tmp_path / "tiny_pos24", seed=2, max_position=24)
     with pytest.raises(ValueError, match=r"has \d+ tokens .*more than the model's max_position 24"):
         tr.prepare([MEDIUM], model=str(short_pos))
+
+
+def test_entry_arguments_name_the_parameter(tmp_path):
+    with pytest.raises(ValueError, match="overrides: unknown esact_top parameter 'D'"):
+        tr.hw_of({"D": 3})
+    with pytest.raises(ValueError, match=r"overrides\['T_MAX'\]: 0 is not >= 1"):
+        tr.hw_of({"T_MAX": 0})
+    with pytest.raises(ValueError, match=r"dims\['ffn'\]: expected an integer"):
+        tr.choose_build(dict(TINY, ffn=None))
+    with pytest.raises(ValueError, match="texts: expected a non-empty list of str"):
+        tr.prepare([])
+    with pytest.raises(ValueError, match="set_path: .* is not a trace set file"):
+        tr.report(tmp_path / "none.json", None)
+    with pytest.raises(ValueError, match="tag: 'a/b'"):
+        text_trace.new_run_dir("a/b")

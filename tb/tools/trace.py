@@ -70,11 +70,21 @@ def _show(p: Path) -> str:
 # ----------------------------------------------------------------------------------
 def hw_of(overrides: dict) -> HwParams:
     """The full esact_top parameters of a parameter set (defaults: the MiniLM build)."""
-    return HwParams(**{**HwParams().__dict__, **{k: int(v) for k, v in overrides.items()}})
+    checks.instance(overrides, "overrides", dict, "a dict of esact_top parameters")
+    known = HwParams().__dict__
+    for k, v in overrides.items():
+        if k not in known:
+            checks.fail("overrides", f"unknown esact_top parameter {k!r} (known: {sorted(known)})")
+        checks.integer(v, f"overrides[{k!r}]", 1)
+    return HwParams(**{**known, **{k: int(v) for k, v in overrides.items()}})
 
 
 def misfits(dims: dict, hw: HwParams) -> list[str]:
     """Why a model of ``dims`` (hidden, heads, ffn, head_dim) does not fit ``hw``."""
+    checks.instance(dims, "dims", dict, "a dict of hidden, heads, ffn, head_dim")
+    checks.instance(hw, "hw", HwParams, "a HwParams (hw_of)")
+    for k in ("hidden", "heads", "ffn", "head_dim"):
+        checks.integer(dims.get(k), f"dims[{k!r}]", 1)
     out = []
     if dims["head_dim"] != hw.HEAD_DIM:
         out.append(f"head size (hidden / heads) {dims['head_dim']} != HEAD_DIM {hw.HEAD_DIM}")
@@ -278,8 +288,10 @@ def report(set_path: Path, rtl: dict | None) -> dict:
     from models import vectors
     from models.minilm import pool
 
-    set_path = Path(set_path)
     s = _read_set(set_path)
+    set_path = Path(set_path)
+    if rtl is not None:
+        checks.instance(rtl, "rtl", dict, "the result of run_rtl or None")
     n = s["dims"]["layers"]
     im = vectors.set_int_model(s["int_model"])
     s_out = im.layers[-1].scales["s_out"]
