@@ -1,10 +1,10 @@
-"""A tool that dies is reported with its exit code or signal and its log (tb/tools/proc.py)."""
+"""A tool that dies is reported with its exit code or signal and its log (tb/common/proc.py)."""
 
 import sys
 
 import pytest
 
-from tb.tools.proc import ToolError, exit_status, run_tool
+from tb.common.proc import ToolError, exit_status, run_tool
 
 
 def test_exit_code_and_log(tmp_path):

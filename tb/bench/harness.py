@@ -17,7 +17,7 @@ from pathlib import Path
 from tb.common.sim import param_tag
 from tb.common.tools import BUILD, REPO, setup_verilator_env, verilator_exe
 from tb.common.units import UNITS
-from tb.tools.proc import exit_status, run_tool, show, write_log
+from tb.common.proc import exit_status, run_tool, show, write_log
 
 CPP = REPO / "tb" / "bench" / "esact_harness.cpp"
 

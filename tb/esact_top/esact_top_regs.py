@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from tb.tools.gen_csr import MODEL, generate
+from tb.common.csr import MODEL, generate
 
 
 def register_model_class():

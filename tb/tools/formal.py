@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tb.common.tools import BUILD, HDL, REPO
-from tb.tools.proc import ToolError, exit_status, run_tool, show, write_log
+from tb.common.proc import ToolError, exit_status, run_tool, show, write_log
 
 REPORT = REPO / "reports" / "formal.json"
 WORK = BUILD / "formal"
@@ -301,7 +301,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     jobs = [j for j in JOBS if (not args.fast or j.fast) and (not args.only or j.name in args.only)]
     if any("build/gen" in f for j in jobs for f in j.rtl):
-        from tb.tools.gen_csr import generate
+        from tb.common.csr import generate
 
         generate()
     t0 = time.time()

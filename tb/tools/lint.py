@@ -15,7 +15,7 @@ import sys
 from tb.common.sim import ASSERT_DIR, param_tag
 from tb.common.tools import HDL, SIM_BUILD, verilator_exe
 from tb.common.units import PARAM_SETS, UNITS
-from tb.tools.proc import exit_status, failure, run_tool
+from tb.common.proc import exit_status, failure, run_tool
 
 WAIVERS = HDL / "lint_waivers.vlt"
 

@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tb.common.tools import BUILD, REPO
-from tb.tools.proc import exit_status, failure, run_tool, show, write_log
+from tb.common.proc import exit_status, failure, run_tool, show, write_log
 
 HDL_SRC = REPO / "hdl"
 WORK = BUILD / "mutate"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tb.common.tools import BUILD, REPO
 from tb.common.units import PARAM_SETS, UNITS
-from tb.tools.proc import ToolError, run_tool
+from tb.common.proc import ToolError, run_tool
 
 REPORT = REPO / "reports" / "synth.json"
 NO_MUL = ("spls_predict", "hlog_quant")
