@@ -7,7 +7,7 @@ import cocotb
 from pyuvm import ConfigDB, uvm_component, uvm_env, uvm_tlm_analysis_fifo
 
 from tb.agents.apb import ApbAgent, ApbRegAdapter
-from tb.agents.stream import StreamAgent, StreamCfg, StreamCov
+from tb.agents.stream import StreamAgent, StreamCfg
 from tb.common.params import dut_params, flow_from_env
 
 from .esact_top_cov import EsactCov
@@ -39,11 +39,13 @@ class EsactEnv(uvm_env):
         ConfigDB().set(self, "*", "clk", dut.clk_i)
         ConfigDB().set(self, "ld_agent", "cfg", StreamCfg(
             prefix="ld", signals={"valid": "valid_i", "ready": "ready_o", "addr": "addr_i", "data": "data_i"},
-            item_type=EsactLd, role="source", flow=flow_from_env("IN_GAP", "0.05:6"), queue_depth=16))
+            item_type=EsactLd, role="source", flow=flow_from_env("IN_GAP", "0.05:6"), queue_depth=16,
+            en_cov=True, cov_name="esact_top.cg_handshake.ld"))
         ConfigDB().set(self, "out_agent", "cfg", StreamCfg(
             prefix="out", signals={"valid": "valid_o", "ready": "ready_i", "data": "data_o", "tag": "tag_o",
                                    "last": "last_o"},
             item_type=EsactOut, role="sink", flow=flow_from_env("OUT_STALL", "0.2:6"),
+            en_cov=True, cov_name="esact_top.cg_handshake.out",
             # longest legal packet: the keep-mask dump, H_MAX * T_MAX beats
             max_packet_beats=max(self.params["H_MAX"] * self.params["T_MAX"],
                                  self.params["T_MAX"] * -(-self.params["F_MAX"] // 32))))
@@ -57,8 +59,6 @@ class EsactEnv(uvm_env):
         ConfigDB().set(self, "*", "regs", self.regs)
         self.scoreboard = EsactScoreboard("scoreboard", self)
         self.cov = EsactCov("cov", self)
-        self.ld_flow_cov = StreamCov("ld_flow_cov", self, unit="esact_top", stream="ld", role="source")
-        self.out_flow_cov = StreamCov("out_flow_cov", self, unit="esact_top", stream="out", role="sink")
         self.out_fifo = uvm_tlm_analysis_fifo("out_fifo", self)
         self.vsqr = EsactVirtualSequencer("vsqr", self)
 
@@ -71,8 +71,6 @@ class EsactEnv(uvm_env):
         self.apb.monitor.ap.connect(self.cov.exports["apb"])
         self.out.monitor.ap.connect(self.cov.exports["out"])
         self.scoreboard.run_ap.connect(self.cov.exports["run"])
-        self.ld.monitor.ap.connect(self.ld_flow_cov.analysis_export)
-        self.out.monitor.ap.connect(self.out_flow_cov.analysis_export)
         v = self.vsqr
         v.apb, v.ld, v.regs, v.out_fifo = self.apb.sequencer, self.ld.sequencer, self.regs, self.out_fifo
         v.scoreboard, v.params, v.ld_agent, v.out_agent = self.scoreboard, self.params, self.ld, self.out

@@ -1,5 +1,5 @@
 """Reusable valid/ready stream agent (OpenTitan-style folder: cfg, item, bfm, driver,
-monitor, sequencer, agent, seq_lib), parametrized by the transaction type."""
+monitor, cov, agent; the sequencer is pyuvm's), parametrized by the transaction type."""
 
 from .stream_agent import StreamAgent
 from .stream_bfm import StreamBfm

@@ -55,7 +55,9 @@ class StreamCfg:
     the port of field ``f`` is ``<prefix>_<signals[f]>``; ``valid`` and ``ready``
     are required entries.  ``item_type`` converts between a beat (dict of field ->
     int) and a transaction.  ``is_active`` agents drive the interface: a source
-    drives valid and data, a sink drives ready.
+    drives valid and data, a sink drives ready.  ``en_cov`` makes the agent sample its
+    handshake coverage (:class:`StreamCov`) into the coverpoint ``cov_name``
+    (``<unit>.cg_handshake.<stream>``).
     """
 
     prefix: str
@@ -66,6 +68,8 @@ class StreamCfg:
     flow: FlowPolicy = field(default_factory=FlowPolicy)
     queue_depth: int = 4  # driver-side buffering of beats not yet on the wire
     max_packet_beats: int | None = None  # packet interfaces: a longer packet is a protocol error
+    en_cov: bool = False  # the agent owns a StreamCov sampling every transaction
+    cov_name: str = ""  # its coverpoint, e.g. "topk.cg_handshake.in"
 
     def __post_init__(self) -> None:
         if self.role not in ("source", "sink"):
@@ -73,6 +77,8 @@ class StreamCfg:
         for req in ("valid", "ready"):
             if req not in self.signals:
                 raise ValueError(f"StreamCfg.signals needs a {req!r} entry")
+        if self.en_cov and not self.cov_name:
+            raise ValueError("StreamCfg.en_cov needs a cov_name (<unit>.cg_handshake.<stream>)")
 
     @property
     def data_fields(self) -> list[str]:
