@@ -131,7 +131,9 @@ class Mirror:
         self.vecs = {n: np.zeros(mm.D_MAX, np.int64) for n in D_VECTORS}
         self.vecs.update({n: np.zeros(mm.F_MAX, np.int64) for n in F_VECTORS})
 
-    def apply(self, addr: int, data: int) -> None:
+    def apply(self, addr: int, data: int) -> bool:
+        """Write one load beat into the mirrored buffers; False (and counted in
+        ``bad_loads``) when it addresses no buffer (the DUT flags ERROR.load_addr)."""
         region, idx = addr >> 24, addr & 0xFFFFFF
         name = next((n for n, r in REG.items() if r == region), None)
         raw = data.to_bytes(LD_BYTES, "little")
@@ -141,7 +143,7 @@ class Mirror:
             row, w = idx >> sh, idx & ((1 << sh) - 1)
             if row >= m.shape[0] or w * LD_BYTES >= m.shape[1]:
                 self.bad_loads += 1
-                return
+                return False
             vals = np.frombuffer(raw, np.int8).astype(np.int64)
             n = min(LD_BYTES, m.shape[1] - w * LD_BYTES)
             m[row, w * LD_BYTES : w * LD_BYTES + n] = vals[:n]
@@ -149,12 +151,14 @@ class Mirror:
             v = self.vecs[name]
             if idx * VALS_PER_WORD >= len(v):
                 self.bad_loads += 1
-                return
+                return False
             vals = np.frombuffer(raw, np.int32).astype(np.int64)
             n = min(VALS_PER_WORD, len(v) - idx * VALS_PER_WORD)
             v[idx * VALS_PER_WORD : idx * VALS_PER_WORD + n] = vals[:n]
         else:
             self.bad_loads += 1
+            return False
+        return True
 
     def layer(self, d: int, f: int, heads: int, csr: dict) -> LayerQuant:
         """The LayerQuant the DUT holds for hidden size d and FFN width f."""

@@ -9,13 +9,14 @@ import random
 import cocotb
 import numpy as np
 from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
+from pyuvm import ConfigDB, uvm_factory, uvm_test
 from pyuvm import test as uvm_test_decorator
-from pyuvm import uvm_factory, uvm_test
 
 from tb.common.clock_reset import reset, start_clock
 from tb.common.params import int_knob
 
 from .esact_top_env import EsactEnv
+from .esact_top_env_cfg import EsactEnvCfg
 from .esact_top_seq_lib import (
     EsactBaseVseq,
     EsactDumpVseq,
@@ -31,6 +32,8 @@ class EsactBaseTest(uvm_test):
 
     def build_phase(self):
         uvm_factory().set_type_override_by_type(EsactBaseVseq, self.SEQ_OVERRIDE)
+        self.cfg = EsactEnvCfg.new()
+        ConfigDB().set(self, "env", "cfg", self.cfg)
         self.env = EsactEnv("env", self)
 
     def end_of_elaboration_phase(self):
@@ -42,21 +45,21 @@ class EsactBaseTest(uvm_test):
         dut.ld_valid_i.value = 0
         dut.out_ready_i.value = 0
         self.env.apb.bfm.reset_bus()
-        await reset(dut.clk_i, dut.rst_ni)
+        await reset(self.cfg.clk, self.cfg.rst_n)
 
     async def run_phase(self):
         self.raise_objection()
         self.seq.v = self.env.vsqr
-        self.logger.info(f"SEED={os.environ.get('COCOTB_RANDOM_SEED')} params={self.env.params} "
+        self.logger.info(f"SEED={os.environ.get('COCOTB_RANDOM_SEED')} params={self.cfg.params} "
                          f"sequence={type(self.seq).__name__} n={self.seq.n}")
-        start_clock(cocotb.top.clk_i)
+        start_clock(self.cfg.clk)
         await self.bring_up()
         self.env.start_bfms()
         try:
             await with_timeout(self.body(), self.WATCHDOG_MS, "ms")
         except cocotb.triggers.SimTimeoutError:
             raise AssertionError(f"WATCHDOG: test did not finish within {self.WATCHDOG_MS} ms of simulated time "
-                                 f"({self.env.scoreboard.pending} expected output(s) pending)") from None
+                                 f"({self.env.pending()} expected output(s) pending)") from None
         self.drop_objection()
 
     async def body(self):
@@ -64,8 +67,8 @@ class EsactBaseTest(uvm_test):
         await self.drain()
 
     async def drain(self):
-        await ClockCycles(cocotb.top.clk_i, 2)
-        await self.env.scoreboard.drained.wait()
+        await ClockCycles(self.cfg.clk, 2)
+        await self.env.wait_drained()
 
     def check_phase(self):
         self.seq.save_results(type(self).__name__)
@@ -75,7 +78,7 @@ class EsactBaseTest(uvm_test):
                 f"{r['context']}: {r['cycles']} cycles ({r['run_wall_s']} s wall), executed MACs {r['exec_macs']}, skipped {r['skip_macs']}; "
                 + ", ".join(f"{k} {v}" for k, v in sc.items()))
         # every completed run's counters went through the scoreboard's cycle-model check
-        checks = self.env.scoreboard.counter_checks
+        checks = self.env.results.count("counters")
         if checks != len(self.seq.results):
             raise AssertionError(f"{checks} counter checks against the cycle model for {len(self.seq.results)} runs")
         self.logger.info(f"performance counters of {checks} runs equal the cycle model")
@@ -92,10 +95,11 @@ class EsactErrorTest(EsactBaseTest):
 
     def check_phase(self):
         super().check_phase()
-        sb = self.env.scoreboard
-        if sb.illegal_starts < 10 or sb.aborts < 1 or sb.dropped_requests < 2:
-            raise AssertionError(f"error test reached {sb.illegal_starts} illegal starts, {sb.aborts} aborts and "
-                                 f"{sb.dropped_requests} requests dropped by a streaming engine")
+        res = self.env.results
+        illegal, aborts, dropped = res.count("illegal"), res.count("abort"), res.count("dropped")
+        if illegal < 10 or aborts < 1 or dropped < 2:
+            raise AssertionError(f"error test reached {illegal} illegal starts, {aborts} aborts and "
+                                 f"{dropped} requests dropped by a streaming engine")
 
 
 @uvm_test_decorator()
@@ -105,7 +109,9 @@ class EsactDumpTest(EsactBaseTest):
 
 @uvm_test_decorator()
 class EsactResetTest(EsactBaseTest):
-    """Reset asserted at a random point of a layer, then a clean run must be bit-exact."""
+    """Reset asserted at a random point of a layer, then a clean run must be bit-exact.
+    The environment observes the reset itself: the scoreboard flushes the run it
+    expected and the register model's mirror returns to the reset values."""
 
     SEQ_OVERRIDE = EsactRandomVseq
 
@@ -118,15 +124,9 @@ class EsactResetTest(EsactBaseTest):
         await seq.load(input_beats(x, seq.mm))
         await seq.configure(lq, x.shape[0], cfg)
         await seq.wr(seq.regs.ctrl, start=1, sparse=int(cfg.scheme == "spls"), ffn_reuse=int(cfg.ffn_reuse), irq_en=1)
-        await ClockCycles(cocotb.top.clk_i, random.randint(1, 3000))
+        await ClockCycles(self.cfg.clk, random.randint(1, 3000))
         self.logger.info("asserting reset in the middle of the layer")
-        sb = self.env.scoreboard
-        sb._expected.clear()
-        sb.drained.set()
-        sb.running = False
-        sb.shadow.clear()
-        await reset(cocotb.top.clk_i, cocotb.top.rst_ni)
-        self.env.regs.reset()
+        await reset(self.cfg.clk, self.cfg.rst_n)
         if int(cocotb.top.out_valid_o.value):
             raise AssertionError("output valid right after reset")
         out = await seq.layer(lq, x, cfg, "clean run after reset", load_weights=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import cocotb
 from cocotb.queue import Queue
-from cocotb.triggers import ClockCycles, Event, RisingEdge
+from cocotb.triggers import ClockCycles, Event, FallingEdge, RisingEdge
 from cocotb.utils import get_sim_time
 from cocotb_bus.bus import Bus
 
@@ -38,6 +38,7 @@ class StreamBfm:
         self._valid_up = Event()  # set while a source drives valid high (wakes its monitor)
         self._released = Event()  # a sink's ready may rise (cleared by hold_ready)
         self._released.set()
+        self.valid_listeners: list = []  # cfg.watch_valid: called with (level, sim time in steps)
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self, drive: bool) -> None:
@@ -48,6 +49,8 @@ class StreamBfm:
         elif drive and self.cfg.role == "sink":
             self._tasks.append(cocotb.start_soon(self._sink()))
         self._tasks.append(cocotb.start_soon(self._monitor()))
+        if self.cfg.watch_valid:
+            self._tasks.append(cocotb.start_soon(self._watch_valid()))
 
     def stop(self) -> None:
         for t in self._tasks:
@@ -123,6 +126,25 @@ class StreamBfm:
             await ClockCycles(self.clk, flow.busy_run())
 
     # -- monitor -------------------------------------------------------------------
+    async def _watch_valid(self) -> None:
+        """Report every change of valid: two callbacks per packet, none per beat.  A change
+        is reported after the evaluation that made it, at the time of that clock edge; a
+        transfer observed at an edge (before its evaluation) therefore sees valid as
+        reported before that edge's time."""
+        valid = self.bus.valid
+        level = bool(valid.value)
+        if level:
+            self._valid_changed(True)
+        while True:
+            await (FallingEdge(valid) if level else RisingEdge(valid))
+            level = not level
+            self._valid_changed(level)
+
+    def _valid_changed(self, level: bool) -> None:
+        t = get_sim_time("step")
+        for fn in self.valid_listeners:
+            fn(level, t)
+
     async def _monitor(self) -> None:
         bus, fields = self.bus, self.cfg.data_fields
         signals = [(f, getattr(bus, f)) for f in fields]

@@ -57,7 +57,9 @@ class StreamCfg:
     int) and a transaction.  ``is_active`` agents drive the interface: a source
     drives valid and data, a sink drives ready.  ``en_cov`` makes the agent sample its
     handshake coverage (:class:`StreamCov`) into the coverpoint ``cov_name``
-    (``<unit>.cg_handshake.<stream>``).
+    (``<unit>.cg_handshake.<stream>``).  ``watch_valid`` makes the monitor report every
+    rise and fall of valid (:class:`ValidChange` on its ``valid_ap``): when a DUT
+    started offering a packet that is not yet accepted.
     """
 
     prefix: str
@@ -70,6 +72,7 @@ class StreamCfg:
     max_packet_beats: int | None = None  # packet interfaces: a longer packet is a protocol error
     en_cov: bool = False  # the agent owns a StreamCov sampling every transaction
     cov_name: str = ""  # its coverpoint, e.g. "topk.cg_handshake.in"
+    watch_valid: bool = False  # the monitor also reports every change of valid (valid_ap)
 
     def __post_init__(self) -> None:
         if self.role not in ("source", "sink"):

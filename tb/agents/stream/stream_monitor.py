@@ -1,8 +1,18 @@
-"""Monitor: turns handshaked beats into transactions on an analysis port."""
+"""Monitor: turns handshaked beats into transactions on an analysis port (``ap``); with
+``StreamCfg.watch_valid``, also every change of valid (``valid_ap``)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from pyuvm import uvm_analysis_port, uvm_monitor
+
+
+class ValidChange(NamedTuple):
+    """valid rose (``level`` True) or fell at simulation time ``time`` (steps)."""
+
+    level: bool
+    time: int
 
 
 class StreamMonitor(uvm_monitor):
@@ -14,6 +24,10 @@ class StreamMonitor(uvm_monitor):
 
     def build_phase(self):
         self.ap = uvm_analysis_port("ap", self)
+        self.valid_ap = None
+        if self.bfm.cfg.watch_valid:
+            self.valid_ap = uvm_analysis_port("valid_ap", self)
+            self.bfm.valid_listeners.append(lambda level, t: self.valid_ap.write(ValidChange(level, t)))
 
     async def run_phase(self):
         packet = "last" in self.bfm.cfg.signals
