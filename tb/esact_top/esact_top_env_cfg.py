@@ -15,7 +15,7 @@ from tb.agents.apb import ApbCfg
 from tb.agents.stream import StreamCfg
 from tb.common.params import dut_params, flow_from_env
 
-from .esact_top_item import EsactLd, EsactOut
+from .esact_top_item import LOAD_BURST, EsactLd, EsactOut
 from .esact_top_mem import MemMap
 from .esact_top_regs import register_model_class
 
@@ -44,13 +44,14 @@ class EsactEnvCfg:
     def new(cls) -> "EsactEnvCfg":
         """The configuration of this build: HDL parameters (``ESACT_PARAMS`` over the
         defaults), flow knobs (``IN_GAP``, ``OUT_STALL``), handshake coverage on both
-        streams, the output agent reporting its valid level (the scoreboard tells a
-        request that meets a streaming engine from one that aborts a computing job)."""
+        streams, the load stream monitored in bursts, the output agent reporting its
+        valid level (the scoreboard tells a request that meets a streaming engine from
+        one that aborts a computing job)."""
         p = dut_params(DEFAULTS)
         ld = StreamCfg(
             prefix="ld", signals={"valid": "valid_i", "ready": "ready_o", "addr": "addr_i", "data": "data_i"},
             item_type=EsactLd, role="source", flow=flow_from_env("IN_GAP", "0.05:6"), queue_depth=16,
-            en_cov=True, cov_name=f"{PREFIX}.cg_handshake.ld")
+            en_cov=True, cov_name=f"{PREFIX}.cg_handshake.ld", burst_beats=LOAD_BURST)
         out = StreamCfg(
             prefix="out", signals={"valid": "valid_o", "ready": "ready_i", "data": "data_o", "tag": "tag_o",
                                    "last": "last_o"},

@@ -176,10 +176,9 @@ class EsactScoreboard(InOrderScoreboard):
         return False
 
     def predict_stream(self, stream, item):
-        if stream == "ld":
-            for b in item.beats:
-                if not self.mirror.apply(b["addr"], b["data"]):
-                    self.err_pred.add("load_addr")
+        if stream == "ld":  # a burst of load beats
+            if self.mirror.apply_burst([b["addr"] for b in item.beats], [b["data"] for b in item.beats]):
+                self.err_pred.add("load_addr")
             return []
         return self.predict_reg(item)
 

@@ -19,11 +19,9 @@ from pyuvm import uvm_sequence, uvm_status_e
 from models.spls import SplsConfig, similarity_threshold
 from tb.common.unit_env import ItemsSeq
 
-from .esact_top_item import EsactLd
+from .esact_top_item import LOAD_BURST, EsactLd
 from .esact_top_mem import MemMap, input_beats, layer_beats
 from .esact_top_regs import DUMP_STAGES, field_values, reg_value
-
-LOAD_BURST = 256  # beats per load sequence item
 
 
 class EsactBaseVseq(uvm_sequence):
@@ -49,8 +47,8 @@ class EsactBaseVseq(uvm_sequence):
     # -- primitives --------------------------------------------------------------------
     async def load(self, beats) -> None:
         """Load beats in bursts: one sequence item carries up to LOAD_BURST beats (the
-        sequencer handshake is per item; the BFM still drives and the monitor still
-        reports every beat)."""
+        sequencer handshake, the driver's hand-over to the BFM and the monitor's report
+        are per burst; the BFM drives and samples every beat)."""
         beats = list(beats)
         items = [EsactLd.burst(beats[i:i + LOAD_BURST]) for i in range(0, len(beats), LOAD_BURST)]
         await ItemsSeq("loads", items).start(self.v.ld)
@@ -123,9 +121,11 @@ class EsactBaseVseq(uvm_sequence):
         self.v.logger.info(f"{context}: T={t} d={d} heads={lq.heads} ffn={lq.ffn} "
                            f"{cfg.label} k={cfg.k_for(t) if cfg.scheme == 'spls' else '-'} "
                            f"thr={cfg.thr} overlap={overlap}")
+        t_load = time.perf_counter()
         if load_weights:
             await self.load(layer_beats(lq, self.mm))
         await self.load(input_beats(x, self.mm))
+        load_wall = time.perf_counter() - t_load
         await self.configure(lq, t, cfg)
         checked = len(self.v.results.checks)
         t0 = time.perf_counter()
@@ -135,7 +135,7 @@ class EsactBaseVseq(uvm_sequence):
         out = pkt.matrix(t, d)
         c = await self.counters()  # checked by the scoreboard against the cycle model
         c.update(context=context, tokens=t, mode=cfg.scheme, overlap=bool(overlap and cfg.scheme == "spls"),
-                 run_wall_s=round(wall, 3))
+                 run_wall_s=round(wall, 3), load_wall_s=round(load_wall, 3))
         self.results.append(c)
         if any(not ch.ok for ch in self.v.results.checks[checked:]):
             await self.localize()

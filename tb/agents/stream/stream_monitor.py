@@ -34,6 +34,12 @@ class StreamMonitor(uvm_monitor):
         beats, stall, gap = [], 0, 0
         while True:
             beat, b_stall, b_gap = await self.bfm.rx_q.get()
+            if isinstance(beat, list):  # a burst (StreamCfg.burst_beats): one transaction
+                item = self.item_type.from_beats(beat)
+                item.stall_cycles, item.gap_cycles, item.index = b_stall, b_gap, self.count
+                self.count += 1
+                self.ap.write(item)
+                continue
             beats.append(beat)
             stall += b_stall
             gap = gap if len(beats) > 1 else b_gap
