@@ -8,7 +8,7 @@ import random
 
 import cocotb
 import numpy as np
-from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
+from cocotb.triggers import ClockCycles, with_timeout
 from pyuvm import ConfigDB, uvm_factory, uvm_test
 from pyuvm import test as uvm_test_decorator
 
