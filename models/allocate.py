@@ -2,7 +2,7 @@
 text that the evaluation never sees.
 
     python -m models.allocate [--weights base|finetuned] [--budget E] [--max-error 0.12]
-                              [--long 96 --short 48] [--jobs 2] [--write-default]
+                              [--long 96 --short 48] [--jobs 2] [--write-default] [--resume]
 
 Objective and budget (stated in the output file and docs/accuracy.md):
 
@@ -66,8 +66,16 @@ def _error(emb: np.ndarray, ref: np.ndarray) -> tuple[float, float]:
     return float(np.mean(1.0 - cos)), float(np.min(cos))
 
 
+CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "build" / "allocate"
+
+
+def checkpoint_path(weights: str) -> Path:
+    """Where a run records its state after every step (``--resume`` continues from it)."""
+    return CHECKPOINT_DIR / f"allocation_{weights}.ckpt.json"
+
+
 def allocate(weights: str, budget: float | None, max_error: float, n_long: int, n_short: int, jobs: int,
-             max_steps: int = 60) -> dict:
+             max_steps: int = 60, resume: bool = False) -> dict:
     from . import datasets
     from .embed_eval import Job, embed_jobs
 
@@ -90,13 +98,24 @@ def allocate(weights: str, budget: float | None, max_error: float, n_long: int, 
         res = embed_jobs(ids, [Job(weights, s) for s in scheds], models, ims, jobs, cache=False, progress=tag)
         return [(*_error(r.emb, ref), r.ops.reduction_pct, r.per_layer_ops) for r in res]
 
+    ckpt = checkpoint_path(weights)
+    ident = {"weights": weights, "long_texts": n_long, "short_texts": n_short, "ladder": [layer_dict(c) for c in lad]}
     tried: list[dict] = []  # every candidate evaluated on the way
-    pos = [0] * n_layers  # ladder index per layer
-    cur = Schedule(tuple(lad[p] for p in pos))
-    (e_cur, cmin, g_cur, per_layer), = run([cur], "dense integer")
-    steps = [_step(0, cur, None, e_cur, cmin, g_cur, per_layer, 0, time.time() - t0)]
-    print(f"[allocate] step  0: E {e_cur:.4f} (cos min {cmin:.3f}) G {g_cur:6.2f} %  {cur.label}", flush=True)
-    for step in range(1, max_steps + 1):
+    if resume:
+        st = _load_checkpoint(ckpt, ident)
+        steps, tried, pos = st["steps"], st["candidates"], st["pos"]
+        cur = Schedule(tuple(lad[p] for p in pos))
+        e_cur, cmin, g_cur = steps[-1]["error"], steps[-1]["cos_min"], steps[-1]["reduction_pct"]
+        print(f"[allocate] resumed from {ckpt} at step {steps[-1]['step']}: E {e_cur:.4f} G {g_cur:6.2f} %  "
+              f"{cur.label}", flush=True)
+    else:
+        pos = [0] * n_layers  # ladder index per layer
+        cur = Schedule(tuple(lad[p] for p in pos))
+        (e_cur, cmin, g_cur, per_layer), = run([cur], "dense integer")
+        steps = [_step(0, cur, None, e_cur, cmin, g_cur, per_layer, 0, time.time() - t0)]
+        print(f"[allocate] step  0: E {e_cur:.4f} (cos min {cmin:.3f}) G {g_cur:6.2f} %  {cur.label}", flush=True)
+    _save_checkpoint(ckpt, ident, steps, tried, pos)
+    for step in range(steps[-1]["step"] + 1, max_steps + 1):
         cands = []
         for li in range(n_layers):
             # a dense layer may jump two settings (its first one may not pay for the prediction)
@@ -124,6 +143,7 @@ def allocate(weights: str, budget: float | None, max_error: float, n_long: int, 
             break
         ratio, li, pos, cur, e_cur, cmin, g_cur, per_layer = best
         steps.append(_step(step, cur, li, e_cur, cmin, g_cur, per_layer, len(cands), time.time() - ts))
+        _save_checkpoint(ckpt, ident, steps, tried, pos)
         print(f"[allocate] step {step:2d}: layer {li} -> {lad[pos[li]].label:22s} E {e_cur:.4f} (cos min {cmin:.3f}) "
               f"G {g_cur:6.2f} %  ({len(cands)} candidates, {time.time() - ts:4.0f} s)  {cur.label}", flush=True)
     # the chosen schedule: the largest reduction within the budget among every schedule
@@ -147,8 +167,27 @@ def allocate(weights: str, budget: float | None, max_error: float, n_long: int, 
         "chosen_step": chosen["step"],
         "chosen_on_path": chosen in steps,
         "chosen": {k: chosen[k] for k in ("schedule", "label", "error", "reduction_pct")},
-        "wall_s": round(time.time() - t0, 1),
+        "wall_s": round(time.time() - t0, 1),  # this process (a resumed run: since the resume)
+        "steps_s": round(sum(s["seconds"] for s in steps), 1),
+        "resumed": resume,
     }
+
+
+def _save_checkpoint(path: Path, ident: dict, steps: list, tried: list, pos: list[int]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({**ident, "steps": steps, "candidates": tried, "pos": pos}))
+    tmp.replace(path)
+
+
+def _load_checkpoint(path: Path, ident: dict) -> dict:
+    if not path.exists():
+        raise ValueError(f"resume: no checkpoint {path} (a run writes it after every step)")
+    st = json.loads(path.read_text())
+    for k, v in ident.items():
+        if st.get(k) != v:
+            raise ValueError(f"resume: the checkpoint's {k} ({st.get(k)!r}) differs from this run's ({v!r})")
+    return st
 
 
 def budget_reference(jobs: int = 2, n_long: int = 96, n_short: int = 48) -> tuple[float, str]:
@@ -233,6 +272,8 @@ def main(argv=None) -> int:
     ap.add_argument("--short", type=int, default=48, help="short calibration texts (2 halves each)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--write-default", action="store_true", help="write the chosen schedule as the default")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue an interrupted run from its checkpoint (build/allocate/allocation_<w>.ckpt.json)")
     ap.add_argument("--rechoose", action="store_true",
                     help="no search: apply the budget and the choice rule to the recorded allocation_<weights>.json")
     a = ap.parse_args(argv)
@@ -253,7 +294,7 @@ def main(argv=None) -> int:
 
     if a.weights not in datasets.WEIGHTS:
         raise SystemExit(f"--weights must be one of {datasets.WEIGHTS}, got {a.weights!r}")
-    alloc = allocate(a.weights, a.budget, a.max_error, a.long, a.short, a.jobs)
+    alloc = allocate(a.weights, a.budget, a.max_error, a.long, a.short, a.jobs, resume=a.resume)
     SCHEDULE_DIR.mkdir(parents=True, exist_ok=True)
     out = SCHEDULE_DIR / f"allocation_{a.weights}.json"
     out.write_text(json.dumps(alloc, indent=1))

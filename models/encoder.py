@@ -8,8 +8,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .int_layer import CalibConfig, LayerQuant, OpCount, calib_stat, calibrate_layer, dequantize, int_layer, quantize_input
-from .minilm import HEADS, MiniLM, embed_float, encode_float, load_minilm, pool
+from . import checks
+from .int_layer import (
+    T_MAX,
+    CalibConfig,
+    LayerQuant,
+    OpCount,
+    calib_stat,
+    calibrate_layer,
+    dequantize,
+    int_layer,
+    quantize_input,
+)
+from .minilm import MiniLM, check_ids, check_model, embed_float, encode_float, pool
 from .schedule import Schedule
 from .spls import SplsConfig
 
@@ -77,7 +88,7 @@ def layer_stats(acc: dict[str, list], calib: CalibConfig) -> dict:
 def calibrate(calib_ids: list[np.ndarray], calib: CalibConfig | None = None, model: MiniLM | None = None) -> IntModel:
     """Integer MiniLM from the clipping ranges measured on ``calib_ids``."""
     calib = calib or CalibConfig()
-    m = model or load_minilm()
+    m = check_model(model)
     return calibrate_from_stats(collect_stats(calib_ids, m, calib), calib, m)
 
 
@@ -86,13 +97,13 @@ def calibrate_from_stats(stats: tuple[object, list[dict]], calib: CalibConfig | 
     """Integer MiniLM from given clipping ranges: the ``(s_emb, per-layer)`` result of
     :func:`collect_stats` (or the committed ones, ``models.datasets.calibration_stats``)."""
     calib = calib or CalibConfig()
-    m = model or load_minilm()
+    m = check_model(model)
     s_emb, stats = stats
     s_x = np.asarray(s_emb) / 127
     layers = []
     for i, w in enumerate(m.layers):
         s_out = stats[i]["out"] / 127
-        layers.append(calibrate_layer(w, stats[i], s_x, s_out, HEADS))
+        layers.append(calibrate_layer(w, stats[i], s_x, s_out, w.heads))
         s_x = s_out
     return IntModel(s_in=np.asarray(s_emb) / 127, layers=layers, calib=calib)
 
@@ -106,10 +117,14 @@ def encode_int(
 ) -> tuple[np.ndarray, np.ndarray, OpCount]:
     """(INT8 last hidden state, its float dequantization, total OpCount).
 
-    ``cfg``: a per-layer :class:`~models.schedule.Schedule`, or one
+    ``ids``: 1 to T_MAX (128, the RTL's) token ids in [0, vocabulary - 1].  ``cfg``: a
+    per-layer :class:`~models.schedule.Schedule` (or its list/dict/JSON form), or one
     :class:`~models.spls.SplsConfig` for every layer (None = dense)."""
-    m = model or load_minilm()
-    sched = Schedule.of(cfg or SplsConfig()).for_layers(len(im.layers))
+    m = check_model(model)
+    im = check_int_model(im, m)
+    sched = check_cfg(cfg, len(im.layers))
+    checks.trace_list(traces, "traces")
+    check_ids(ids, m, T_MAX, "the RTL's T_MAX")
     x = int_input(ids, im, m)
     ops = OpCount(pred_weight=sched.pred_weight)
     for lq, lcfg in zip(im.layers, sched):
@@ -121,12 +136,32 @@ def encode_int(
     return x, dequantize(x, im.layers[-1].scales["s_out"]), ops
 
 
+def check_int_model(im, model: MiniLM) -> IntModel:
+    """``im``, an IntModel of ``model``'s hidden size."""
+    checks.instance(im, "im", IntModel, "an IntModel (calibrate, datasets.default_int_model)")
+    if not im.layers:
+        checks.fail("im", "an integer model without layers")
+    if im.layers[0].hidden != model.word.shape[1]:
+        checks.fail("im", f"hidden size {im.layers[0].hidden}, the float model's is {model.word.shape[1]}")
+    return im
+
+
+def check_cfg(cfg, n_layers: int) -> Schedule:
+    """The schedule of ``cfg`` (None = dense) for ``n_layers`` layers; errors name ``cfg``."""
+    if cfg is None:
+        return Schedule.uniform(SplsConfig(), n_layers)
+    try:
+        return Schedule.of(cfg).for_layers(n_layers)
+    except ValueError as exc:
+        checks.fail("cfg", str(exc))
+
+
 def int_input(ids: np.ndarray, im: IntModel, model: MiniLM | None = None) -> np.ndarray:
     """INT8 input of layer 0: the float embedding, computed in float64 so that its
     quantization does not depend on the CPU's float32 kernels, quantized with ``s_in``."""
     import torch
 
-    return quantize_input(embed_float(ids, model or load_minilm(), torch.float64).numpy(), im.s_in)
+    return quantize_input(embed_float(ids, check_model(model), torch.float64).numpy(), im.s_in)
 
 
 def embed_int(ids, im: IntModel, cfg: SplsConfig | Schedule | None = None, model: MiniLM | None = None):
@@ -136,4 +171,5 @@ def embed_int(ids, im: IntModel, cfg: SplsConfig | Schedule | None = None, model
 
 
 def embed_float_pooled(ids, model: MiniLM | None = None) -> np.ndarray:
+    """Sentence embedding of the float model (pooled, L2-normalised)."""
     return pool(encode_float(ids, model).numpy())

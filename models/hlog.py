@@ -31,41 +31,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
+
 MODES = ("trunc", "round")
+WIDTH_MIN, WIDTH_MAX = 3, 32
 
 
-def _check_width(width: int) -> None:
-    if not isinstance(width, (int, np.integer)) or isinstance(width, bool):
-        raise ValueError(f"width must be an integer, got {width!r}")
-    if not 3 <= int(width) <= 32:
-        raise ValueError(f"width must be in [3, 32], got {width}")
+def _check_width(width) -> int:
+    return checks.integer(width, "width", WIDTH_MIN, WIDTH_MAX)
 
 
-def _check_mode(mode: str) -> None:
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-
-
-def check_int_range(x, width: int, name: str = "x") -> np.ndarray:
-    """Return ``x`` as int64 after checking it is integer and in the signed range."""
-    arr = np.asarray(x)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_
-    ):
-        raise ValueError(f"{name} must be an integer array, got dtype {arr.dtype}")
-    arr = arr.astype(np.int64)
-    lo, hi = -(1 << (width - 1)), (1 << (width - 1)) - 1
-    if arr.size and (arr.min() < lo or arr.max() > hi):
-        raise ValueError(
-            f"{name} must lie in the signed {width}-bit range [{lo}, {hi}], "
-            f"got values in [{arr.min()}, {arr.max()}]"
-        )
-    return arr
+def _check_mode(mode) -> str:
+    return checks.choice(mode, "mode", MODES)
 
 
 def exp_bits(width: int) -> int:
     """Width of the exponent field of the code: ceil(log2(width))."""
-    _check_width(width)
+    width = _check_width(width)
     return max(1, int(width - 1).bit_length())
 
 
@@ -92,9 +74,9 @@ def _leading_one(a: np.ndarray) -> np.ndarray:
 
 def hlog_encode(x, width: int = 8, mode: str = "trunc") -> HlogCode:
     """Vectorized HLog code of signed ``width``-bit integers."""
-    _check_width(width)
+    width = _check_width(width)
     _check_mode(mode)
-    x = check_int_range(x, width)
+    x = checks.int_array(x, "x", bits=width)
     sign = x < 0
     a = np.abs(x)
     zero = a == 0
@@ -113,6 +95,7 @@ def hlog_encode(x, width: int = 8, mode: str = "trunc") -> HlogCode:
 
 def hlog_decode(code: HlogCode) -> np.ndarray:
     """Integer value of a code (int64)."""
+    checks.instance(code, "code", HlogCode, "an HlogCode (hlog_encode)")
     p = np.asarray(code.exp, dtype=np.int64)
     half = np.asarray(code.half, dtype=np.int64) * (p >= 1)
     mag = np.left_shift(1, p) + np.left_shift(half, np.maximum(p - 1, 0))
@@ -126,12 +109,12 @@ def hlog_quantize(x, width: int = 8, mode: str = "trunc") -> np.ndarray:
     Up to 12 bits by a table of every input value (built once per width and mode from
     :func:`hlog_encode`/:func:`hlog_decode`, so it is the same function); wider inputs
     go through the code directly."""
-    _check_width(width)
+    width = _check_width(width)
     _check_mode(mode)
     if width > 12:
         return hlog_decode(hlog_encode(x, width, mode))
-    arr = check_int_range(x, width)
-    return _hlog_table(int(width), mode)[arr + (1 << (width - 1))]
+    arr = checks.int_array(x, "x", bits=width)
+    return _hlog_table(width, mode)[arr + (1 << (width - 1))]
 
 
 _TABLES: dict = {}
@@ -149,7 +132,7 @@ def _hlog_table(width: int, mode: str) -> np.ndarray:
 
 def hlog_levels(width: int = 8) -> np.ndarray:
     """All representable HLog values of a signed ``width``-bit input, sorted."""
-    _check_width(width)
+    width = _check_width(width)
     lo, hi = -(1 << (width - 1)), (1 << (width - 1)) - 1
     return np.unique(hlog_quantize(np.arange(lo, hi + 1), width))
 
@@ -162,6 +145,8 @@ def hlog_product(a: HlogCode, b: HlogCode) -> np.ndarray:
 
     ``half`` is 0 whenever ``exp`` is 0, so no shift amount is negative.
     """
+    checks.instance(a, "a", HlogCode, "an HlogCode (hlog_encode)")
+    checks.instance(b, "b", HlogCode, "an HlogCode (hlog_encode)")
     pa, pb = np.asarray(a.exp, np.int64), np.asarray(b.exp, np.int64)
     ha = np.asarray(a.half, np.int64) * (pa >= 1)
     hb = np.asarray(b.half, np.int64) * (pb >= 1)

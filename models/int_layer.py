@@ -38,9 +38,10 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from . import intops
+from . import checks, intops
+from .cycle_model import HwParams
 from .hlog import hlog_quantize
-from .quant import Requant, check_int, imatmul, imatmul_int8, int8_operand, make_requant, quantize
+from .quant import Requant, imatmul, imatmul_int8, int8_operand, make_requant, quantize
 from .spls import (
     SplsConfig,
     column_mask,
@@ -52,6 +53,9 @@ from .spls import (
     topk_mask,
 )
 
+# The longest sequence of the datapath: esact_top's T_MAX in the MiniLM build
+# (hdl/esact_top.sv; cycle_model.HwParams); int_layer refuses longer inputs.
+T_MAX = HwParams.T_MAX
 SCALE_NAMES = ("s_x", "s_q", "s_k", "s_v", "s_c", "s_r1", "s_h1", "s_f", "s_g", "s_r2", "s_out", "s_pred")
 
 
@@ -341,13 +345,12 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
     (a dict) every intermediate is stored by name (see the module docstring and
     ``docs/golden_model.md``).
     """
-    cfg = cfg or SplsConfig()
-    x = check_int(x, 8, "x")
-    if x.ndim != 2 or x.shape[1] != lq.hidden:
-        raise ValueError(f"x must have shape (T, {lq.hidden}), got {x.shape}")
+    checks.instance(lq, "lq", LayerQuant, "a LayerQuant (calibrate_layer)")
+    cfg = SplsConfig() if cfg is None else checks.instance(cfg, "cfg", SplsConfig, "a SplsConfig or None")
+    checks.trace_dict(trace, "trace")
+    x = checks.int_array(x, "x", bits=8)
+    checks.rows(x, "x", lq.hidden, T_MAX, "the RTL's T_MAX")
     T, d = x.shape
-    if T < 1:
-        raise ValueError("x: the sequence length T must be >= 1")
     H = lq.heads
     dh = d // H
     f = lq.ffn
@@ -468,10 +471,14 @@ def int_layer(x, lq: LayerQuant, cfg: SplsConfig | None = None, trace: dict | No
 
 
 def quantize_input(x_float, s_x: float) -> np.ndarray:
-    """Offline INT8 quantization of a layer input (the embedding output)."""
-    return quantize(x_float, s_x, 8)
+    """Offline INT8 quantization of a layer input (the embedding output): finite
+    values, ``s_x`` > 0 per tensor or per channel."""
+    x = checks.real_array(x_float, "x_float")
+    return quantize(x, checks.scale(s_x, "s_x", like=x), 8)
 
 
 def dequantize(x_int, scale) -> np.ndarray:
-    """Float value of an INT8 tensor with a per-tensor or per-channel (last axis) scale."""
-    return np.asarray(x_int, np.float64) * np.asarray(scale, np.float64)
+    """Float value of an integer tensor with a per-tensor or per-channel (last axis)
+    scale (> 0)."""
+    x = checks.int_dtype(x_int, "x_int")
+    return x.astype(np.float64) * checks.scale(scale, "scale", like=x)

@@ -45,7 +45,8 @@ import math
 
 import numpy as np
 
-from .quant import qrange, round_shift, sat
+from . import checks
+from .quant import MULT_BITS, SHIFT_HW_MAX, qrange, round_shift, sat
 
 EXP_FRAC = 6
 EXP_LUT = np.array(
@@ -67,15 +68,22 @@ LN_MAX_IN = 1 << 16
 def softmax_int(scores, keep, mult: int, shift: int, trace: dict | None = None) -> np.ndarray:
     """Row-wise integer softmax over the kept entries of the last axis.
 
-    ``scores``: int64 array (..., T); ``keep``: bool array of the same shape (every
-    row must keep at least one entry).  Returns p (int64 in [0, 255]).
+    ``scores``: INT32 array (..., T); ``keep``: bool array of the same shape (every
+    row must keep at least one entry); ``mult`` unsigned 15-bit, ``shift`` in [0, 63].
+    Returns p (int64 in [0, 255]).
     """
-    s = np.asarray(scores, dtype=np.int64)
-    keep = np.asarray(keep, dtype=bool)
+    s = checks.int_array(scores, "scores", bits=32)
+    mult = checks.integer(mult, "mult", 0, (1 << MULT_BITS) - 1)
+    shift = checks.integer(shift, "shift", 0, SHIFT_HW_MAX)
+    if s.ndim < 1:
+        checks.fail("scores", "expected rows (..., T), got a scalar")
+    keep = np.asarray(keep)
+    if keep.dtype != np.bool_:
+        keep = checks.int_array(keep, "keep", lo=0, hi=1).astype(bool)
     if s.shape != keep.shape:
-        raise ValueError(f"keep must have the shape of scores {s.shape}, got {keep.shape}")
+        checks.fail("keep", f"expected the shape of scores {s.shape}, got {keep.shape}")
     if not np.all(keep.any(axis=-1)):
-        raise ValueError("keep: every softmax row must keep at least one entry")
+        checks.fail("keep", "every softmax row must keep at least one entry")
     lo = np.iinfo(np.int64).min
     m = np.max(np.where(keep, s, lo), axis=-1, keepdims=True)
     neg = np.subtract(s, m)  # delta <= 0 at kept entries
@@ -104,6 +112,9 @@ def softmax_constants(s_q: float, s_k: float, head_dim: int):
     """(M_sm, sh_sm) for u = (delta * M) >> sh ~ delta * s_q*s_k/sqrt(d)*log2(e) * 2**EXP_FRAC."""
     from .quant import make_requant
 
+    s_q = checks.real(s_q, "s_q", 0, None, lo_open=True)
+    s_k = checks.real(s_k, "s_k", 0, None, lo_open=True)
+    head_dim = checks.integer(head_dim, "head_dim", 1)
     ratio = s_q * s_k / math.sqrt(head_dim) * math.log2(math.e) * 2**EXP_FRAC
     rq = make_requant(ratio, 32)
     return int(rq.mult), int(rq.shift)
@@ -114,22 +125,27 @@ def softmax_constants(s_q: float, s_k: float, head_dim: int):
 # ----------------------------------------------------------------------------------
 GELU_A = 0.2888
 GELU_B = -1.769
+GELU_QB_MIN = -(1 << 17)  # the RTL's fields (gelu.sv QB_W = 18 signed, QC_W = 32 unsigned)
+GELU_QC_MAX = (1 << 32) - 1
 
 
 def gelu_constants(s_in: float) -> tuple[int, int, float]:
-    """(qb, qc, scale of t) of i-GELU for an input scale ``s_in``."""
+    """(qb, qc, scale of t) of i-GELU for an input scale ``s_in``; qb and qc must fit
+    the RTL's fields: s_in in about [4.1e-5, 2.6]."""
+    s_in = checks.real(s_in, "s_in", 1e-6, 1e3)
     qb = math.floor(GELU_B * math.sqrt(2.0) / s_in)
     qc = math.floor(2.0 / (GELU_A * s_in**2))
+    if not 1 <= qc <= GELU_QC_MAX or qb < GELU_QB_MIN:
+        checks.fail("s_in", f"{s_in:g} gives qb = {qb}, qc = {qc}; they must lie in [{GELU_QB_MIN}, 0] "
+                            f"and [1, {GELU_QC_MAX}]")
     return qb, qc, s_in / (2.0 * qc)
 
 
 def gelu_int(q, qb: int, qc: int) -> np.ndarray:
     """i-GELU numerator t (int64): GELU(q * S) ~ t * S / (2 * qc)."""
-    if qb > 0:
-        raise ValueError(f"gelu: qb must be <= 0 (it is floor(B*sqrt(2)/S) with B < 0), got {qb}")
-    if qc < 0:
-        raise ValueError(f"gelu: qc must be >= 0, got {qc}")
-    q = np.asarray(q, dtype=np.int64)
+    q = checks.int_array(q, "q", bits=16)
+    qb = checks.integer(qb, "qb", GELU_QB_MIN, 0)  # floor(B*sqrt(2)/S) with B < 0
+    qc = checks.integer(qc, "qc", 0, GELU_QC_MAX)
     L = np.minimum(np.abs(q), -qb)
     L += qb
     L *= L
@@ -143,9 +159,7 @@ def gelu_int(q, qb: int, qc: int) -> np.ndarray:
 # ----------------------------------------------------------------------------------
 def isqrt(n) -> np.ndarray:
     """Exact floor square root of non-negative int64 values (< 2**62)."""
-    n = np.asarray(n, dtype=np.int64)
-    if n.size and n.min() < 0:
-        raise ValueError("isqrt: negative input")
+    n = checks.int_array(n, "n", lo=0, hi=(1 << 62) - 1)
     s = np.floor(np.sqrt(n.astype(np.float64))).astype(np.int64)
     for _ in range(3):  # float rounding is off by at most one
         s = np.where(s * s > n, s - 1, s)
@@ -154,15 +168,19 @@ def isqrt(n) -> np.ndarray:
 
 
 def layernorm_constants(gamma, beta, s_out: float):
-    """(G, B, gf): INT16 gains with the largest gf <= GF_MAX that fits, and biases."""
-    gamma = np.asarray(gamma, np.float64)
-    beta = np.asarray(beta, np.float64)
+    """(G, B, gf): INT16 gains with the largest gf <= GF_MAX that fits, and biases;
+    ``s_out`` > 0, a scalar or per channel."""
+    gamma = checks.real_array(gamma, "gamma")
+    beta = checks.real_array(beta, "beta")
+    s_out = checks.scale(s_out, "s_out", like=gamma)
+    if gamma.size == 0 or gamma.shape != beta.shape:
+        checks.fail("beta", f"expected the shape of gamma {gamma.shape} (non-empty), got {beta.shape}")
     gmax = float(np.max(np.abs(gamma / s_out)))
     gf = GF_MAX
     while gf > 0 and gmax * 2**gf > qrange(16)[1]:
         gf -= 1
     if gmax * 2**gf > qrange(16)[1]:
-        raise ValueError(f"layernorm: gamma/s_out up to {gmax:g} does not fit INT16")
+        checks.fail("gamma", f"gamma/s_out up to {gmax:g} does not fit INT16")
     G = np.rint(gamma / s_out * 2**gf).astype(np.int64)
     B = np.rint(beta / s_out * 2.0 ** (LN_ZF + gf)).astype(np.int64)
     return G, B, gf
@@ -173,19 +191,26 @@ def layernorm_int(r, G, B, gf: int, trace: dict | None = None) -> np.ndarray:
 
     The bounds keep every intermediate inside int64: |c| < 2**27, V < 2**63.
     """
-    r = np.asarray(r, dtype=np.int64)
-    N = r.shape[-1]
+    r = checks.int_dtype(r, "r").astype(np.int64, copy=False)
+    N = r.shape[-1] if r.ndim else 0
     if not 1 <= N <= LN_MAX_N:
-        raise ValueError(f"layernorm: row length N must be in [1, {LN_MAX_N}], got {N}")
+        checks.fail("r", f"row length N = {N} outside [1, {LN_MAX_N}]")
     if r.size and np.abs(r).max() > LN_MAX_IN:
-        raise ValueError(f"layernorm: input magnitude must stay within 2**16, got {np.abs(r).max()}")
+        checks.fail("r", f"magnitude {np.abs(r).max()} above 2**16")
+    G = checks.int_array(G, "G", bits=16)
+    B = checks.int_array(B, "B")
+    gf = checks.integer(gf, "gf", 0, GF_MAX)
+    try:
+        np.broadcast_shapes(r.shape, G.shape, B.shape)
+    except ValueError:
+        checks.fail("G", f"G {G.shape} and B {B.shape} do not broadcast against r {r.shape} (one per channel)")
     S = r.sum(axis=-1, keepdims=True)
     c = N * r - S
     V = (c * c).sum(axis=-1, keepdims=True)
     D = isqrt(V // N)
     R = np.where(D > 0, np.floor_divide(np.int64(1) << LN_RECIP_BITS, np.maximum(D, 1)), 0)
     z = np.right_shift(c * R, LN_RECIP_BITS - LN_ZF)
-    y = sat(round_shift(z * np.asarray(G, np.int64) + np.asarray(B, np.int64), LN_ZF + gf), 8)
+    y = sat(round_shift(z * G + B, LN_ZF + gf), 8)
     if trace is not None:
         trace.update(ln_sum=S[..., 0], ln_var=V[..., 0], ln_std=D[..., 0], ln_recip=R[..., 0], ln_z=z)
     return y

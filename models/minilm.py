@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import checks
+
 if TYPE_CHECKING:
     import torch
 
@@ -28,6 +30,7 @@ HEAD_DIM = 32
 FFN = 1536
 LAYERS = 6
 LN_EPS = 1e-12
+MAX_POSITION = 512  # position embeddings of the pinned model (config max_position_embeddings)
 
 
 def model_dir() -> Path:
@@ -74,11 +77,26 @@ class MiniLM:
 def load_minilm() -> MiniLM:
     from safetensors.numpy import load_file
 
-    w = load_file(str(model_dir() / "model.safetensors"))
+    return bert_from_state(load_file(str(model_dir() / "model.safetensors")), LAYERS, HEADS)
+
+
+def bert_from_state(w: dict, n_layers: int, heads: int, prefix: str = "") -> MiniLM:
+    """The float model of a BERT state dict (Hugging Face ``BertModel`` names, each
+    prefixed by ``prefix``, e.g. ``bert.`` for ``BertForMaskedLM``): embeddings and
+    ``n_layers`` encoder layers of ``heads`` heads."""
+    checks.instance(w, "w", dict, "a dict of tensors (safetensors.numpy.load_file)")
+    checks.instance(prefix, "prefix", str, "a str")
+    n_layers = checks.integer(n_layers, "n_layers", 1)
+    heads = checks.integer(heads, "heads", 1)
+
+    def get(name: str) -> np.ndarray:
+        if prefix + name not in w:
+            checks.fail("w", f"the state dict has no tensor {prefix + name!r}")
+        return np.asarray(w[prefix + name], np.float32)
 
     def layer(i: int) -> LayerWeights:
         p = f"encoder.layer.{i}."
-        g = lambda n: w[p + n].astype(np.float32)  # noqa: E731
+        g = lambda n: get(p + n)  # noqa: E731
         return LayerWeights(
             wq=g("attention.self.query.weight"), bq=g("attention.self.query.bias"),
             wk=g("attention.self.key.weight"), bk=g("attention.self.key.bias"),
@@ -88,15 +106,16 @@ def load_minilm() -> MiniLM:
             w1=g("intermediate.dense.weight"), b1=g("intermediate.dense.bias"),
             w2=g("output.dense.weight"), b2=g("output.dense.bias"),
             ln2_g=g("output.LayerNorm.weight"), ln2_b=g("output.LayerNorm.bias"),
+            heads=heads,
         )
 
     return MiniLM(
-        word=w["embeddings.word_embeddings.weight"],
-        pos=w["embeddings.position_embeddings.weight"],
-        tok_type=w["embeddings.token_type_embeddings.weight"],
-        emb_ln_g=w["embeddings.LayerNorm.weight"],
-        emb_ln_b=w["embeddings.LayerNorm.bias"],
-        layers=tuple(layer(i) for i in range(LAYERS)),
+        word=get("embeddings.word_embeddings.weight"),
+        pos=get("embeddings.position_embeddings.weight"),
+        tok_type=get("embeddings.token_type_embeddings.weight"),
+        emb_ln_g=get("embeddings.LayerNorm.weight"),
+        emb_ln_b=get("embeddings.LayerNorm.bias"),
+        layers=tuple(layer(i) for i in range(n_layers)),
     )
 
 
@@ -112,9 +131,15 @@ def tokenizer():
 
 def tokenize(text: str, max_tokens: int = 128) -> np.ndarray:
     """Word-piece ids with [CLS] ... [SEP], truncated to ``max_tokens`` (keeping [SEP])."""
-    if max_tokens < 3:
-        raise ValueError(f"max_tokens must be >= 3, got {max_tokens}")
-    ids = tokenizer().encode(text).ids
+    checks.instance(text, "text", str, "a str")
+    max_tokens = checks.integer(max_tokens, "max_tokens", 3, MAX_POSITION)
+    return truncate_ids(tokenizer().encode(text).ids, max_tokens)
+
+
+def truncate_ids(ids, max_tokens: int) -> np.ndarray:
+    """The first ``max_tokens`` - 1 ids and the last one ([SEP] of an encoded text)."""
+    ids = list(ids)
+    max_tokens = checks.integer(max_tokens, "max_tokens", 2)
     if len(ids) > max_tokens:
         ids = ids[: max_tokens - 1] + ids[-1:]
     return np.asarray(ids, dtype=np.int64)
@@ -122,7 +147,33 @@ def tokenize(text: str, max_tokens: int = 128) -> np.ndarray:
 
 def count_tokens(text: str) -> int:
     """Word pieces of ``text`` without the special tokens."""
+    checks.instance(text, "text", str, "a str")
     return len(tokenizer().encode(text, add_special_tokens=False).ids)
+
+
+def check_model(model) -> MiniLM:
+    """``model``, or the pinned MiniLM when None."""
+    if model is None:
+        return load_minilm()
+    return checks.instance(model, "model", MiniLM, "a MiniLM (load_minilm()) or None")
+
+
+def check_ids(ids, model: MiniLM, max_len: int | None = None, limit_what: str = "") -> np.ndarray:
+    """Token ids for ``model``: 1 to max_position ids (or ``max_len``, named by
+    ``limit_what``, when shorter), each in [0, vocabulary - 1]."""
+    max_pos = model.pos.shape[0]
+    if max_len is None or max_len >= max_pos:
+        max_len, limit_what = max_pos, "the model's max_position"
+    return checks.token_ids(ids, "ids", model.word.shape[0], max_len, limit_what)
+
+
+def _float_dtype(dtype):
+    torch = _torch()
+    if dtype is None:
+        return torch.float32
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        checks.fail("dtype", f"expected a torch floating dtype (torch.float32, torch.float64) or None, got {dtype!r}")
+    return dtype
 
 
 # ----------------------------------------------------------------------------------
@@ -140,14 +191,15 @@ def _t(a, dtype):
 
 
 def embed_float(ids: np.ndarray, model: MiniLM | None = None, dtype=None) -> torch.Tensor:
-    """Embedding layer (word + position + token type 0, then LayerNorm): (T, HIDDEN)."""
+    """Embedding layer (word + position + token type 0, then LayerNorm): (T, hidden).
+    ``ids``: 1 to max_position (512) token ids in [0, vocabulary - 1]."""
     torch = _torch()
-    dtype = dtype or torch.float32
-    m = model or load_minilm()
-    ids = np.asarray(ids)
+    dtype = _float_dtype(dtype)
+    m = check_model(model)
+    ids = check_ids(ids, m)
     e = m.word[ids] + m.pos[: len(ids)] + m.tok_type[0]
     return torch.nn.functional.layer_norm(
-        _t(e, dtype), (HIDDEN,), _t(m.emb_ln_g, dtype), _t(m.emb_ln_b, dtype), LN_EPS
+        _t(e, dtype), (e.shape[-1],), _t(m.emb_ln_g, dtype), _t(m.emb_ln_b, dtype), LN_EPS
     )
 
 
@@ -204,9 +256,11 @@ def bert_layer_float(
 def encode_float(
     ids: np.ndarray, model: MiniLM | None = None, traces: list | None = None, dtype=None
 ) -> torch.Tensor:
-    """Last hidden state (T, HIDDEN) of the float model; ``traces`` collects per-layer dicts."""
+    """Last hidden state (T, hidden) of the float model; ``traces`` (a list) collects
+    per-layer dicts.  ``ids`` as for :func:`embed_float`."""
     torch = _torch()
-    m = model or load_minilm()
+    m = check_model(model)
+    checks.trace_list(traces, "traces")
     with torch.no_grad():
         h = embed_float(ids, m, dtype)
         for w in m.layers:
@@ -219,6 +273,8 @@ def encode_float(
 
 def pool(hidden) -> np.ndarray:
     """Mean pooling over tokens, then L2 normalisation (float64 numpy vector)."""
-    h = np.asarray(hidden, dtype=np.float64)
+    h = checks.real_array(hidden, "hidden")
+    if h.ndim != 2 or h.shape[0] < 1:
+        checks.fail("hidden", f"expected a (T, C) array with T >= 1, got shape {h.shape}")
     v = h.mean(axis=0)
     return v / max(np.linalg.norm(v), 1e-12)

@@ -27,17 +27,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
+
 MULT_BITS = 15
-SHIFT_MAX = 62
+SHIFT_MAX = 62  # make_requant's shifts
+SHIFT_HW_MAX = 63  # any shift the datapath takes (6-bit field); int64 shifts stay defined
+QUANT_BITS_MAX = 53  # quantize: float64 holds every integer of the range
 
 
 def qrange(bits: int) -> tuple[int, int]:
+    bits = checks.integer(bits, "bits", 1, 64)
     return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
 
 
 def sat(x, bits: int) -> np.ndarray:
+    """``x`` (integers) saturated to the signed ``bits`` range (int64)."""
     lo, hi = qrange(bits)
-    return _sat_inplace(np.array(x, dtype=np.int64), lo, hi)
+    return _sat_inplace(np.array(checks.int_dtype(x, "x"), dtype=np.int64), lo, hi)
 
 
 def _sat_inplace(y: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -52,8 +58,8 @@ def _half(sh: np.ndarray) -> np.ndarray:
 
 def round_shift(x, sh) -> np.ndarray:
     """(x + 2**(sh-1)) >> sh, arithmetic; sh may be an array; sh == 0 returns x."""
-    sh = np.asarray(sh, dtype=np.int64)
-    y = np.add(np.asarray(x, dtype=np.int64), _half(sh))
+    sh = checks.int_array(sh, "sh", lo=0, hi=SHIFT_HW_MAX)
+    y = np.add(checks.int_dtype(x, "x").astype(np.int64, copy=False), _half(sh))
     return np.right_shift(y, sh, out=y)
 
 
@@ -85,8 +91,12 @@ class Requant:
 
 
 def requant(acc, mult, shift, bits: int) -> np.ndarray:
-    acc = np.asarray(acc, dtype=np.int64)
-    mult = np.asarray(mult, dtype=np.int64)
+    """sat_bits((acc * mult + 2**(shift-1)) >> shift) (module docstring); ``mult`` is an
+    unsigned 15-bit multiplier, ``shift`` in [0, 63], per channel or scalars."""
+    acc = checks.int_dtype(acc, "acc").astype(np.int64, copy=False)
+    mult = checks.int_array(mult, "mult", lo=0, hi=(1 << MULT_BITS) - 1)
+    shift = checks.int_array(shift, "shift", lo=0, hi=SHIFT_HW_MAX)
+    qrange(bits)
     amax = max(int(acc.max()), -int(acc.min())) if acc.size else 0
     if amax * (int(mult.max()) if mult.size else 0) < 2**61:
         sh = np.asarray(shift, dtype=np.int64)
@@ -107,9 +117,10 @@ def make_requant(ratio, bits: int) -> Requant:
     Raises ValueError when a ratio is not positive and finite or needs a shift
     outside [1, 62] (a ratio >= 2**14 or < 2**-48).
     """
-    r = np.atleast_1d(np.asarray(ratio, dtype=np.float64))
-    if not np.all(np.isfinite(r)) or np.any(r <= 0):
-        raise ValueError(f"requant ratio must be positive and finite, got {r[~(np.isfinite(r) & (r > 0))][:4]}")
+    r = np.atleast_1d(checks.real_array(ratio, "ratio"))
+    if np.any(r <= 0):
+        checks.fail("ratio", f"must be > 0, got {r[r <= 0][:4]}")
+    qrange(bits)
     mults = np.empty(r.shape, np.int64)
     shifts = np.empty(r.shape, np.int64)
     for i, v in enumerate(r.flat):
@@ -120,7 +131,7 @@ def make_requant(ratio, bits: int) -> Requant:
             m >>= 1
             sh -= 1
         if not 1 <= sh <= SHIFT_MAX:
-            raise ValueError(f"requant ratio {v:g} needs shift {sh}, outside [1, {SHIFT_MAX}]")
+            checks.fail("ratio", f"{v:g} needs shift {sh}, outside [1, {SHIFT_MAX}]")
         mults.flat[i], shifts.flat[i] = m, sh
     if np.ndim(ratio) == 0:
         return Requant(mult=mults.reshape(()), shift=shifts.reshape(()), bits=bits)
@@ -128,8 +139,13 @@ def make_requant(ratio, bits: int) -> Requant:
 
 
 def quantize(x, scale, bits: int) -> np.ndarray:
-    """Offline symmetric quantization: sat(rint(x / scale))."""
-    q = np.rint(np.asarray(x, dtype=np.float64) / np.asarray(scale, dtype=np.float64))
+    """Offline symmetric quantization: sat(rint(x / scale)); ``x`` finite, ``scale`` > 0
+    (scalar or broadcasting, e.g. per channel), ``bits`` in [2, 53]."""
+    x = checks.real_array(x, "x")
+    s = checks.scale(scale, "scale", like=x)
+    bits = checks.integer(bits, "bits", 2, QUANT_BITS_MAX)
+    with np.errstate(over="ignore"):  # x / scale beyond the float range saturates too
+        q = np.rint(x / s)
     lo, hi = qrange(bits)
     return np.clip(q, lo, hi).astype(np.int64)
 
@@ -146,8 +162,10 @@ def imatmul(a, b, amax: int | None = None, bmax: int | None = None) -> np.ndarra
     summed in int64; float64 (bound 2**53) and int64 are the fall-backs.
     ``amax``/``bmax`` are the operands' largest magnitudes when known.
     """
-    a = np.asarray(a)
-    b = np.asarray(b)
+    a = checks.int_dtype(a, "a")
+    b = checks.int_dtype(b, "b")
+    if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-2]:
+        checks.fail("b", f"shape {b.shape} does not fit a's {a.shape} (a @ b needs a.shape[-1] == b.shape[-2])")
     K = a.shape[-1]
     if a.size == 0 or b.size == 0:
         return np.matmul(a.astype(np.int64), b.astype(np.int64))
@@ -178,28 +196,27 @@ def int8_operand(b):
     :func:`imatmul_int8` (a torch int8 tensor; weights are prepared once and cached)."""
     import torch
 
-    b = np.asarray(b)
+    b = checks.int_array(b, "b", bits=8)
     if b.ndim != 2:
-        raise ValueError(f"b must be a 2-D (K, N) matrix, got shape {b.shape}")
-    if b.size and (b.min() < -128 or b.max() > 127):
-        raise ValueError(f"b must lie in the INT8 range [-128, 127], got [{b.min()}, {b.max()}]")
+        checks.fail("b", f"expected a 2-D (K, N) matrix, got shape {b.shape}")
     return torch.from_numpy(np.ascontiguousarray(b.astype(np.int8)))
 
 
 def imatmul_int8(a, b8) -> np.ndarray:
-    """Exact ``a @ b`` (int64 result) of a 2-D ``a`` whose values lie in [-128, 127]
-    (the caller guarantees it: an INT8 tensor of the datapath) and a prepared
+    """Exact ``a @ b`` (int64 result) of a 2-D INT8 ``a`` and a prepared
     :func:`int8_operand` ``b8``: int8 x int8 products summed in int32 by
     ``torch._int_mm``, exact for K <= 2**17 (the same integers as :func:`imatmul`;
     ``tests/models/test_quant.py`` checks it)."""
     import torch
 
-    a = np.asarray(a)
-    K = a.shape[-1]
+    if not isinstance(b8, torch.Tensor) or b8.dtype != torch.int8 or b8.ndim != 2:
+        checks.fail("b8", f"expected a prepared INT8 operand (int8_operand(b)), got {type(b8).__name__}")
+    a = checks.int_array(a, "a", bits=8)
+    K = a.shape[-1] if a.ndim else 0
     if a.ndim != 2 or K != b8.shape[0]:
-        raise ValueError(f"a must be (M, {b8.shape[0]}), got shape {a.shape}")
+        checks.fail("a", f"expected shape (M, {b8.shape[0]}), got {a.shape}")
     if K > INT8_K_MAX:
-        raise ValueError(f"imatmul_int8: K = {K} exceeds {INT8_K_MAX} (int32 accumulation)")
+        checks.fail("a", f"K = {K} exceeds {INT8_K_MAX} (int32 accumulation)")
     if a.shape[0] == 0:
         return np.zeros((0, b8.shape[1]), np.int64)
     a8 = torch.from_numpy(np.ascontiguousarray(a.astype(np.int8, copy=False)))
@@ -207,14 +224,3 @@ def imatmul_int8(a, b8) -> np.ndarray:
         return torch._int_mm(a8, b8).numpy().astype(np.int64)
     except RuntimeError:  # a torch build or shape without an int8 kernel: exact float path
         return imatmul(a, b8.numpy(), amax=128, bmax=128)
-
-
-def check_int(x, bits: int, name: str) -> np.ndarray:
-    """Validate that ``x`` is an integer array within the signed ``bits`` range."""
-    arr = np.asarray(x)
-    if not np.issubdtype(arr.dtype, np.integer):
-        raise ValueError(f"{name} must be an integer (INT{bits}) array, got dtype {arr.dtype}")
-    lo, hi = qrange(bits)
-    if arr.size and (arr.min() < lo or arr.max() > hi):
-        raise ValueError(f"{name} must lie in the INT{bits} range [{lo}, {hi}], got [{arr.min()}, {arr.max()}]")
-    return arr.astype(np.int64)

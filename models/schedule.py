@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import checks
 from .spls import SplsConfig
 
 N_LAYERS = 6
@@ -35,19 +36,19 @@ WEIGHTS = ("base", "finetuned")
 _CFG_FIELDS = {f.name for f in fields(SplsConfig)}
 
 
-def _cfg_from(d) -> SplsConfig:
+def _cfg_from(d, name: str = "layers") -> SplsConfig:
+    """A layer setting from a SplsConfig, a dict of its fields or 'dense' ('d')."""
     if isinstance(d, SplsConfig):
         return d
     if isinstance(d, str):
         if d in ("d", "dense"):
             return SplsConfig("dense")
-        raise ValueError(f"schedule layer: a string entry must be 'dense', got {d!r}")
+        checks.fail(name, f"a string entry must be 'dense', got {d!r}")
     if not isinstance(d, dict):
-        raise ValueError(f"schedule layer must be a SplsConfig, a dict of its fields or 'dense', got {type(d).__name__}")
-    unknown = set(d) - _CFG_FIELDS
+        checks.fail(name, f"an entry must be a SplsConfig, a dict of its fields or 'dense', got {type(d).__name__}")
+    unknown = {k for k in d if k not in _CFG_FIELDS}
     if unknown:
-        raise ValueError(f"schedule layer: unknown SplsConfig field(s) {sorted(unknown)} "
-                         f"(known: {sorted(_CFG_FIELDS)})")
+        checks.fail(name, f"unknown SplsConfig field(s) {sorted(map(str, unknown))} (known: {sorted(_CFG_FIELDS)})")
     return SplsConfig(**d)
 
 
@@ -59,20 +60,23 @@ class Schedule:
     name: str | None = None
 
     def __post_init__(self) -> None:
-        layers = tuple(_cfg_from(c) for c in self.layers)
+        if not isinstance(self.layers, (list, tuple)):
+            checks.fail("layers", f"expected a list or tuple of layer settings, got {type(self.layers).__name__}")
+        layers = tuple(_cfg_from(c, f"layers[{i}]") for i, c in enumerate(self.layers))
         object.__setattr__(self, "layers", layers)
         if not layers:
-            raise ValueError("layers: a schedule needs at least one layer setting")
+            checks.fail("layers", "a schedule needs at least one layer setting")
         pw = {c.pred_weight for c in layers}
         if len(pw) > 1:
-            raise ValueError(f"layers: every layer must use the same pred_weight (cost model), got {sorted(pw)}")
+            checks.fail("layers", f"every layer must use the same pred_weight (cost model), got {sorted(pw)}")
+        if self.name is not None and not isinstance(self.name, str):
+            checks.fail("name", f"expected a str or None, got {type(self.name).__name__}")
 
     # ------------------------------------------------------------------ constructors
     @classmethod
     def uniform(cls, cfg: SplsConfig, n_layers: int = N_LAYERS, name: str | None = None) -> "Schedule":
-        if not isinstance(n_layers, int) or n_layers < 1:
-            raise ValueError(f"n_layers must be an integer >= 1, got {n_layers!r}")
-        return cls(tuple([cfg] * n_layers), name)
+        n_layers = checks.integer(n_layers, "n_layers", 1)
+        return cls(tuple([_cfg_from(cfg, "cfg")] * n_layers), name)
 
     @classmethod
     def of(cls, spec, n_layers: int = N_LAYERS) -> "Schedule":
@@ -83,21 +87,31 @@ class Schedule:
         if isinstance(spec, SplsConfig):
             return cls.uniform(spec, n_layers)
         if isinstance(spec, str):
-            spec = json.loads(spec)
+            try:
+                spec = json.loads(spec)
+            except json.JSONDecodeError as exc:
+                checks.fail("schedule", f"a string must be the JSON form, got {spec[:40]!r} ({exc})")
         if isinstance(spec, dict):
             if "layers" in spec:
-                return cls(tuple(spec["layers"]), spec.get("name"))
-            return cls.uniform(_cfg_from(spec), n_layers)  # one config dict: uniform
+                return cls(spec["layers"], spec.get("name"))
+            return cls.uniform(_cfg_from(spec, "schedule"), n_layers)  # one config dict: uniform
         if isinstance(spec, (list, tuple)):
             return cls(tuple(spec))
-        raise ValueError(f"schedule: expected a Schedule, SplsConfig, list or dict, got {type(spec).__name__}")
+        checks.fail("schedule",
+                    f"expected a Schedule, SplsConfig, list, dict or JSON string, got {type(spec).__name__}")
 
     @classmethod
     def load(cls, path: Path | str) -> "Schedule":
         p = Path(path)
-        if not p.exists():
-            raise ValueError(f"schedule file {p} does not exist")
-        return cls.of(json.loads(p.read_text()))
+        if not p.is_file():
+            checks.fail("path", f"schedule file {p} does not exist")
+        try:
+            spec = json.loads(p.read_text())
+        except json.JSONDecodeError as exc:
+            checks.fail("path", f"{p} is not JSON ({exc})")
+        if not isinstance(spec, (dict, list)):
+            checks.fail("path", f"{p}: expected a JSON object or list, got {type(spec).__name__}")
+        return cls.of(spec)
 
     # ------------------------------------------------------------------ views
     def __len__(self) -> int:
@@ -112,11 +126,13 @@ class Schedule:
     def for_layers(self, n_layers: int) -> "Schedule":
         """This schedule checked against a model of ``n_layers`` layers (a uniform one
         is stretched; a per-layer one must match)."""
+        n_layers = checks.integer(n_layers, "n_layers", 1)
         if len(self.layers) == n_layers:
             return self
         if self.is_uniform:
             return Schedule.uniform(self.layers[0], n_layers, self.name)
-        raise ValueError(f"schedule has {len(self.layers)} layer settings, the model has {n_layers} layers")
+        checks.fail("schedule", f"{len(self.layers)} layer settings, the model has {n_layers} layers "
+                                "(a per-layer schedule must match; a uniform one is stretched)")
 
     @property
     def is_uniform(self) -> bool:
@@ -208,3 +224,90 @@ def prefix_key(s: Schedule, upto: int) -> tuple:
 
 def check_schedule_len(s: Schedule, layers: Sequence) -> Schedule:
     return s.for_layers(len(layers))
+
+
+# ----------------------------------------------------------------------------------
+# Schedules by name, label or file (make trace's SPLS=...)
+# ----------------------------------------------------------------------------------
+# The aggressive operating point of `make bench` (the make accuracy sweep point whose RTL
+# MAC cut on the 128-token bench input is >= 50 % on every layer)
+AGGRESSIVE_SPLS = SplsConfig("spls", keep_ratio=0.5, window=4, tau=0.6, ffn_reuse=True)
+NAMED_POINTS = ("default", "aggressive")
+
+
+def named_schedule(name: str) -> Schedule:
+    """``default`` (the committed ``vectors/schedules/default.json``) or ``aggressive``
+    (uniform :data:`AGGRESSIVE_SPLS`)."""
+    checks.choice(name, "name", NAMED_POINTS)
+    if name == "default":
+        return default_schedule()
+    return Schedule.uniform(AGGRESSIVE_SPLS)
+
+
+_LONG_LABEL = r"spls_(?P<kk>r[0-9.]+|k[0-9]+)_w(?P<w>[0-9]+)_t(?P<tau>[0-9.]+)(?P<ffn>_noffn|_ft[0-9.]+)?"
+_SHORT_LABEL = r"(?P<kk>r[0-9.]+|k[0-9]+)w(?P<w>[0-9]+)(?P<thr>t[0-9.]+|thr[0-9]+)(?P<ffn>n|f[0-9.]+)?"
+
+
+def _number(text: str, what: str, label: str):
+    try:
+        return int(text) if text.isdigit() else float(text)
+    except ValueError:
+        checks.fail("label", f"{label!r}: {what} {text!r} is not a number")
+
+
+def config_from_label(label: str) -> SplsConfig:
+    """The setting of a label: ``dense``/``d``, :attr:`SplsConfig.label` of an SPLS
+    setting (``spls_r0.25_w4_t0.75``, ``spls_k8_w4_t0.75_noffn``, ``..._ft0.9``) or its
+    short form in per-layer keys (``r0.25w4t0.75``, ``k8w4thr3n``, ``..f0.9``)."""
+    import re
+
+    checks.instance(label, "label", str, "a str")
+    if label in ("d", "dense"):
+        return SplsConfig("dense")
+    m = re.fullmatch(_LONG_LABEL, label) or re.fullmatch(_SHORT_LABEL, label)
+    if m is None:
+        checks.fail("label", f"{label!r} is not a setting label (dense, d, spls_r0.25_w4_t0.75, r0.25w4t0.75, "
+                             "k8w4thr3n, ...)")
+    g = m.groupdict()
+    kw: dict = {"window": int(g["w"])}
+    kk = g["kk"]
+    kw["k" if kk[0] == "k" else "keep_ratio"] = _number(kk[1:], "k" if kk[0] == "k" else "keep ratio", label)
+    thr = g.get("thr") or ("t" + g["tau"])
+    if thr.startswith("thr"):
+        kw["thr"] = int(thr[3:])
+    else:
+        kw["tau"] = float(_number(thr[1:], "tau", label))
+    ffn = g["ffn"] or ""
+    if ffn in ("n", "_noffn"):
+        kw["ffn_reuse"] = False
+    elif ffn:
+        kw["ffn_tau"] = float(_number(ffn.lstrip("_ft"), "ffn_tau", label))
+    if "keep_ratio" in kw:
+        kw["keep_ratio"] = float(kw["keep_ratio"])
+    try:
+        return SplsConfig("spls", **kw)
+    except ValueError as exc:
+        checks.fail("label", f"{label!r}: {exc}")
+
+
+def schedule_from_spec(spec: str) -> Schedule:
+    """A schedule named by ``spec``: ``default`` or ``aggressive`` (:func:`named_schedule`),
+    a schedule JSON file (path) or JSON text (see the module docstring), a setting label
+    (uniform, :func:`config_from_label`) or a per-layer key (labels joined by ``|``, as
+    :attr:`Schedule.key`)."""
+    checks.instance(spec, "spec", str, "a str")
+    spec = spec.strip()
+    if not spec:
+        checks.fail("spec", "empty; one of default, aggressive, a label or a schedule JSON file")
+    if spec in NAMED_POINTS:
+        return named_schedule(spec)
+    if spec[0] in "{[":  # the JSON form itself
+        return Schedule.of(spec)
+    if spec.endswith(".json") or Path(spec).is_file():
+        return Schedule.load(spec)
+    try:
+        if "|" in spec:
+            return Schedule(tuple(config_from_label(p) for p in spec.split("|")))
+        return Schedule.uniform(config_from_label(spec))
+    except ValueError as exc:
+        checks.fail("spec", f"{spec!r}: not default, aggressive, a schedule JSON file or a label ({exc})")

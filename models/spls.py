@@ -38,10 +38,12 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .hlog import hlog_encode, hlog_product, hlog_quantize
+from . import checks
+from .hlog import MODES, hlog_encode, hlog_product, hlog_quantize
 from .quant import imatmul, imatmul_int8, int8_operand, round_shift, sat
 
 SCHEMES = ("dense", "spls", "topk", "sanger")
+K_MAX, WINDOW_MAX, THR_MAX = (1 << 16) - 1, (1 << 8) - 1, (1 << 16) - 1  # CSR field widths
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class SplsConfig:
     hlog_mode        HLog rounding of the prediction operands ("trunc" or "round")
     pred_weight      cost of one prediction op (shift-add or 4-bit MAC) in INT8 MACs
     sanger_threshold probability threshold of the Sanger baseline
+
+    Integer fields are bounded by their esact_top CSR fields (``hdl/esact_csr.rdl``):
+    k <= 65535 (topk[15:0]), window <= 255 (window[23:16]), thr <= 65535 (thr[15:0]).
     """
 
     scheme: str = "dense"
@@ -76,31 +81,29 @@ class SplsConfig:
     name: str | None = None
 
     def __post_init__(self) -> None:
-        if self.scheme not in SCHEMES:
-            raise ValueError(f"scheme must be one of {SCHEMES}, got {self.scheme!r}")
-        if self.k is not None and (not isinstance(self.k, (int, np.integer)) or self.k < 1):
-            raise ValueError(f"k must be a positive integer, got {self.k!r}")
-        if not 0.0 < self.keep_ratio <= 1.0:
-            raise ValueError(f"keep_ratio must be in (0, 1], got {self.keep_ratio}")
-        if not isinstance(self.window, (int, np.integer)) or self.window < 1:
-            raise ValueError(f"window must be an integer >= 1, got {self.window!r}")
-        if not 0.0 <= self.tau <= 1.0:
-            raise ValueError(f"tau must be in [0, 1], got {self.tau}")
-        if self.thr is not None and (not isinstance(self.thr, (int, np.integer)) or self.thr < 0):
-            raise ValueError(f"thr must be a non-negative integer or None, got {self.thr!r}")
-        if self.ffn_tau is not None and not 0.0 <= self.ffn_tau <= 1.0:
-            raise ValueError(f"ffn_tau must be in [0, 1] or None, got {self.ffn_tau}")
-        if self.hlog_mode not in ("trunc", "round"):
-            raise ValueError(f"hlog_mode must be 'trunc' or 'round', got {self.hlog_mode!r}")
-        if not 0.0 <= self.pred_weight <= 1.0:
-            raise ValueError(f"pred_weight must be in [0, 1], got {self.pred_weight}")
-        if not 0.0 < self.sanger_threshold < 1.0:
-            raise ValueError(f"sanger_threshold must be in (0, 1), got {self.sanger_threshold}")
+        checks.choice(self.scheme, "scheme", SCHEMES)
+        checks.real(self.keep_ratio, "keep_ratio", 0.0, 1.0, lo_open=True)
+        if self.k is not None:
+            checks.integer(self.k, "k", 1, K_MAX)
+        checks.integer(self.window, "window", 1, WINDOW_MAX)
+        checks.real(self.tau, "tau", 0.0, 1.0)
+        checks.flag(self.ffn_reuse, "ffn_reuse")
+        if self.ffn_tau is not None:
+            checks.real(self.ffn_tau, "ffn_tau", 0.0, 1.0)
+        if self.thr is not None:
+            checks.integer(self.thr, "thr", 0, THR_MAX)
+        checks.choice(self.hlog_mode, "hlog_mode", MODES)
+        checks.real(self.pred_weight, "pred_weight", 0.0, 1.0)
+        checks.real(self.sanger_threshold, "sanger_threshold", 0.0, 1.0, lo_open=True, hi_open=True)
+        if self.name is not None and not isinstance(self.name, str):
+            checks.fail("name", f"expected a str or None, got {type(self.name).__name__}")
 
     def k_for(self, T: int) -> int:
+        """Kept entries per row at sequence length ``T``."""
+        T = checks.integer(T, "T", 1)
         if self.k is not None:
             if self.k > T:
-                raise ValueError(f"k = {self.k} exceeds the sequence length T = {T}")
+                checks.fail("k", f"{self.k} exceeds the sequence length T = {T} (k must be in [1, T])")
             return int(self.k)
         return max(1, min(T, math.ceil(self.keep_ratio * T)))
 
@@ -184,10 +187,9 @@ def pam_shift_add(q8, k8, heads: int, hlog_mode: str = "trunc") -> np.ndarray:
 # ----------------------------------------------------------------------------------
 def topk_mask(pam, k: int) -> np.ndarray:
     """Bool mask of the k largest entries of each row; ties to the lowest index."""
-    pam = np.asarray(pam)
-    T = pam.shape[-1]
-    if not isinstance(k, (int, np.integer)) or not 1 <= k <= T:
-        raise ValueError(f"k must be an integer in [1, T={T}], got {k!r}")
+    pam = checks.int_dtype(pam, "pam")
+    T = pam.shape[-1] if pam.ndim else 0
+    k = checks.integer(k, "k", 1, T)
     # unique keys: larger score first, then lower index; partition is enough for a set
     if k == T:
         return np.ones(pam.shape, dtype=bool)
@@ -209,7 +211,7 @@ def local_similarity(keep, k: int, window: int, tau: float, trace: dict | None =
     """Reuse map rep (T,): rep[i] = the representative row whose results row i uses."""
     keep = np.asarray(keep, dtype=bool)
     if keep.ndim != 3:
-        raise ValueError(f"keep must be (heads, T, T), got shape {keep.shape}")
+        checks.fail("keep", f"expected (heads, T, T) masks, got shape {keep.shape}")
     return reuse_map(keep, window, similarity_threshold(tau, keep.shape[0], k), trace)
 
 
@@ -217,8 +219,10 @@ def reuse_map(keep, window: int, thr: int, trace: dict | None = None) -> np.ndar
     """The integer core of :func:`local_similarity` (what the RTL computes):
     ``keep`` (H, T, C) masks, ``window`` W >= 1, integer overlap threshold ``thr``."""
     keep = np.asarray(keep, dtype=bool)
-    if not isinstance(window, (int, np.integer)) or window < 1:
-        raise ValueError(f"window must be an integer >= 1, got {window!r}")
+    if keep.ndim != 3:
+        checks.fail("keep", f"expected (heads, T, C) masks, got shape {keep.shape}")
+    window = checks.integer(window, "window", 1)
+    thr = checks.integer(thr, "thr", 0, checks.INT64_MAX)
     H, T, _ = keep.shape
     rep = np.arange(T)
     overlap = np.zeros(T, np.int64)

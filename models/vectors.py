@@ -82,12 +82,13 @@ def tensor_digest(v: np.ndarray) -> str:
     return hashlib.sha256(str(v.dtype).encode() + str(v.shape).encode() + v.tobytes()).hexdigest()
 
 
-def trace_arrays(ids, im, cfg: Schedule | SplsConfig, compact: bool = False) -> dict[str, np.ndarray]:
-    """All stored arrays of one text half in one mode (``compact``: see COMPACT_*)."""
+def trace_arrays(ids, im, cfg: Schedule | SplsConfig, compact: bool = False, model=None) -> dict[str, np.ndarray]:
+    """All stored arrays of one text half in one mode (``compact``: see COMPACT_*);
+    ``model``: the float model whose embedding feeds layer 0 (None: the pinned MiniLM)."""
     from .encoder import encode_int
 
     traces: list[dict] = []
-    out, _, ops = encode_int(ids, im, cfg, traces=traces)
+    out, _, ops = encode_int(ids, im, cfg, model=model, traces=traces)
     arrays: dict[str, np.ndarray] = {"ids": np.asarray(ids, np.int32), "n_layers": np.int8(len(traces))}
     for li, tr in enumerate(traces):
         for name, dt in TENSORS.items():
@@ -136,17 +137,71 @@ def write_set(dest: Path, counts: dict[str, int], im, digest: str, compact: bool
         ids = tokenize(t.first, MAX_TOKENS)
         for mode, cfg in modes().items():
             t0 = time.time()
-            arrays = trace_arrays(ids, im, cfg, compact)
-            arrays["params_sha256"] = np.array(digest)
-            arrays["config"] = np.array(Schedule.of(cfg).to_json())
-            arrays["weights"] = np.array(weights)
             path = dest / f"{name}_{mode}.npz"
-            np.savez_compressed(path, **arrays)
-            files.append({"file": str(path.relative_to(REPO)), "regime": regime, "source": t.source,
-                          "tokens": int(len(ids)), "mode": mode, "weights": weights, "bytes": path.stat().st_size})
+            entry = write_trace(path, ids, im, cfg, digest, weights, compact=compact)
+            files.append({"file": entry["file"], "regime": regime, "source": t.source,
+                          "tokens": entry["tokens"], "mode": mode, "weights": weights, "bytes": entry["bytes"]})
             print(f"  [{n + 1}/{len(sel)}] {path.relative_to(REPO)}: T={len(ids)} "
                   f"{path.stat().st_size / 1024:.0f} KiB ({time.time() - t0:.1f} s)", flush=True)
     return files
+
+
+def write_trace(path: Path, ids, im, cfg: Schedule | SplsConfig, digest: str, weights: str, compact: bool = False,
+                model=None, extra: dict | None = None) -> dict:
+    """One trace file (a text in one mode): :func:`trace_arrays` plus the parameter
+    digest, the schedule (JSON) and the weights' name; ``extra`` arrays are stored too
+    (e.g. the float embedding).  Returns its entry for a manifest or trace set."""
+    for name, v in (("digest", digest), ("weights", weights)):
+        if not isinstance(v, str):
+            raise ValueError(f"{name}: expected a str, got {type(v).__name__}")
+    arrays = trace_arrays(ids, im, cfg, compact, model=model)
+    arrays["params_sha256"] = np.array(digest)
+    arrays["config"] = np.array(Schedule.of(cfg).to_json())
+    arrays["weights"] = np.array(weights)
+    arrays.update(extra or {})
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **arrays)
+    name = str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+    return {"file": name, "tokens": int(len(ids)), "bytes": path.stat().st_size}
+
+
+# A trace set: trace files and the integer model they were made with, replayed by the
+# esact_top trace test (tb/esact_top, ESACT_TRACE_SET=<set.json>).  The committed
+# manifest (vectors/manifest.json, "ci_files") is the default set; `make trace` writes
+# its sets under build/trace/ ("files", "int_model": {"weights": w} or {"file": npz}).
+def load_set(path: Path | str | None = None) -> dict:
+    """The trace set at ``path`` (None: the committed manifest) as a dict with ``files``
+    (entries with ``file``, ``mode``, ...) and ``int_model`` (how to get the model)."""
+    p = Path(path) if path is not None else VEC / "manifest.json"
+    if not p.is_file():
+        raise ValueError(f"path: trace set {p} does not exist")
+    s = json.loads(p.read_text())
+    files = s.get("files", s.get("ci_files"))
+    if not isinstance(files, list) or not files:
+        raise ValueError(f"path: {p} lists no trace files ('files' or 'ci_files')")
+    spec = s.get("int_model") or {"default": True}
+    return dict(s, files=files, int_model=spec, path=str(p), committed=path is None)
+
+
+def set_int_model(spec: dict):
+    """The integer model of a trace set: ``{"weights": w}`` (``datasets.int_model``),
+    ``{"file": npz}`` (``IntModel.to_arrays`` saved) or the default point's model."""
+    from . import datasets
+    from .encoder import IntModel
+
+    if not isinstance(spec, dict):
+        raise ValueError(f"spec: expected a dict, got {type(spec).__name__}")
+    if "file" in spec:
+        f = Path(spec["file"])
+        f = f if f.is_absolute() else REPO / f
+        if not f.is_file():
+            raise ValueError(f"spec: integer model file {f} does not exist")
+        with np.load(f) as z:
+            return IntModel.from_arrays({k: z[k] for k in z.files})
+    if "weights" in spec:
+        return datasets.int_model(spec["weights"])
+    return datasets.default_int_model()
 
 
 def load_trace(path) -> dict[str, np.ndarray]:

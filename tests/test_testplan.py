@@ -27,9 +27,10 @@ def covergroups(unit: str) -> set[str]:
     """`<unit>.cg_<name>` covergroups defined in tb/<unit>/<unit>_cov.py."""
     src = (REPO / "tb" / unit / f"{unit}_cov.py").read_text()
     found = {f"{unit}.{m}" for m in re.findall(r"\{PREFIX\}\.(cg_[a-z0-9_]+)\.", src)}
-    # every environment attaches the stream agent's handshake coverage to each stream
-    env = (REPO / "tb" / unit / f"{unit}_env.py").read_text()
-    if "UnitEnv" in env or "StreamCov(" in env:
+    # the stream agents sample their handshake coverage when their configuration enables
+    # it: every stream of a UnitEnv, the streams esact_top's configuration names
+    env = "".join(p.read_text() for p in sorted((REPO / "tb" / unit).glob("*.py")))
+    if "UnitEnv" in env or re.search(r"cov_name=.*cg_handshake", env):
         found.add(f"{unit}.cg_handshake")
     return found
 

@@ -136,15 +136,14 @@ class Program:
         return path
 
 
-def trace_program(full: bool = False) -> Program:
-    """What EsactTraceTest runs: layer-major, one weight load per layer, every committed
-    sentence (dense and SPLS files) chained through the 6 layers."""
-    from models import datasets
+def trace_program(full: bool = False, set_path: str | None = None) -> Program:
+    """What EsactTraceTest runs: layer-major, one weight load per layer, every sentence
+    of the trace set (default: the committed one; dense and SPLS files) chained through
+    the layers."""
+    from tb.esact_top.esact_top_workload import trace_int_model, trace_sentences
 
-    from tb.esact_top.esact_top_workload import trace_sentences
-
-    im = datasets.default_int_model()
-    sents = trace_sentences(full)
+    im = trace_int_model(set_path)
+    sents = trace_sentences(full, set_path)
     xs = {name: tr["L0_x"].astype(np.int64) for name, tr, _ in sents}
     prog = Program()
     for layer, lq in enumerate(im.layers):

@@ -17,6 +17,7 @@ from pathlib import Path
 from tb.common.sim import param_tag
 from tb.common.tools import BUILD, REPO, setup_verilator_env, verilator_exe
 from tb.common.units import UNITS
+from tb.common.proc import exit_status, run_tool, show, write_log
 
 CPP = REPO / "tb" / "bench" / "esact_harness.cpp"
 
@@ -37,10 +38,7 @@ def build(parameters: dict | None = None, jobs: int | None = None) -> Path:
            *[f"-G{k}={v}" for k, v in parameters.items()], str(CPP), *map(str, srcs)]
     env = setup_verilator_env(dict(os.environ))
     t0 = time.perf_counter()
-    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    (out / "build.log").write_text(" ".join(cmd) + "\n" + res.stdout + res.stderr)
-    if res.returncode != 0:
-        raise RuntimeError(f"harness build failed (log: {out / 'build.log'}):\n{res.stderr[-3000:]}")
+    run_tool(cmd, out / "build.log", "harness build (verilator --build)", env=env)
     print(f"[bench] harness built in {time.perf_counter() - t0:.0f} s: {exe.relative_to(REPO)}", flush=True)
     return exe
 
@@ -62,6 +60,7 @@ def run(exe: Path, program: Path, progress=None) -> tuple[list[dict], dict]:
     rc = proc.wait()
     bad = [r for r in runs if r["mismatched_beats"]]
     if rc != 0 or bad or not summary:
-        raise RuntimeError(f"harness {program.name}: exit {rc}, {len(bad)} run(s) with mismatching output "
-                           f"{[r['run'] for r in bad][:5]}; stderr: {err.strip()[-1000:]}")
+        log = write_log(exe.parent / f"run_{program.stem}.log", [exe, program], "", err, exit_status(rc))
+        raise RuntimeError(f"harness {program.name}: {exit_status(rc)}, {len(bad)} run(s) with mismatching output "
+                           f"{[r['run'] for r in bad][:5]}; stderr (log: {show(log)}): {err.strip()[-1000:]}")
     return runs, summary

@@ -3,7 +3,10 @@
 A unit declares its stream's fields once (:class:`LaneField`: name, bit width, lanes
 per beat -- 0 for a scalar -- and signedness); :class:`LanePacket` subclasses then
 pack/unpack beats, add the ``last`` flag on the final beat, compare field by field and
-print a readable description of the first difference.
+print a readable description of the first difference.  Field widths that depend on
+the HDL parameters are bound per build: :meth:`LanePacket.of` makes the subclass of
+one build (its ``FIELDS``), which the environment's configuration hands to agents,
+sequences and scoreboards; a class without fields refuses to pack, unpack or compare.
 """
 
 from __future__ import annotations
@@ -37,6 +40,18 @@ class LanePacket(StreamItem):
 
     # -- construction helpers -------------------------------------------------------
     @classmethod
+    def of(cls, fields: tuple[LaneField, ...], **attrs) -> type:
+        """The item class of one build: this class with ``FIELDS`` (and ``attrs``) bound."""
+        return type(cls.__name__, (cls,), {"FIELDS": tuple(fields), "__module__": cls.__module__, **attrs})
+
+    @classmethod
+    def _fields(cls) -> tuple[LaneField, ...]:
+        if not cls.FIELDS:
+            raise TypeError(f"{cls.__name__} has no fields: use the item class of the build "
+                            "(the environment configuration's items, LanePacket.of)")
+        return cls.FIELDS
+
+    @classmethod
     def field(cls, name: str) -> LaneField:
         for f in cls.FIELDS:
             if f.name == name:
@@ -53,9 +68,10 @@ class LanePacket(StreamItem):
     # -- bus conversion -------------------------------------------------------------
     def to_beats(self) -> list[dict[str, int]]:
         out = []
+        fields = self._fields()
         for i, b in enumerate(self.beats):
             beat = {}
-            for f in self.FIELDS:
+            for f in fields:
                 v = b.get(f.name, [0] * f.lanes if f.lanes else 0)
                 beat[f.name] = pack(v, f.width) if f.lanes else int(v) & ((1 << f.width) - 1)
             if self.LAST:
@@ -65,10 +81,11 @@ class LanePacket(StreamItem):
 
     @classmethod
     def from_beats(cls, beats):
+        fields = cls._fields()
         pkt = cls()
         for beat in beats:
             b = {}
-            for f in cls.FIELDS:
+            for f in fields:
                 if f.lanes:
                     b[f.name] = unpack(beat[f.name], f.width, f.lanes, f.signed)
                 else:
@@ -78,7 +95,7 @@ class LanePacket(StreamItem):
 
     # -- checking -------------------------------------------------------------------
     def diff(self, other: "LanePacket", fields=None) -> list[str]:
-        names = fields or [f.name for f in self.FIELDS]
+        names = fields or [f.name for f in self._fields()]
         if len(self.beats) != len(other.beats):
             return [f"beats: expected {len(self.beats)}, got {len(other.beats)}"]
         out = []

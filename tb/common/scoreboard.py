@@ -6,13 +6,19 @@ It reports every mismatch with the input, the expected and the actual values, an
 the end of the test it checks that nothing was dropped (expected left over), added
 (actual with nothing expected) or reordered (shows as a mismatch).  Units with several
 input streams name them in ``INPUTS``; each gets an ``<name>_export``.
+
+Reset-aware (OpenTitan's dv_base_scoreboard): the scoreboard watches the reset of its
+environment's configuration (``cfg.rst_n``, active low) and, when it is asserted,
+flushes what the DUT will no longer produce (:meth:`reset`; subclasses flush their own
+state there too).  Nothing outside the scoreboard touches its state.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
-from cocotb.triggers import Event
+from cocotb.triggers import Event, FallingEdge
 from pyuvm import uvm_component, uvm_subscriber
 
 MAX_REPORTED = 20
@@ -23,6 +29,7 @@ class InOrderScoreboard(uvm_component):
     refine :meth:`compare` and :meth:`describe`."""
 
     INPUTS: tuple[str, ...] = ("in",)
+    cfg: Any = None  # the environment's configuration, set by the environment before build
 
     def build_phase(self):
         for name in self.INPUTS:
@@ -39,6 +46,24 @@ class InOrderScoreboard(uvm_component):
         self.errors: list[str] = []
         self.drained = Event()
         self.drained.set()
+        self.resets = 0
+
+    async def run_phase(self):
+        rst_n = getattr(self.cfg, "rst_n", None)
+        if rst_n is None:
+            return
+        while True:
+            await FallingEdge(rst_n)
+            self.reset()
+
+    def reset(self) -> None:
+        """Reset asserted: the expected outputs will not come (the DUT's pipeline is
+        cleared).  Subclasses flush their own predicted state and call this."""
+        if self._expected:
+            self.logger.info(f"reset: {len(self._expected)} expected output(s) flushed")
+        self._expected.clear()
+        self.drained.set()
+        self.resets += 1
 
     # -- to be specialised -----------------------------------------------------------
     def predict(self, item) -> list:

@@ -50,12 +50,23 @@ def layer_trace(file: str, layer: int) -> LayerTrace:
 
 
 def random_layer(mode: str | None = None) -> LayerTrace:
-    """A random (trace, layer) of the committed set, optionally of one mode (dense/spls)."""
+    """A random (trace, layer) of the committed set, optionally of one mode (dense/spls).
+    For ``spls`` only the layers the schedule runs sparse (a per-layer schedule can keep
+    some layers dense, and those have no prediction to cut stimulus from)."""
     files = [f for f in _manifest() if mode is None or f["mode"] == mode]
+    if not files:
+        raise ValueError(f"mode={mode!r}: the committed trace set has no file of that mode")
     f = random.choice(files)
-    return layer_trace(f["file"], random.randrange(6))
+    layers = list(range(6))
+    if mode == "spls":
+        sched = Schedule.of(str(vectors.load_trace(vectors.REPO / f["file"])["config"]))
+        layers = [i for i in layers if sched[i].scheme != "dense"]
+        if not layers:
+            raise ValueError(f"{f['file']}: the schedule runs every layer dense; no SPLS layer to replay")
+    return layer_trace(f["file"], random.choice(layers))
 
 
-def prepare() -> None:
-    """Calibrate (or load the cached calibration) before simulations start."""
-    datasets.default_int_model()
+def prepare(set_path: str | None = None) -> None:
+    """Calibrate (or load the cached calibration) before simulations start: the default
+    point's model, or the integer model of the trace set at ``set_path``."""
+    vectors.set_int_model(vectors.load_set(set_path)["int_model"])

@@ -1,6 +1,6 @@
 """Functional coverage of esact_top (``esact_top.``): run modes and sequence lengths
 (cg_run), SPLS configuration corners and the reuse/skip patterns of the predicted masks
-(cg_spls, sampled from the scoreboard's predicted runs), ERROR bits read back from the
+(cg_spls, sampled from the runs the scoreboard predicted), ERROR bits read back from the
 DUT (cg_err), register accesses (cg_csr), output kinds, debug taps and back-pressure
 (cg_out)."""
 
@@ -63,7 +63,7 @@ class EsactCov(UnitCov):
     STREAMS = ("apb", "out", "run")
 
     def define(self):
-        t_max = self.cdb("params")["T_MAX"]
+        t_max = self.cfg.params["T_MAX"]
 
         @CoverPoint(f"{PREFIX}.cg_run.mode", xf=lambda m, r, t, o: m, bins=["dense", "sparse"])
         @CoverPoint(f"{PREFIX}.cg_run.ffn_reuse", xf=lambda m, r, t, o: r, bins=[0, 1])
@@ -116,8 +116,7 @@ class EsactCov(UnitCov):
         self._run, self._spls, self._err, self._csr, self._out = run, spls, err, csr, out
 
     def sample_apb(self, item):
-        regs = self.cdb("regs")
-        reg = regs.get_default_map().get_reg_by_offset(item.addr)
+        reg = self.cfg.regs.get_default_map().get_reg_by_offset(item.addr)
         if reg is None:
             return
         name = reg.get_name()
@@ -129,10 +128,11 @@ class EsactCov(UnitCov):
                     self._err(b)
 
     def sample_run(self, run: dict):
-        """A start the scoreboard predicted (legal: with the golden trace)."""
-        f = run["fields"]
-        if run["errors"]:
+        """A request the scoreboard classified; legal runs (with their golden trace)
+        are sampled."""
+        if run["kind"] != "run":
             return
+        f = run["fields"]
         t = f["seq_len"]
         sparse = bool(f["sparse"])
         self._run("sparse" if sparse else "dense", f["ffn_reuse"] if sparse else 0, t,
@@ -150,8 +150,3 @@ class EsactCov(UnitCov):
 
     def sample_out(self, item):
         self._out(item.beats[0]["tag"], item.stall_cycles)
-
-    def cdb(self, key):
-        from pyuvm import ConfigDB
-
-        return ConfigDB().get(self, "", key)

@@ -7,20 +7,34 @@ import numpy as np
 from tb.common.lane_item import LaneField, LanePacket
 
 LD_BITS = 512
+LOAD_BURST = 256  # beats per load item: the sequences' bursts, the monitor's at most
 
 
 class EsactLd(LanePacket):
-    """Load beats, each a 32-bit address and 64 data bytes.  The sequences send bursts
-    (one item, many beats); the monitor reports every beat as an item of its own (the
-    load stream has no `last`)."""
+    """Load beats, each a 32-bit address and 64 data bytes.  The load stream has no
+    `last`: the sequences send bursts of up to LOAD_BURST beats (one item), and the
+    monitor reports consecutive transfers as bursts of up to LOAD_BURST beats, a burst
+    ending early at a valid gap (``StreamCfg.burst_beats``)."""
 
     FIELDS = (LaneField("addr", 32), LaneField("data", LD_BITS))
     LAST = False
+    _MASKS = {"addr": (1 << 32) - 1, "data": (1 << LD_BITS) - 1}
 
     @classmethod
     def burst(cls, pairs) -> "EsactLd":
         """One item of (address, data) beats."""
         return cls(beats=[{"addr": a, "data": d} for a, d in pairs])
+
+    # both fields are unsigned scalars: a beat's values are the bus values (masked), so
+    # the per-field packing of LanePacket is skipped on this, the busiest stream
+    def to_beats(self) -> list[dict[str, int]]:
+        ma, md = self._MASKS["addr"], self._MASKS["data"]
+        return [{"addr": int(b["addr"]) & ma, "data": int(b["data"]) & md} for b in self.beats]
+
+    @classmethod
+    def from_beats(cls, beats) -> "EsactLd":
+        ma, md = cls._MASKS["addr"], cls._MASKS["data"]
+        return cls(beats=[{"addr": b["addr"] & ma, "data": b["data"] & md} for b in beats])
 
 
 class EsactOut(LanePacket):

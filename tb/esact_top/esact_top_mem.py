@@ -52,33 +52,31 @@ class MemMap:
         return (REG[region] << 24) | idx
 
 
-def _bytes_word(row: np.ndarray, w: int) -> int:
-    chunk = np.zeros(LD_BYTES, np.uint8)
-    part = (np.asarray(row[w * LD_BYTES : (w + 1) * LD_BYTES], np.int64) % 256).astype(np.uint8)
-    chunk[: len(part)] = part
-    return int.from_bytes(chunk.tobytes(), "little")
+def _words(raw: np.ndarray) -> list[int]:
+    """LD_BYTES-byte rows of a uint8 array (n, LD_BYTES) as little-endian ints."""
+    buf = np.ascontiguousarray(raw, np.uint8).tobytes()
+    return [int.from_bytes(buf[i : i + LD_BYTES], "little") for i in range(0, len(buf), LD_BYTES)]
 
 
 def matrix_beats(region: str, m: np.ndarray, sh: int) -> list[tuple[int, int]]:
     """Rows of an INT8 matrix, LD_BYTES per beat, row stride 2**sh words."""
-    out = []
-    words = -(-m.shape[1] // LD_BYTES)
-    for r in range(m.shape[0]):
-        for w in range(words):
-            out.append((MemMap.addr(region, (r << sh) | w), _bytes_word(m[r], w)))
-    return out
+    rows, cols = m.shape
+    words = -(-cols // LD_BYTES)
+    padded = np.zeros((rows, words * LD_BYTES), np.uint8)
+    padded[:, :cols] = np.asarray(m, np.int64) % 256
+    idx = (np.arange(rows)[:, None] << sh) | np.arange(words)[None, :]
+    base = REG[region] << 24
+    return [(base | int(i), d) for i, d in zip(idx.reshape(-1), _words(padded.reshape(-1, LD_BYTES)))]
 
 
 def vector_beats(region: str, v: np.ndarray) -> list[tuple[int, int]]:
     """32-bit values (two's complement), VALS_PER_WORD per beat."""
-    out = []
     v = np.asarray(v, np.int64) % (1 << 32)
-    for w in range(-(-len(v) // VALS_PER_WORD)):
-        word = 0
-        for e, x in enumerate(v[w * VALS_PER_WORD : (w + 1) * VALS_PER_WORD]):
-            word |= int(x) << (32 * e)
-        out.append((MemMap.addr(region, w), word))
-    return out
+    words = -(-len(v) // VALS_PER_WORD)
+    padded = np.zeros(words * VALS_PER_WORD, "<u4")
+    padded[: len(v)] = v
+    base = REG[region] << 24
+    return [(base | w, d) for w, d in enumerate(_words(padded.view(np.uint8).reshape(-1, LD_BYTES)))]
 
 
 def _rq_words(rq: Requant, n: int) -> np.ndarray:
@@ -111,6 +109,9 @@ def input_beats(x: np.ndarray, mm: MemMap) -> list[tuple[int, int]]:
     return matrix_beats("x", x, mm.dsh)
 
 
+_NAME_OF = {r: n for n, r in REG.items()}
+
+
 @dataclass
 class Mirror:
     """The DUT's buffers as seen by the load monitor."""
@@ -131,9 +132,11 @@ class Mirror:
         self.vecs = {n: np.zeros(mm.D_MAX, np.int64) for n in D_VECTORS}
         self.vecs.update({n: np.zeros(mm.F_MAX, np.int64) for n in F_VECTORS})
 
-    def apply(self, addr: int, data: int) -> None:
+    def apply(self, addr: int, data: int) -> bool:
+        """Write one load beat into the mirrored buffers; False (and counted in
+        ``bad_loads``) when it addresses no buffer (the DUT flags ERROR.load_addr)."""
         region, idx = addr >> 24, addr & 0xFFFFFF
-        name = next((n for n, r in REG.items() if r == region), None)
+        name = _NAME_OF.get(region)
         raw = data.to_bytes(LD_BYTES, "little")
         if name in self.mats:
             m = self.mats[name]
@@ -141,7 +144,7 @@ class Mirror:
             row, w = idx >> sh, idx & ((1 << sh) - 1)
             if row >= m.shape[0] or w * LD_BYTES >= m.shape[1]:
                 self.bad_loads += 1
-                return
+                return False
             vals = np.frombuffer(raw, np.int8).astype(np.int64)
             n = min(LD_BYTES, m.shape[1] - w * LD_BYTES)
             m[row, w * LD_BYTES : w * LD_BYTES + n] = vals[:n]
@@ -149,12 +152,53 @@ class Mirror:
             v = self.vecs[name]
             if idx * VALS_PER_WORD >= len(v):
                 self.bad_loads += 1
-                return
+                return False
             vals = np.frombuffer(raw, np.int32).astype(np.int64)
             n = min(VALS_PER_WORD, len(v) - idx * VALS_PER_WORD)
             v[idx * VALS_PER_WORD : idx * VALS_PER_WORD + n] = vals[:n]
         else:
             self.bad_loads += 1
+            return False
+        return True
+
+    def apply_burst(self, addrs: list[int], datas: list[int]) -> int:
+        """Write a burst of load beats (in order) into the mirrored buffers, region by
+        region with array operations; returns the number of beats that addressed no
+        buffer (also counted in ``bad_loads``)."""
+        n = len(addrs)
+        if n == 0:
+            return 0
+        a = np.asarray(addrs, np.int64)
+        if len(np.unique(a)) != n:  # an address written twice: the later beat wins, beat by beat
+            return sum(not self.apply(x, d) for x, d in zip(addrs, datas))
+        raw = np.frombuffer(b"".join(d.to_bytes(LD_BYTES, "little") for d in datas), np.uint8).reshape(n, LD_BYTES)
+        region, idx = a >> 24, a & 0xFFFFFF
+        bad = 0
+        for r in np.unique(region):
+            sel = region == r
+            name = _NAME_OF.get(int(r))
+            ix, data = idx[sel], raw[sel]
+            if name in self.mats:
+                m = self.mats[name]
+                sh = self.mm.fsh if name == "w1" else self.mm.dsh
+                row, w = ix >> sh, ix & ((1 << sh) - 1)
+                ok = (row < m.shape[0]) & (w * LD_BYTES < m.shape[1])
+                row, w, vals = row[ok], w[ok], data[ok].view(np.int8).astype(np.int64)
+                cols = w[:, None] * LD_BYTES + np.arange(LD_BYTES)[None, :]
+                keep = cols < m.shape[1]  # the last word of a row may run past the buffer
+                m[np.broadcast_to(row[:, None], cols.shape)[keep], cols[keep]] = vals[keep]
+            elif name in self.vecs:
+                v = self.vecs[name]
+                ok = ix * VALS_PER_WORD < len(v)
+                vals = data[ok].copy().view("<i4").astype(np.int64)  # (beats, VALS_PER_WORD)
+                pos = ix[ok][:, None] * VALS_PER_WORD + np.arange(VALS_PER_WORD)[None, :]
+                keep = pos < len(v)
+                v[pos[keep]] = vals[keep]
+            else:
+                ok = np.zeros(len(ix), bool)
+            bad += int((~ok).sum())
+        self.bad_loads += bad
+        return bad
 
     def layer(self, d: int, f: int, heads: int, csr: dict) -> LayerQuant:
         """The LayerQuant the DUT holds for hidden size d and FFN width f."""

@@ -1,24 +1,40 @@
 """Scoreboard of esact_top.
 
-It mirrors everything the DUT is told -- every load beat into a copy of its buffers,
-every register write into a shadow of its CSRs -- and, when a start is written,
-predicts the run with the integer golden model (models/int_layer.py) from exactly
-those values: illegal configurations predict no output, a legal start predicts the
-layer output packet, a dump predicts the selected buffer (compared where the model
-defines it).  Output mismatches name the context (sentence / layer / mode set by the
-sequence), the token, the channel and the stage.
+Its expectations come from what the monitors and the register model observe, never from
+the sequences: every load beat the load monitor reports goes into a copy of the DUT's
+buffers (:class:`Mirror`), every register access reaches it from the register
+predictor (``reg_export``) after the register model's mirror holds it, and the output
+monitor reports the packets and every change of the output's valid.  When a start is
+written it predicts the run with the integer golden model (models/int_layer.py) from
+exactly those values: illegal configurations predict no output and their ERROR bits, a
+legal start predicts the layer output packet, a dump predicts the selected buffer
+(compared where the model defines it).  A start or dump written while the output
+streams (valid high) is dropped, one written while a run computes aborts it; both set
+ERROR.start_busy.  Every ERROR read is compared with the predicted bits.
 
 Performance counters: once every counter register (CYCLES, EXEC/SKIP_MACS, the 8
-STAGE_CYCLES) has been read over APB after a completed run, they are compared with the
-analytical cycle model (models/cycle_model.py) evaluated on the golden trace of that
-run (its SPLS masks and LayerNorm rows): every computing stage, CYCLES, EXEC_MACS and
-SKIP_MACS exactly; the OUT stage at least the model's (the sink's back-pressure only
-adds cycles).  A latency change in the RTL is a mismatch like a data change.
+STAGE_CYCLES) has been read after a completed run -- by whatever sequence -- their
+values in the register model's mirror are compared with the analytical cycle model
+(models/cycle_model.py) evaluated on the golden trace of that run (its SPLS masks and
+LayerNorm rows): every computing stage, CYCLES, EXEC_MACS and SKIP_MACS exactly; the
+OUT stage at least the model's (the sink's back-pressure only adds cycles).  A latency
+change in the RTL is a mismatch like a data change.
+
+Results leave through analysis ports: ``run_ap`` every request it classified (a
+predicted run with its golden trace, a dump, an illegal start or dump, an abort, a
+dropped request), ``check_ap`` every check it made (:class:`EsactCheck`: output, dump,
+counters, ERROR read) with its messages.  Reset (observed on ``cfg.rst_n``) flushes the
+expected packets and the predicted state; the register model's mirror returns to its
+reset values (the buffers are not reset, so their copy stays).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
+from cocotb.utils import get_sim_time
+from pyuvm import uvm_access_e, uvm_analysis_port, uvm_status_e, uvm_subscriber
 
 from models.int_layer import int_layer
 from models.spls import SplsConfig
@@ -26,23 +42,34 @@ from tb.common.scoreboard import InOrderScoreboard
 
 from .esact_top_item import EsactOut
 from .esact_top_mem import Mirror
-from .esact_top_regs import field_values
+from .esact_top_regs import DUMP_SEL_MAX, DUMP_STAGES, field_values, mirrored
 
-# dump selectors (DEBUG.sel) and the stage each one belongs to, in pipeline order
-DUMP_STAGES = [
-    (2, "keep", "PRED top-k masks"), (0, "rep", "PRED reuse map"), (1, "colneed", "PRED column masks"),
-    (10, "qh", "PRED predicted Q"), (11, "kh", "PRED predicted K"),
-    (3, "q", "QKV Q"), (4, "k", "QKV K"), (5, "v", "QKV V"), (6, "ctx", "ATTN context"),
-    (7, "h1", "LN1 output"), (9, "g", "FFN GELU output"), (8, "out", "LN2 layer output"),
-]
 STAGE_OF = {sel: (name, stage) for sel, name, stage in DUMP_STAGES}
 STAGES = ("pred", "qkv", "attn", "oproj", "ln1", "ffn", "ln2", "out")
 COUNTER_REGS = ("cycles", "exec_macs_lo", "exec_macs_hi", "skip_macs_lo", "skip_macs_hi",
                 *(f"stage_cycles[{i}]" for i in range(8)))
+CONFIG_REGS = ("ctrl", "dim0", "dim1", "spls0", "spls1", "softmax", "gelu0", "gelu1", "ln", "debug")
+
+
+@dataclass
+class EsactCheck:
+    """One check of the scoreboard: ``kind`` "out" (layer output), "dump", "counters",
+    "error" (an ERROR read) or "predict" (the golden model failed); ``errors`` its
+    messages (empty: passed); ``stage`` for a dump that differs, the first stage."""
+
+    kind: str
+    label: str
+    errors: list[str] = field(default_factory=list)
+    stage: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 def legal_errors(f: dict, p: dict) -> list[str]:
-    """The ERROR bits a start with the shadowed configuration sets (RTL err_bits)."""
+    """The ERROR bits a start with the configuration ``f`` sets (the engine's check of
+    its configuration, docs/esact_csr.md); empty: the start is legal."""
     errs = []
     t, d, h, ff = f["seq_len"], f["hidden"], f["heads"], f["ffn"]
     if t == 0 or t > p["T_MAX"]:
@@ -70,47 +97,63 @@ def _pack_rows(m: np.ndarray, words: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class EsactScoreboard(InOrderScoreboard):
-    INPUTS = ("ld", "apb")
+    INPUTS = ("ld", "reg")
 
     def build_phase(self):
         super().build_phase()
-        self.params = self.cdb_get("params")
-        self.regs = self.cdb_get("regs")
-        from .esact_top_mem import MemMap
-
-        self.mm = MemMap(self.params["T_MAX"], self.params["D_MAX"], self.params["F_MAX"])
+        self.params = self.cfg.params
+        self.regs = self.cfg.regs
+        self.mm = self.cfg.mm
         self.mirror = Mirror(self.mm)
-        self.shadow: dict[str, int] = {}
+        self.counter_regs = {"cycles": self.regs.cycles, "exec_macs_lo": self.regs.exec_macs_lo,
+                             "exec_macs_hi": self.regs.exec_macs_hi, "skip_macs_lo": self.regs.skip_macs_lo,
+                             "skip_macs_hi": self.regs.skip_macs_hi,
+                             **{f"stage_cycles[{i}]": self.regs.stage_cycles[i] for i in range(8)}}
+        self.valid_export = uvm_subscriber.uvm_AnalysisImp("valid_export", self, self._write_valid)
+        self.run_ap = uvm_analysis_port("run_ap", self)
+        self.check_ap = uvm_analysis_port("check_ap", self)
         self.running = False
         self.last = None  # (fields, cfg, trace) of the last predicted run
-        self.context = ""
+        self.label = "before the first run"
         self.runs = 0
-        self.aborts = 0
-        self.illegal_starts = 0
-        self.dropped_requests = 0
-        # whether the DUT offers an output beat (set by the environment: the output
-        # agent's valid); a request written then meets a streaming engine
-        self.out_streaming = lambda: False
-        # predicted runs (legal: fields, config and the golden trace; illegal: the
-        # ERROR bits) for the coverage collector
-        from pyuvm import uvm_analysis_port
-
-        self.run_ap = uvm_analysis_port("run_ap", self)
-        self.localized: list[str] = []
-        self.counter_reads: dict[str, int] = {}
         self.completed = False  # the last start's output packet has arrived
+        self.counters_read: set[str] = set()
         self.counter_checks = 0
+        self.err_pred: set[str] = set()  # ERROR bits the DUT must hold
+        self.out_valid: list = [(0, False)]  # (time, level) of the output's last valid changes
+        self._new_errors: list[str] = []
+        self._stage: str | None = None  # the localizing message of the dump being compared
 
-    def cdb_get(self, key):
-        from pyuvm import ConfigDB
+    # -- reset -------------------------------------------------------------------------------
+    def reset(self) -> None:
+        super().reset()
+        self.running = False
+        self.completed = False
+        self.counters_read.clear()
+        self.err_pred.clear()
+        self.regs.reset()  # the CSRs return to their reset values; the mirror follows
 
-        return ConfigDB().get(self, "", key)
+    # -- results -----------------------------------------------------------------------------
+    def _error(self, msg: str) -> None:
+        super()._error(msg)
+        self._new_errors.append(msg)
+
+    def _publish(self, kind: str, stage: str | None = None) -> None:
+        self.check_ap.write(EsactCheck(kind, self.label, self._new_errors, stage))
+        self._new_errors = []
+
+    def _write_in(self, stream, item) -> None:
+        super()._write_in(stream, item)
+        if self._new_errors:  # the golden model failed on this input
+            self._publish("predict")
 
     # -- stimulus observation ----------------------------------------------------------
     def fields(self) -> dict:
+        """The configuration the DUT holds: the register model's mirror."""
         f = {}
-        for name in ("ctrl", "dim0", "dim1", "spls0", "spls1", "softmax", "gelu0", "gelu1", "ln", "debug"):
-            f.update({f"{name}.{k}": v for k, v in field_values(getattr(self.regs, name), self.shadow.get(name, 0)).items()})
+        for name in CONFIG_REGS:
+            reg = getattr(self.regs, name)
+            f.update({f"{name}.{k}": v for k, v in field_values(reg, mirrored(reg)).items()})
         qb = f["gelu0.qb"]
         return {
             "sparse": f["ctrl.sparse"], "ffn_reuse": f["ctrl.ffn_reuse"], "overlap": f["ctrl.overlap"],
@@ -121,50 +164,84 @@ class EsactScoreboard(InOrderScoreboard):
             "ln1_gf": f["ln.ln1_gf"], "ln2_gf": f["ln.ln2_gf"], "sel": f["debug.sel"],
         }
 
+    def _write_valid(self, change) -> None:
+        self.out_valid = [self.out_valid[-1], (change.time, change.level)]
+
+    def streaming(self, t: int) -> bool:
+        """Whether the output offered a beat just before time ``t``: valid as the changes
+        reported before ``t`` left it (a change at ``t`` follows that edge's evaluation)."""
+        for when, level in reversed(self.out_valid):
+            if when < t:
+                return level
+        return False
+
     def predict_stream(self, stream, item):
-        b = item.beats[0] if stream == "ld" else None
-        if stream == "ld":
-            self.mirror.apply(b["addr"], b["data"])
+        if stream == "ld":  # a burst of load beats
+            if self.mirror.apply_burst([b["addr"] for b in item.beats], [b["data"] for b in item.beats]):
+                self.err_pred.add("load_addr")
             return []
-        reg = self.regs.get_default_map().get_reg_by_offset(item.addr)
-        if reg is None:
+        return self.predict_reg(item)
+
+    def predict_reg(self, rw) -> list:
+        """One register access, after the predictor updated the mirror."""
+        reg = rw.get_element()
+        if reg is None or rw.get_status() != uvm_status_e.UVM_IS_OK:
             return []
-        name = reg.get_name()
-        if not item.write:
-            if name in COUNTER_REGS and not item.slverr:
-                self.counter_reads[name] = item.data
-                if self.completed and len(self.counter_reads) == len(COUNTER_REGS):
+        name, value = reg.get_name(), rw.get_value()
+        if rw.get_kind() == uvm_access_e.UVM_READ:
+            if name == "error":
+                self.check_error(value)
+            elif name in self.counter_regs:
+                self.counters_read.add(name)
+                if self.completed and len(self.counters_read) == len(self.counter_regs):
                     self.check_counters()
             return []
-        self.shadow[name] = item.data
+        if name == "error":  # write 1 to clear
+            self.err_pred -= {k for k, v in field_values(reg, value).items() if v}
+            return []
         if name != "ctrl":
             return []
-        ctrl = field_values(reg, item.data)
+        ctrl = field_values(reg, value)
         if not (ctrl["start"] or ctrl["dump"]):
             return []
-        if self.out_streaming():
+        f = self.fields()
+        bus = rw.get_extension()
+        t = bus.time if getattr(bus, "time", None) is not None else get_sim_time("step")
+        what = "start" if ctrl["start"] else "dump"
+        if self.streaming(t):
             # start/dump while an output packet or a dump streams: the stream completes,
             # the request is dropped (ERROR.start_busy)
-            self.dropped_requests += 1
+            self.label = f"{what} written while the output streams (dropped)"
+            self.err_pred.add("start_busy")
+            self.run_ap.write({"kind": "dropped", "fields": f, "errors": ["start_busy"]})
             return []
-        self.counter_reads.clear()
+        self.counters_read.clear()
         self.completed = False
         if self.running:  # start/dump while computing: the job is aborted, nothing comes
-            self.aborts += 1
+            self.label = f"{what} aborting run {self.runs}"
+            self.err_pred.add("start_busy")
             self._expected.clear()
             self.drained.set()
             self.running = False
+            self.run_ap.write({"kind": "abort", "fields": f, "errors": ["start_busy"]})
             return []
-        f = self.fields()
         if ctrl["start"]:
             errs = legal_errors(f, self.params)
             if errs:
-                self.illegal_starts += 1
-                self.run_ap.write({"fields": f, "errors": errs})
+                self.label = f"illegal start ({', '.join(errs)})"
+                self.err_pred.update(errs)
+                self.run_ap.write({"kind": "illegal", "fields": f, "errors": errs})
                 return []
             return [self.predict_run(f)]
-        if f["sel"] > 11 or self.last is None:
+        if f["sel"] > DUMP_SEL_MAX:
+            self.label = f"dump of no buffer (DEBUG.sel {f['sel']})"
+            self.err_pred.add("dump_sel")
+            self.run_ap.write({"kind": "illegal_dump", "fields": f, "errors": ["dump_sel"]})
             return []
+        if self.last is None:
+            return []
+        self.run_ap.write({"kind": "dump", "fields": f, "errors": []})
+        self.label = f"dump of {STAGE_OF[f['sel']][0]} after run {self.runs}"
         return [self.predict_dump(f["sel"])]
 
     def predict_run(self, f: dict) -> EsactOut:
@@ -180,11 +257,11 @@ class EsactScoreboard(InOrderScoreboard):
         self.last = (f, cfg, tr)
         self.running = True
         self.runs += 1
-        self.run_ap.write({"fields": f, "errors": [], "cfg": cfg, "trace": tr})
+        self.label = f"run {self.runs} ({cfg.label}, T={t}, d={d}, heads={f['heads']}, ffn={f['ffn']})"
+        self.run_ap.write({"kind": "run", "fields": f, "errors": [], "cfg": cfg, "trace": tr})
         exp = EsactOut.from_matrix(out, tag=0)
         exp.kind = ("out", t, d)
         return exp
-
     def predict_dump(self, sel: int) -> EsactOut:
         """Expected dump bytes and the mask of bytes the model defines."""
         f, cfg, tr = self.last
@@ -243,17 +320,29 @@ class EsactScoreboard(InOrderScoreboard):
 
     # -- checking ------------------------------------------------------------------------
     def _write_out(self, act) -> None:
+        self._stage = None
         super()._write_out(act)
-        if act.beats and act.beats[0]["tag"] == 0:
+        layer = bool(act.beats) and act.beats[0]["tag"] == 0
+        if layer:
             self.running = False
             self.completed = True
+        self._publish("out" if layer else "dump", self._stage)
+
+    def check_error(self, value: int) -> None:
+        """An ERROR read against the predicted sticky bits."""
+        bits = {k for k, v in field_values(self.regs.error, value).items() if v}
+        if bits != self.err_pred:
+            self._error(f"{self.label}: ERROR reads {sorted(bits) or 'nothing'}, expected "
+                        f"{sorted(self.err_pred) or 'nothing'}")
+        self._publish("error")
 
     def check_counters(self) -> None:
-        """The counters read after a completed run against the analytical cycle model."""
+        """The counters read after a completed run (the register model's mirror) against
+        the analytical cycle model."""
         from models.cycle_model import HwParams, trace_cycles
 
         f, cfg, tr = self.last
-        rd = self.counter_reads
+        rd = {name: mirrored(reg) for name, reg in self.counter_regs.items()}
         act = {s: rd[f"stage_cycles[{i}]"] for i, s in enumerate(STAGES)}
         act["cycles"] = rd["cycles"]
         act["exec_macs"] = rd["exec_macs_lo"] | (rd["exec_macs_hi"] << 32)
@@ -266,9 +355,10 @@ class EsactScoreboard(InOrderScoreboard):
         bad = [f"{k} {act[k]} (model {exp[k]})" for k in exp
                if (act[k] < exp[k] if k == "out" else act[k] != exp[k])]
         self.counter_checks += 1
-        self.counter_reads.clear()
+        self.counters_read.clear()
         if bad:
-            self._error(f"{self.context}: performance counters differ from the cycle model: " + ", ".join(bad))
+            self._error(f"{self.label}: performance counters differ from the cycle model: " + ", ".join(bad))
+        self._publish("counters")
 
     def compare(self, exp, act):
         if len(exp.beats) != len(act.beats):
@@ -287,7 +377,7 @@ class EsactScoreboard(InOrderScoreboard):
             beat, byte = diff[0]
             tok, ch = beat // words, (beat % words) * 64 + byte
             sv = lambda v: v - 256 if v > 127 else v  # noqa: E731
-            return [f"{self.context}: layer output token {tok} channel {ch}: expected {sv(e[beat, byte])}, got "
+            return [f"{self.label}: layer output token {tok} channel {ch}: expected {sv(e[beat, byte])}, got "
                     f"{sv(a[beat, byte])} ({len(diff)} bytes differ)"]
         _, sel, mask, t, d, words = exp.kind
         diff = np.argwhere((e != a) & mask)
@@ -296,10 +386,14 @@ class EsactScoreboard(InOrderScoreboard):
         beat, byte = diff[0]
         name, stage = STAGE_OF[sel]
         where = f"beat {beat} byte {byte}"
+        ev, av = int(e[beat, byte]), int(a[beat, byte])
+        values = f"expected byte 0x{ev:02x}, got 0x{av:02x}"
         if sel >= 3:
             where = f"token {beat // words} channel {(beat % words) * 64 + byte}"
-        msg = f"{self.context}: stage {stage} ({name}) differs first at {where} ({len(diff)} bytes)"
-        self.localized.append(msg)
+            sv = lambda v: v - 256 if v > 127 else v  # noqa: E731  (INT8 tensors)
+            values = f"expected {sv(ev)}, got {sv(av)}"
+        msg = f"{self.label}: stage {stage} ({name}) differs first at {where}: {values} ({len(diff)} bytes)"
+        self._stage = msg
         return [msg]
 
     def describe(self, item):

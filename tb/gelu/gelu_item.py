@@ -13,8 +13,9 @@ class GeluOut(LanePacket):
     FIELDS = ()
 
 
-def configure(p: dict) -> None:
+def item_types(p: dict) -> dict[str, type]:
+    """Stream name -> item class of the build with HDL parameters ``p``."""
     n = p["LANES"]
-    GeluIn.FIELDS = (LaneField("q", p["IN_W"], n, True), LaneField("qb", p["QB_W"], 0, True), LaneField("qc", p["QC_W"]),
-                     LaneField("tag", p["TAG_W"]))
-    GeluOut.FIELDS = (LaneField("t", 52, n, True), LaneField("err", 1), LaneField("tag", p["TAG_W"]))
+    return {"in": GeluIn.of((LaneField("q", p["IN_W"], n, True), LaneField("qb", p["QB_W"], 0, True),
+                             LaneField("qc", p["QC_W"]), LaneField("tag", p["TAG_W"]))),
+            "out": GeluOut.of((LaneField("t", 52, n, True), LaneField("err", 1), LaneField("tag", p["TAG_W"])))}

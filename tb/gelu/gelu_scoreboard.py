@@ -5,12 +5,10 @@ from __future__ import annotations
 from models.intops import gelu_int
 from tb.common.scoreboard import InOrderScoreboard
 
-from .gelu_item import GeluOut
-
 
 class GeluScoreboard(InOrderScoreboard):
     def predict(self, pkt):
-        out = GeluOut()
+        out = self.cfg.items["out"]()
         for b in pkt.beats:
             try:
                 t = [int(v) for v in gelu_int(b["q"], b["qb"], b["qc"])]

@@ -7,8 +7,6 @@ import random
 from models.intops import gelu_constants
 from tb.common.unit_env import UnitVirtualSeq
 
-from .gelu_item import GeluIn
-
 
 def consts():
     qb, qc, _ = gelu_constants(2.0 ** random.uniform(-14, -7))
@@ -25,7 +23,7 @@ class GeluBaseSeq(UnitVirtualSeq):
 
     def one(self):
         qb, qc = consts()
-        pkt = GeluIn()
+        pkt = self.items["in"]()
         for _ in range(random.randint(1, 4)):
             pkt.beats.append({"q": [self.lane(qb) for _ in range(self.params["LANES"])], "qb": qb, "qc": qc,
                               "tag": random.getrandbits(self.params["TAG_W"])})
@@ -70,7 +68,7 @@ class GeluTraceSeq(GeluBaseSeq):
         f1 = lt.tr["f1"]
         lanes = self.params["LANES"]
         i, c0 = random.randrange(f1.shape[0]), random.randrange(0, f1.shape[1] - 4 * lanes)
-        pkt = GeluIn()
+        pkt = self.items["in"]()
         for b in range(4):
             pkt.beats.append({"q": f1[i, c0 + b * lanes : c0 + (b + 1) * lanes].tolist(),
                               "qb": lt.lq.gelu_qb, "qc": lt.lq.gelu_qc, "tag": random.getrandbits(self.params["TAG_W"])})

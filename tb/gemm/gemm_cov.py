@@ -8,8 +8,6 @@ from cocotb_coverage.coverage import CoverCross, CoverPoint
 from tb.common.packing import bits_to_list
 from tb.common.unit_env import UnitCov
 
-from .gemm_item import GemmCfg
-
 PREFIX = "gemm"
 
 
@@ -50,17 +48,18 @@ class GemmCov(UnitCov):
 
     def sample_cmd(self, item):
         b = item.beats[0]
+        P = item.P
         m, n, k = b["m"], b["n"], b["k"]
-        if not 1 <= m <= GemmCfg.M_MAX:
+        if not 1 <= m <= P.M_MAX:
             return self._err("m")
-        if not 1 <= n <= GemmCfg.N_MAX:
+        if not 1 <= n <= P.N_MAX:
             return self._err("n")
-        if not 1 <= k <= GemmCfg.K_MAX:
+        if not 1 <= k <= P.K_MAX:
             return self._err("k")
-        nt = GemmCfg.N_MAX // GemmCfg.PE_C
-        rows = bits_to_list(b["row_mask"], GemmCfg.M_MAX)[:m]
-        cts = [x for t, x in enumerate(bits_to_list(b["ctile_mask"], nt)) if t * GemmCfg.PE_C < n]
-        ks = bits_to_list(b["k_mask"], GemmCfg.K_MAX)[:k]
+        nt = P.n_tiles
+        rows = bits_to_list(b["row_mask"], P.M_MAX)[:m]
+        cts = [x for t, x in enumerate(bits_to_list(b["ctile_mask"], nt)) if t * P.PE_C < n]
+        ks = bits_to_list(b["k_mask"], P.K_MAX)[:k]
         if not any(rows) or not any(cts):
             return self._err("empty")
         if b["a_unsigned"]:
@@ -71,11 +70,11 @@ class GemmCov(UnitCov):
             mode = "sparse_rows"
         else:
             mode = "dense"
-        pr = sum(rows) % GemmCfg.PE_R != 0
-        pc = n % GemmCfg.PE_C != 0
+        pr = sum(rows) % P.PE_R != 0
+        pc = n % P.PE_C != 0
         shape = "both" if pr and pc else "partial_rows" if pr else "partial_cols" if pc else "full"
         rd = density(rows)
-        self._job(mode, "dense" if rd == "none" else rd, density(ks), shape, 0 < sum(ks) < GemmCfg.PE_R)
+        self._job(mode, "dense" if rd == "none" else rd, density(ks), shape, 0 < sum(ks) < P.PE_R)
 
     def sample_out(self, item):
         self._flow(item.stall_cycles)

@@ -6,7 +6,6 @@ from tb.common.unit_env import StreamSpec, UnitEnv
 
 from . import gemm_item
 from .gemm_cov import GemmCov
-from .gemm_item import GemmCmd, GemmLd, GemmOut
 from .gemm_scoreboard import GemmScoreboard
 
 LD_SIGNALS = {"valid": "valid_i", "ready": "ready_o", "sel": "sel_i", "row": "row_i", "word": "word_i", "data": "data_i"}
@@ -19,10 +18,8 @@ OUT_SIGNALS = {"valid": "valid_o", "ready": "ready_i", "row": "row_o", "ctile": 
 
 class GemmEnv(UnitEnv):
     DEFAULTS = {"PE_R": 8, "PE_C": 8, "M_MAX": 32, "N_MAX": 32, "K_MAX": 64}
-    INPUTS = (StreamSpec("ld", "ld", LD_SIGNALS, GemmLd, "0.1:2"), StreamSpec("cmd", "cmd", CMD_SIGNALS, GemmCmd))
-    OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS, GemmOut),)
+    INPUTS = (StreamSpec("ld", "ld", LD_SIGNALS, "0.1:2"), StreamSpec("cmd", "cmd", CMD_SIGNALS))
+    OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS),)
+    ITEMS = staticmethod(gemm_item.item_types)
     SCOREBOARD = GemmScoreboard
     COV = GemmCov
-
-    def configure(self, p):
-        gemm_item.configure(p)

@@ -9,7 +9,7 @@ import numpy as np
 
 from tb.common.unit_env import UnitVirtualSeq
 
-from .gemm_item import GemmCfg, command, loads_a, loads_b
+from . import gemm_item
 
 
 class GemmBaseSeq(UnitVirtualSeq):
@@ -17,30 +17,44 @@ class GemmBaseSeq(UnitVirtualSeq):
 
     n_default = 20
 
+    @property
+    def P(self) -> gemm_item.GemmParams:
+        """The HDL parameters of the build."""
+        return self.items["cmd"].P
+
+    def command(self, *args, **kw):
+        return gemm_item.command(self.items["cmd"], *args, **kw)
+
+    def loads_a(self, *args, **kw):
+        return gemm_item.loads_a(self.items["ld"], *args, **kw)
+
+    def loads_b(self, *args, **kw):
+        return gemm_item.loads_b(self.items["ld"], *args, **kw)
+
     def rng(self):
         return np.random.default_rng(random.getrandbits(32))
 
     def job(self):
         g = self.rng()
-        m = random.randint(1, GemmCfg.M_MAX)
-        n = random.randint(1, GemmCfg.N_MAX)
-        k = random.randint(1, GemmCfg.K_MAX)
-        nt = GemmCfg.N_MAX // GemmCfg.PE_C
+        m = random.randint(1, self.P.M_MAX)
+        n = random.randint(1, self.P.N_MAX)
+        k = random.randint(1, self.P.K_MAX)
+        nt = self.P.n_tiles
         uns = random.random() < 0.25
         a = g.integers(0, 256, (m, k)) if uns else g.integers(-128, 128, (m, k))
         b = g.integers(-128, 128, (k, n))
         dens = [random.choice([0.2, 0.6, 1.0]) for _ in range(2)] + [random.choice([0.0, 0.2, 0.6, 1.0])]
-        rows = (g.random(GemmCfg.M_MAX) < dens[0]).tolist()
+        rows = (g.random(self.P.M_MAX) < dens[0]).tolist()
         cts = (g.random(nt) < dens[1]).tolist()
-        ks = (g.random(GemmCfg.K_MAX) < dens[2]).tolist()
+        ks = (g.random(self.P.K_MAX) < dens[2]).tolist()
         rows[random.randrange(m)] = True
-        cts[random.randrange(-(-n // GemmCfg.PE_C))] = True
-        return a, b, command(m, n, k, uns, rows, cts, ks)
+        cts[random.randrange(-(-n // self.P.PE_C))] = True
+        return a, b, self.command(m, n, k, uns, rows, cts, ks)
 
     async def run_job(self, a, b, cmd):
         # half the jobs fill the lanes past the matrix edges with random bytes
         junk = self.rng() if random.random() < 0.5 else None
-        await self.send("ld", loads_a(a, junk) + loads_b(b, junk))
+        await self.send("ld", self.loads_a(a, junk) + self.loads_b(b, junk))
         await self.wait_idle("ld")
         await self.send("cmd", [cmd])
         # the command must be accepted before the next job's loads may start: the
@@ -61,10 +75,10 @@ class GemmDenseSeq(GemmBaseSeq):
 
     def job(self):
         g = self.rng()
-        m = random.choice([GemmCfg.M_MAX, GemmCfg.PE_R, random.randint(1, GemmCfg.M_MAX)])
-        n = random.choice([GemmCfg.N_MAX, GemmCfg.PE_C, random.randint(1, GemmCfg.N_MAX)])
-        k = random.choice([GemmCfg.K_MAX, 1, random.randint(1, GemmCfg.K_MAX)])
-        return g.integers(-128, 128, (m, k)), g.integers(-128, 128, (k, n)), command(m, n, k)
+        m = random.choice([self.P.M_MAX, self.P.PE_R, random.randint(1, self.P.M_MAX)])
+        n = random.choice([self.P.N_MAX, self.P.PE_C, random.randint(1, self.P.N_MAX)])
+        k = random.choice([self.P.K_MAX, 1, random.randint(1, self.P.K_MAX)])
+        return g.integers(-128, 128, (m, k)), g.integers(-128, 128, (k, n)), self.command(m, n, k)
 
 
 class GemmCornerSeq(GemmBaseSeq):
@@ -73,33 +87,33 @@ class GemmCornerSeq(GemmBaseSeq):
 
     def job(self):
         g = self.rng()
-        nt = GemmCfg.N_MAX // GemmCfg.PE_C
-        m = random.choice([1, GemmCfg.M_MAX])
-        n = random.choice([1, GemmCfg.N_MAX])
-        k = random.choice([1, 2, GemmCfg.K_MAX])
+        nt = self.P.n_tiles
+        m = random.choice([1, self.P.M_MAX])
+        n = random.choice([1, self.P.N_MAX])
+        k = random.choice([1, 2, self.P.K_MAX])
         uns = random.random() < 0.5
         a = np.full((m, k), 255 if uns else random.choice([-128, 127]))
         b = g.choice([-128, 127, 0, 1, -1], (k, n))
         kind = random.choice(["full", "no_k", "one_row", "one_tile", "sparse_k_last", "sparse_rows_dense_k"])
-        rows, cts, ks = [True] * GemmCfg.M_MAX, [True] * nt, [True] * GemmCfg.K_MAX
+        rows, cts, ks = [True] * self.P.M_MAX, [True] * nt, [True] * self.P.K_MAX
         if kind == "sparse_k_last":
             # a sparse k mask whose last selected k is K_MAX - 1 (the k index wraps)
-            k = GemmCfg.K_MAX
+            k = self.P.K_MAX
             a = np.full((m, k), 255 if uns else random.choice([-128, 127]))
             b = g.choice([-128, 127, 0, 1, -1], (k, n))
-            ks = [random.random() < 0.5 for _ in range(GemmCfg.K_MAX)]
+            ks = [random.random() < 0.5 for _ in range(self.P.K_MAX)]
             ks[-1], ks[0] = True, False
         elif kind == "sparse_rows_dense_k":
             # few rows (a quarter), most k (three quarters)
-            rows = [i % 4 == 0 for i in range(GemmCfg.M_MAX)]
-            ks = [i % 4 != 3 for i in range(GemmCfg.K_MAX)]
+            rows = [i % 4 == 0 for i in range(self.P.M_MAX)]
+            ks = [i % 4 != 3 for i in range(self.P.K_MAX)]
         elif kind == "no_k":
-            ks = [False] * GemmCfg.K_MAX
+            ks = [False] * self.P.K_MAX
         elif kind == "one_row":
-            rows = [i == m - 1 for i in range(GemmCfg.M_MAX)]
+            rows = [i == m - 1 for i in range(self.P.M_MAX)]
         elif kind == "one_tile":
-            cts = [t == (n - 1) // GemmCfg.PE_C for t in range(nt)]
-        return a, b, command(m, n, k, uns, rows, cts, ks)
+            cts = [t == (n - 1) // self.P.PE_C for t in range(nt)]
+        return a, b, self.command(m, n, k, uns, rows, cts, ks)
 
 
     async def body(self):
@@ -110,8 +124,8 @@ class GemmCornerSeq(GemmBaseSeq):
                 continue
             # a second job on the operands already loaded, offered right behind the first
             # (back-to-back commands: the engine must hold it until the first is done)
-            again = command(cmd.beats[0]["m"], cmd.beats[0]["n"], cmd.beats[0]["k"])
-            await self.send("ld", loads_a(a) + loads_b(b))
+            again = self.command(cmd.beats[0]["m"], cmd.beats[0]["n"], cmd.beats[0]["k"])
+            await self.send("ld", self.loads_a(a) + self.loads_b(b))
             await self.wait_idle("ld")
             await self.send("cmd", [cmd, again])
             await self.wait_idle("cmd")
@@ -127,15 +141,15 @@ class GemmErrorSeq(GemmBaseSeq):
         if kind == "m0":
             beat["m"] = 0
         elif kind == "m_over":
-            beat["m"] = GemmCfg.M_MAX + 1
+            beat["m"] = self.P.M_MAX + 1
         elif kind == "n0":
             beat["n"] = 0
         elif kind == "n_over":
-            beat["n"] = GemmCfg.N_MAX + 1
+            beat["n"] = self.P.N_MAX + 1
         elif kind == "k0":
             beat["k"] = 0
         elif kind == "k_over":
-            beat["k"] = GemmCfg.K_MAX + 1
+            beat["k"] = self.P.K_MAX + 1
         elif kind == "empty_rows":
             beat["row_mask"] = 0
         elif kind == "empty_tiles":
@@ -155,7 +169,7 @@ class GemmTraceSeq(GemmBaseSeq):
         from tb.common.traces import random_layer
 
         lt = random_layer()
-        M, N, K = GemmCfg.M_MAX, GemmCfg.N_MAX, GemmCfg.K_MAX
+        M, N, K = self.P.M_MAX, self.P.N_MAX, self.P.K_MAX
         tr, lq = lt.tr, lt.lq
         T = tr["x"].shape[0]
         m = min(M, T)
@@ -165,8 +179,8 @@ class GemmTraceSeq(GemmBaseSeq):
             b = w[:N, :K].T
             rep = tr["rep"][:m]
             rows = [bool(rep[i] == i) for i in range(m)] + [False] * (M - m)
-            return a, b, command(m, b.shape[1], a.shape[1], 0, rows)
+            return a, b, self.command(m, b.shape[1], a.shape[1], 0, rows)
         p = tr["p"][random.randrange(12), :m, :K]
         v = tr["v"][:K, :N]
         ks = [bool(x) for x in p.any(axis=0)] + [False] * (K - p.shape[1])
-        return p, v, command(m, v.shape[1], p.shape[1], 1, None, None, ks)
+        return p, v, self.command(m, v.shape[1], p.shape[1], 1, None, None, ks)

@@ -14,8 +14,6 @@ from cocotb_coverage.coverage import CoverCross, CoverPoint
 from models.hlog import hlog_levels
 from tb.common.unit_env import UnitCov
 
-from .hlog_quant_item import HlogQuantCfg
-
 PREFIX = "hlog_quant"
 
 
@@ -24,7 +22,7 @@ class HlogQuantCov(UnitCov):
     STREAMS = ("in", "out")
 
     def define(self):
-        w = HlogQuantCfg.WIDTH
+        w = self.params["WIDTH"]
         levels = [int(v) for v in hlog_levels(w)]
         exps = list(range(w))
 

@@ -5,24 +5,21 @@ from __future__ import annotations
 
 from tb.common.unit_env import StreamSpec, UnitEnv
 
+from . import hlog_quant_item
 from .hlog_quant_cov import HlogQuantCov
-from .hlog_quant_item import HlogQuantCfg, HlogQuantInItem, HlogQuantOutItem
 from .hlog_quant_scoreboard import HlogQuantScoreboard
 
 
 class HlogQuantEnv(UnitEnv):
     DEFAULTS = {"WIDTH": 8, "LANES": 1, "ROUND": 0}
-    INPUTS = (StreamSpec("in", "in", {"valid": "valid_i", "ready": "ready_o", "data": "data_i"}, HlogQuantInItem),)
+    INPUTS = (StreamSpec("in", "in", {"valid": "valid_i", "ready": "ready_o", "data": "data_i"}),)
     OUTPUTS = (
         StreamSpec(
             "out", "out",
             {"valid": "valid_o", "ready": "ready_i", "zero": "zero_o", "sign": "sign_o",
              "exp": "exp_o", "half": "half_o", "value": "value_o"},
-            HlogQuantOutItem,
         ),
     )
+    ITEMS = staticmethod(hlog_quant_item.item_types)
     SCOREBOARD = HlogQuantScoreboard
     COV = HlogQuantCov
-
-    def configure(self, params):
-        HlogQuantCfg.configure(params["WIDTH"], params["LANES"], params["ROUND"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from tb.agents.stream import StreamItem
@@ -9,39 +11,45 @@ from tb.common.packing import pack as _pack
 from tb.common.packing import unpack as _unpack
 
 
-class HlogQuantCfg:
-    """DUT parameters shared by the items (one DUT per simulation)."""
+@dataclass(frozen=True)
+class HlogQuantParams:
+    """DUT parameters the items of one build pack and unpack with."""
 
-    WIDTH = 8
-    LANES = 1
-    ROUND = 0
+    WIDTH: int = 8
+    LANES: int = 1
+    ROUND: int = 0
 
-    @classmethod
-    def configure(cls, width: int, lanes: int, rnd: int) -> None:
-        cls.WIDTH, cls.LANES, cls.ROUND = width, lanes, rnd
+    @property
+    def exp_w(self) -> int:
+        return max(1, (self.WIDTH - 1).bit_length())
 
-    @classmethod
-    def exp_w(cls) -> int:
-        return max(1, (cls.WIDTH - 1).bit_length())
+    @property
+    def mode(self) -> str:
+        return "round" if self.ROUND else "trunc"
 
-    @classmethod
-    def mode(cls) -> str:
-        return "round" if cls.ROUND else "trunc"
+
+def item_types(params: dict) -> dict[str, type]:
+    """Stream name -> item class of the build with HDL ``params``."""
+    p = HlogQuantParams(params["WIDTH"], params["LANES"], params["ROUND"])
+    return {"in": type("HlogQuantInItem", (HlogQuantInItem,), {"P": p, "__module__": __name__}),
+            "out": type("HlogQuantOutItem", (HlogQuantOutItem,), {"P": p, "__module__": __name__})}
 
 
 class HlogQuantInItem(StreamItem):
-    """LANES signed input values."""
+    """LANES signed input values (``P``: the parameters of the build, see item_types)."""
+
+    P: HlogQuantParams | None = None
 
     def __init__(self, name: str = "hlog_in", values=None):
         super().__init__(name)
-        self.values = list(values) if values is not None else [0] * HlogQuantCfg.LANES
+        self.values = list(values) if values is not None else [0] * self.P.LANES
 
     def to_beat(self) -> dict[str, int]:
-        return {"data": _pack(self.values, HlogQuantCfg.WIDTH)}
+        return {"data": _pack(self.values, self.P.WIDTH)}
 
     @classmethod
     def from_beat(cls, beat):
-        return cls(values=_unpack(beat["data"], HlogQuantCfg.WIDTH, HlogQuantCfg.LANES, signed=True))
+        return cls(values=_unpack(beat["data"], cls.P.WIDTH, cls.P.LANES, signed=True))
 
     def __str__(self) -> str:
         return f"x={self.values}"
@@ -51,6 +59,7 @@ class HlogQuantOutItem(StreamItem):
     """Per lane: the code {zero, sign, exp, half} and the reconstructed value."""
 
     FIELDS = ("zero", "sign", "exp", "half", "value")
+    P: HlogQuantParams | None = None
 
     def __init__(self, name: str = "hlog_out", zero=(), sign=(), exp=(), half=(), value=()):
         super().__init__(name)
@@ -69,7 +78,7 @@ class HlogQuantOutItem(StreamItem):
 
     @classmethod
     def from_beat(cls, beat):
-        w, n, e = HlogQuantCfg.WIDTH, HlogQuantCfg.LANES, HlogQuantCfg.exp_w()
+        w, n, e = cls.P.WIDTH, cls.P.LANES, cls.P.exp_w
         return cls(
             zero=_unpack(beat["zero"], 1, n),
             sign=_unpack(beat["sign"], 1, n),

@@ -5,13 +5,12 @@ from __future__ import annotations
 from models.hlog import hlog_encode
 from tb.common.scoreboard import InOrderScoreboard
 
-from .hlog_quant_item import HlogQuantCfg, HlogQuantOutItem
-
 
 class HlogQuantScoreboard(InOrderScoreboard):
     def predict(self, item):
-        code = hlog_encode(item.values, HlogQuantCfg.WIDTH, HlogQuantCfg.mode())
-        return [HlogQuantOutItem.from_model(code)]
+        p = self.cfg.params
+        code = hlog_encode(item.values, p["WIDTH"], "round" if p["ROUND"] else "trunc")
+        return [self.cfg.items["out"].from_model(code)]
 
     def compare(self, exp, act):
         return exp.diff(act)

@@ -6,7 +6,6 @@ import random
 
 from tb.common.unit_env import UnitVirtualSeq
 
-from .hlog_quant_item import HlogQuantCfg, HlogQuantInItem
 
 
 class HlogQuantBaseSeq(UnitVirtualSeq):
@@ -15,15 +14,17 @@ class HlogQuantBaseSeq(UnitVirtualSeq):
     n_default = 256
 
     def values(self) -> list[int]:
-        lo, hi = -(1 << (HlogQuantCfg.WIDTH - 1)), (1 << (HlogQuantCfg.WIDTH - 1)) - 1
-        return [random.randint(lo, hi) for _ in range(self.n * HlogQuantCfg.LANES)]
+        w = self.params["WIDTH"]
+        lo, hi = -(1 << (w - 1)), (1 << (w - 1)) - 1
+        return [random.randint(lo, hi) for _ in range(self.n * self.params["LANES"])]
 
     async def body(self):
         vals = self.values()
-        lanes = HlogQuantCfg.LANES
+        lanes = self.params["LANES"]
         if len(vals) % lanes:  # pad the last beat with zeros
             vals = vals + [0] * (lanes - len(vals) % lanes)
-        await self.send("in", [HlogQuantInItem("x", vals[i : i + lanes]) for i in range(0, len(vals), lanes)])
+        item = self.items["in"]
+        await self.send("in", [item("x", vals[i : i + lanes]) for i in range(0, len(vals), lanes)])
 
 
 class HlogQuantRandomSeq(HlogQuantBaseSeq):
@@ -34,7 +35,7 @@ class HlogQuantExhaustiveSeq(HlogQuantBaseSeq):
     """Every input code once, in a random order (so lanes see different neighbours)."""
 
     def values(self) -> list[int]:
-        w = HlogQuantCfg.WIDTH
+        w = self.params["WIDTH"]
         vals = list(range(-(1 << (w - 1)), 1 << (w - 1)))
         random.shuffle(vals)
         return vals
@@ -45,7 +46,7 @@ class HlogQuantCornerSeq(HlogQuantBaseSeq):
     3*2^(p-1) +- 1 on both signs, repeated in random lane positions."""
 
     def values(self) -> list[int]:
-        w = HlogQuantCfg.WIDTH
+        w = self.params["WIDTH"]
         lo, hi = -(1 << (w - 1)), (1 << (w - 1)) - 1
         base = {lo, lo + 1, -1, 0, 1, hi, hi - 1}
         for p in range(w - 1):
@@ -68,4 +69,4 @@ class HlogQuantTraceSeq(HlogQuantBaseSeq):
         x = random_layer().tr["x"]
         i = random.randrange(x.shape[0])
         vals = x[i].tolist()
-        return vals[: self.n * HlogQuantCfg.LANES] if HlogQuantCfg.WIDTH == 8 else []
+        return vals[: self.n * self.params["LANES"]] if self.params["WIDTH"] == 8 else []

@@ -14,12 +14,13 @@ PREFIX = "layernorm"
 class LayernormCov(UnitCov):
     PREFIX = PREFIX
     STREAMS = ("in", "out")
-    N_MAX = 512
 
     def define(self):
+        self.n_max = self.params["N_MAX"]
+
         @CoverPoint(f"{PREFIX}.cg_row.variance", xf=lambda v, e, n: v, bins=["zero", "small", "medium", "large"])
         @CoverPoint(f"{PREFIX}.cg_row.extreme_input", xf=lambda v, e, n: e, bins=[True, False])
-        @CoverPoint(f"{PREFIX}.cg_row.len", xf=lambda v, e, n: "1" if n == 1 else "max" if n == self.N_MAX else "mid",
+        @CoverPoint(f"{PREFIX}.cg_row.len", xf=lambda v, e, n: "1" if n == 1 else "max" if n == self.n_max else "mid",
                     bins=["1", "mid", "max"])
         def legal(v, e, n):
             pass
@@ -39,7 +40,7 @@ class LayernormCov(UnitCov):
         n, lanes = b0["len"], len(b0["r"])
         if n == 0:
             return self._err("len0")
-        if n > self.N_MAX:
+        if n > self.n_max:
             return self._err("len_over")
         r = pkt.col("r")[:n]
         if abs(r).max() > (1 << 16):

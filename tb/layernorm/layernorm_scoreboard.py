@@ -7,13 +7,12 @@ import numpy as np
 from models.intops import layernorm_int
 from tb.common.scoreboard import InOrderScoreboard
 
-from .layernorm_item import LayernormOut
 
-
-def predict_row(pkt, n_max: int, lanes: int) -> LayernormOut:
+def predict_row(pkt, n_max: int, lanes: int, out_type: type):
+    """The output packet (of item class ``out_type``) of one row packet."""
     b0 = pkt.beats[0]
     n = b0["len"]
-    out = LayernormOut()
+    out = out_type()
     try:
         if not 1 <= n <= n_max or len(pkt.beats) != -(-n // lanes):
             raise ValueError("row length / beat count")
@@ -28,11 +27,9 @@ def predict_row(pkt, n_max: int, lanes: int) -> LayernormOut:
 
 
 class LayernormScoreboard(InOrderScoreboard):
-    N_MAX = 512
-    LANES = 8
-
     def predict(self, pkt):
-        return [predict_row(pkt, self.N_MAX, self.LANES)]
+        p = self.cfg.params
+        return [predict_row(pkt, p["N_MAX"], p["LANES"], self.cfg.items["out"])]
 
     def compare(self, exp, act):
         return exp.diff(act)

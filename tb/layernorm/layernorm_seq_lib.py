@@ -25,6 +25,10 @@ class LayernormBaseSeq(UnitVirtualSeq):
 
     n_default = 20
 
+    def row(self, *args, **kw):
+        """A row packet of this build (layernorm_item.row)."""
+        return row(self.items["in"], *args, **kw)
+
     def one(self):
         n = random.randint(1, self.params["N_MAX"])
         rng = np.random.default_rng(random.getrandbits(32))
@@ -34,7 +38,7 @@ class LayernormBaseSeq(UnitVirtualSeq):
             idx = rng.integers(0, n, max(1, n // 64))
             r[idx] = np.clip(r[idx] * 20, -(1 << 16), 1 << 16)
         G, B, gf = gains(n)
-        return row(r.tolist(), G, B, n, gf, self.params["LANES"])
+        return self.row(r.tolist(), G, B, n, gf, self.params["LANES"])
 
     async def body(self):
         await self.send("in", [self.one() for _ in range(self.n)])
@@ -61,7 +65,7 @@ class LayernormCornerSeq(LayernormBaseSeq):
         if kind == "saturate":
             G = [random.choice([32767, -32768]) for _ in range(n)]
             gf = random.randint(0, 3)
-        return row(r, G, B, n, gf, self.params["LANES"])
+        return self.row(r, G, B, n, gf, self.params["LANES"])
 
 
 class LayernormErrorSeq(LayernormBaseSeq):
@@ -76,14 +80,14 @@ class LayernormErrorSeq(LayernormBaseSeq):
         r = [random.randint(-1000, 1000) for _ in range(n)]
         G, B, gf = gains(n)
         if kind == "len0":
-            return row(r, G, B, 0, gf, lanes)
+            return self.row(r, G, B, 0, gf, lanes)
         if kind == "len_over":
             extra = nmax + 1 - n
-            return row(r + [0] * extra, G + [0] * extra, B + [0] * extra, nmax + 1, gf, lanes)
+            return self.row(r + [0] * extra, G + [0] * extra, B + [0] * extra, nmax + 1, gf, lanes)
         if kind == "magnitude":
             r[random.randrange(n)] = random.choice([(1 << 16) + 1, -(1 << 16) - 1, (1 << 17) - 1])
-            return row(r, G, B, n, gf, lanes)
-        pkt = row(r, G, B, n, gf, lanes)
+            return self.row(r, G, B, n, gf, lanes)
+        pkt = self.row(r, G, B, n, gf, lanes)
         if len(pkt.beats) > 1 and random.random() < 0.5:
             pkt.beats.pop()
         else:
@@ -104,4 +108,4 @@ class LayernormTraceSeq(LayernormBaseSeq):
         G, B, gf = (lt.lq.ln1_g, lt.lq.ln1_b, lt.lq.ln1_gf) if which == "1" else (lt.lq.ln2_g, lt.lq.ln2_b, lt.lq.ln2_gf)
         n = min(r.shape[1], self.params["N_MAX"])
         i = random.randrange(r.shape[0])
-        return row(r[i, :n].tolist(), G[:n].tolist(), B[:n].tolist(), n, gf, self.params["LANES"])
+        return self.row(r[i, :n].tolist(), G[:n].tolist(), B[:n].tolist(), n, gf, self.params["LANES"])

@@ -53,8 +53,7 @@ class LocalSimCov(UnitCov):
 
         self._seq, self._err, self._flow = seq, err, flow
         self._pending = []
-
-    H_MAX = 12
+        self.h_max = self.params["H_MAX"]
 
     def sample_in(self, pkt):
         b0 = pkt.beats[0]
@@ -64,14 +63,14 @@ class LocalSimCov(UnitCov):
             self._err("window0")
         elif b0["heads"] == 0:
             self._err("heads0")
-        elif b0["heads"] > self.H_MAX:
+        elif b0["heads"] > self.h_max:
             self._err("heads_over")
 
     def sample_out(self, pkt):
         self._flow(pkt.stall_cycles)
         w, thr, heads, k = self._pending.pop(0)
         if any(b["err"] for b in pkt.beats):
-            if w and heads and heads <= self.H_MAX:
+            if w and heads and heads <= self.h_max:
                 self._err("row_beats")
             return
         rows = [b for b in pkt.beats if b["kind"] == 0]

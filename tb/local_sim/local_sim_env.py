@@ -6,7 +6,6 @@ from tb.common.unit_env import StreamSpec, UnitEnv
 
 from . import local_sim_item
 from .local_sim_cov import LocalSimCov
-from .local_sim_item import LocalSimIn, LocalSimOut
 from .local_sim_scoreboard import LocalSimScoreboard
 
 IN_SIGNALS = {"valid": "valid_i", "ready": "ready_o", "mask": "mask_i", "head_last": "head_last_i",
@@ -17,12 +16,8 @@ OUT_SIGNALS = {"valid": "valid_o", "ready": "ready_i", "kind": "kind_o", "row": 
 
 class LocalSimEnv(UnitEnv):
     DEFAULTS = {"T_MAX": 128, "H_MAX": 12}
-    INPUTS = (StreamSpec("in", "in", IN_SIGNALS, LocalSimIn),)
-    OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS, LocalSimOut),)
+    INPUTS = (StreamSpec("in", "in", IN_SIGNALS),)
+    OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS),)
+    ITEMS = staticmethod(local_sim_item.item_types)
     SCOREBOARD = LocalSimScoreboard
     COV = LocalSimCov
-
-    def configure(self, p):
-        local_sim_item.configure(p)
-        LocalSimScoreboard.T_MAX, LocalSimScoreboard.H_MAX = p["T_MAX"], p["H_MAX"]
-        LocalSimCov.H_MAX = p["H_MAX"]

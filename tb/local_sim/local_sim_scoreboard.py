@@ -9,18 +9,17 @@ from models.spls import column_mask, reuse_map
 from tb.common.packing import bits_to_list, list_to_bits
 from tb.common.scoreboard import InOrderScoreboard
 
-from .local_sim_item import LocalSimOut
 
-
-def _err(out: LocalSimOut) -> LocalSimOut:
+def _err(out):
     out.beats.append({"kind": 0, "row": 0, "rep": 0, "overlap": 0, "mask": 0, "err": 1})
     return out
 
 
-def predict_sequence(pkt, t_max: int, h_max: int) -> LocalSimOut:
+def predict_sequence(pkt, t_max: int, h_max: int, out_type: type):
+    """The output packet (of item class ``out_type``) of one sequence packet."""
     b0 = pkt.beats[0]
     W, thr, H = b0["window"], b0["thr"], b0["heads"]
-    out = LocalSimOut()
+    out = out_type()
     # split into rows at head_last; a trailing chunk without head_last is malformed
     rows, cur = [], []
     for b in pkt.beats:
@@ -53,17 +52,15 @@ def predict_sequence(pkt, t_max: int, h_max: int) -> LocalSimOut:
 
 
 class LocalSimScoreboard(InOrderScoreboard):
-    T_MAX = 128
-    H_MAX = 12
-
     def predict(self, pkt):
-        return [predict_sequence(pkt, self.T_MAX, self.H_MAX)]
+        p = self.cfg.params
+        return [predict_sequence(pkt, p["T_MAX"], p["H_MAX"], self.cfg.items["out"])]
 
     def compare(self, exp, act):
         return exp.diff(act)
 
     def describe(self, item):
-        if isinstance(item, LocalSimOut):
+        if isinstance(item, self.cfg.items["out"]):
             rows = [(b["row"], b["rep"], b["overlap"]) for b in item.beats if b["kind"] == 0 and not b["err"]]
             err = any(b["err"] for b in item.beats)
             return f"rows(row, rep, overlap)={rows[:24]} col_beats={sum(b['kind'] for b in item.beats)} err={int(err)}"

@@ -30,6 +30,10 @@ class LocalSimBaseSeq(UnitVirtualSeq):
 
     n_default = 16
 
+    def sequence(self, *args, **kw):
+        """A sequence packet of this build (local_sim_item.sequence)."""
+        return sequence(self.items["in"], *args, **kw)
+
     def one(self):
         p = self.params
         T = random.randint(1, p["T_MAX"])
@@ -38,7 +42,7 @@ class LocalSimBaseSeq(UnitVirtualSeq):
         keep = local_keep(H, T, k, random.random())
         W = random.randint(1, 8)
         thr = math.ceil(random.random() * H * k)
-        return sequence(keep, W, thr)
+        return self.sequence(keep, W, thr)
 
     async def body(self):
         await self.send("in", [self.one() for _ in range(self.n)])
@@ -72,7 +76,7 @@ class LocalSimCornerSeq(LocalSimBaseSeq):
         thr = 0 if kind == "thr0" else H * k if kind == "thrmax" else random.choice([0, H * k, math.ceil(0.75 * H * k)])
         if kind == "alternating":
             W, thr = max(W, 3), H * k
-        return sequence(keep, W, thr)
+        return self.sequence(keep, W, thr)
 
 
 class LocalSimErrorSeq(LocalSimBaseSeq):
@@ -88,12 +92,12 @@ class LocalSimErrorSeq(LocalSimBaseSeq):
         H = p["H_MAX"] if kind == "row_beats_over" else random.randint(1, p["H_MAX"])
         keep = local_keep(H, T, random.randint(1, T), 0.5)
         if kind == "window0":
-            return sequence(keep, 0, 1)
+            return self.sequence(keep, 0, 1)
         if kind == "heads0":
-            return sequence(keep, 2, 1, heads=0)
+            return self.sequence(keep, 2, 1, heads=0)
         if kind == "heads_over":
-            return sequence(keep, 2, 1, heads=p["H_MAX"] + 1)
-        pkt = sequence(keep, 2, 1)
+            return self.sequence(keep, 2, 1, heads=p["H_MAX"] + 1)
+        pkt = self.sequence(keep, 2, 1)
         row = random.randint(0, T - 1)
         idx = row * H + H - 1  # the row's last beat
         if kind == "row_beats" and random.random() < 0.5 and H > 1:
@@ -120,4 +124,4 @@ class LocalSimTraceSeq(LocalSimBaseSeq):
         t, h = min(keep.shape[1], self.params["T_MAX"]), min(keep.shape[0], self.params["H_MAX"])
         keep = keep[:h, :t, :t]
         k = int(lt.tr["k_eff"])
-        return sequence(keep, lt.cfg.window, similarity_threshold(lt.cfg.tau, h, k))
+        return self.sequence(keep, lt.cfg.window, similarity_threshold(lt.cfg.tau, h, k))

@@ -5,12 +5,10 @@ from __future__ import annotations
 from models.quant import requant
 from tb.common.scoreboard import InOrderScoreboard
 
-from .requant_item import RequantOut
-
 
 class RequantScoreboard(InOrderScoreboard):
     def predict(self, pkt):
-        out = RequantOut()
+        out = self.cfg.items["out"]()
         for b in pkt.beats:
             bits = 16 if b["out16"] else 8
             y = requant([a + c for a, c in zip(b["acc"], b["bias"])], b["mult"], b["shift"], bits)

@@ -6,8 +6,6 @@ import random
 
 from tb.common.unit_env import UnitVirtualSeq
 
-from .requant_item import RequantIn
-
 
 class RequantBaseSeq(UnitVirtualSeq):
     """Packets of 1..4 beats; realistic accumulators with ratios from make_requant."""
@@ -26,7 +24,7 @@ class RequantBaseSeq(UnitVirtualSeq):
 
     def packet(self):
         p = self.params
-        pkt = RequantIn()
+        pkt = self.items["in"]()
         out16 = random.randint(0, 1)
         for _ in range(random.randint(1, 4)):
             lanes = [self.lane(p) for _ in range(p["LANES"])]
@@ -83,7 +81,7 @@ class RequantTraceSeq(RequantBaseSeq):
         t, rq = lt.tr["gelu_t"], lt.lq.rq_g
         lanes = self.params["LANES"]
         i, c0 = random.randrange(t.shape[0]), random.randrange(0, t.shape[1] - 4 * lanes)
-        pkt = RequantIn()
+        pkt = self.items["in"]()
         for b in range(random.randint(1, 4)):
             cs = slice(c0 + b * lanes, c0 + (b + 1) * lanes)
             pkt.beats.append({"acc": t[i, cs].tolist(), "bias": [0] * lanes, "mult": rq.mult[cs].tolist(),

@@ -14,12 +14,13 @@ PREFIX = "softmax"
 class SoftmaxCov(UnitCov):
     PREFIX = PREFIX
     STREAMS = ("in", "out")
-    T_MAX = 128
 
     def define(self):
+        self.t_max = self.params["T_MAX"]
+
         @CoverPoint(f"{PREFIX}.cg_row.density", xf=lambda d, s, n: d, bins=["single", "sparse", "half", "dense", "all"])
         @CoverPoint(f"{PREFIX}.cg_row.spread", xf=lambda d, s, n: s, bins=["flat", "moderate", "underflow"])
-        @CoverPoint(f"{PREFIX}.cg_row.len", xf=lambda d, s, n: "1" if n == 1 else "max" if n == self.T_MAX else "mid",
+        @CoverPoint(f"{PREFIX}.cg_row.len", xf=lambda d, s, n: "1" if n == 1 else "max" if n == self.t_max else "mid",
                     bins=["1", "mid", "max"])
         def legal(d, s, n):
             pass
@@ -43,7 +44,7 @@ class SoftmaxCov(UnitCov):
         n, lanes = b0["len"], len(b0["keep"])
         if n == 0:
             return self._err("len0")
-        if n > self.T_MAX:
+        if n > self.t_max:
             return self._err("len_over")
         if len(pkt.beats) != -(-n // lanes):
             return self._err("beats")

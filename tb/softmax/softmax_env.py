@@ -6,7 +6,6 @@ from tb.common.unit_env import StreamSpec, UnitEnv
 
 from . import softmax_item
 from .softmax_cov import SoftmaxCov
-from .softmax_item import SoftmaxIn, SoftmaxOut
 from .softmax_scoreboard import SoftmaxScoreboard
 
 IN_SIGNALS = {"valid": "valid_i", "ready": "ready_o", "score": "score_i", "keep": "keep_i", "len": "len_i",
@@ -16,12 +15,8 @@ OUT_SIGNALS = {"valid": "valid_o", "ready": "ready_i", "p": "p_o", "err": "err_o
 
 class SoftmaxEnv(UnitEnv):
     DEFAULTS = {"T_MAX": 128, "LANES": 8, "IN_W": 32}
-    INPUTS = (StreamSpec("in", "in", IN_SIGNALS, SoftmaxIn),)
-    OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS, SoftmaxOut),)
+    INPUTS = (StreamSpec("in", "in", IN_SIGNALS),)
+    OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS),)
+    ITEMS = staticmethod(softmax_item.item_types)
     SCOREBOARD = SoftmaxScoreboard
     COV = SoftmaxCov
-
-    def configure(self, p):
-        softmax_item.configure(p)
-        SoftmaxScoreboard.T_MAX, SoftmaxScoreboard.LANES = p["T_MAX"], p["LANES"]
-        SoftmaxCov.T_MAX = p["T_MAX"]

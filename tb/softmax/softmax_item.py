@@ -13,21 +13,20 @@ class SoftmaxOut(LanePacket):
     FIELDS = ()
 
 
-def configure(p: dict) -> None:
+def item_types(p: dict) -> dict[str, type]:
+    """Stream name -> item class of the build with HDL parameters ``p``."""
     n, len_w = p["LANES"], p["T_MAX"].bit_length()
-    SoftmaxIn.FIELDS = (
-        LaneField("score", p["IN_W"], n, True), LaneField("keep", 1, n), LaneField("len", len_w),
-        LaneField("mult", 15), LaneField("shift", 6),
-    )
-    SoftmaxOut.FIELDS = (LaneField("p", 8, n), LaneField("err", 1))
+    return {"in": SoftmaxIn.of((LaneField("score", p["IN_W"], n, True), LaneField("keep", 1, n),
+                                LaneField("len", len_w), LaneField("mult", 15), LaneField("shift", 6))),
+            "out": SoftmaxOut.of((LaneField("p", 8, n), LaneField("err", 1)))}
 
 
-def row(scores, keep, length, mult, shift, lanes) -> SoftmaxIn:
+def row(cls, scores, keep, length, mult, shift, lanes) -> SoftmaxIn:
     scores, keep = list(scores), [int(k) for k in keep]
     n_beats = max(1, -(-len(scores) // lanes))
     scores += [0] * (n_beats * lanes - len(scores))
     keep += [0] * (n_beats * lanes - len(keep))
-    pkt = SoftmaxIn()
+    pkt = cls()
     for i in range(n_beats):
         sl = slice(i * lanes, (i + 1) * lanes)
         pkt.beats.append({"score": scores[sl], "keep": keep[sl], "len": length, "mult": mult, "shift": shift})

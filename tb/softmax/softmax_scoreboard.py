@@ -7,13 +7,12 @@ import numpy as np
 from models.intops import softmax_int
 from tb.common.scoreboard import InOrderScoreboard
 
-from .softmax_item import SoftmaxOut
 
-
-def predict_row(pkt, t_max: int, lanes: int) -> SoftmaxOut:
+def predict_row(pkt, t_max: int, lanes: int, out_type: type):
+    """The output packet (of item class ``out_type``) of one row packet."""
     b0 = pkt.beats[0]
     n = b0["len"]
-    out = SoftmaxOut()
+    out = out_type()
     scores = pkt.col("score")[:n]
     keep = pkt.col("keep")[:n].astype(bool)
     if not 1 <= n <= t_max or len(pkt.beats) != -(-n // lanes) or not keep.any():
@@ -27,11 +26,9 @@ def predict_row(pkt, t_max: int, lanes: int) -> SoftmaxOut:
 
 
 class SoftmaxScoreboard(InOrderScoreboard):
-    T_MAX = 128
-    LANES = 8
-
     def predict(self, pkt):
-        return [predict_row(pkt, self.T_MAX, self.LANES)]
+        p = self.cfg.params
+        return [predict_row(pkt, p["T_MAX"], p["LANES"], self.cfg.items["out"])]
 
     def compare(self, exp, act):
         return exp.diff(act)

@@ -21,6 +21,10 @@ class SoftmaxBaseSeq(UnitVirtualSeq):
 
     n_default = 40
 
+    def row(self, *args, **kw):
+        """A row packet of this build (softmax_item.row)."""
+        return row(self.items["in"], *args, **kw)
+
     def one(self):
         t, lanes = self.params["T_MAX"], self.params["LANES"]
         n = random.randint(1, t)
@@ -29,7 +33,7 @@ class SoftmaxBaseSeq(UnitVirtualSeq):
         dens = random.random()
         keep = [random.random() < dens for _ in range(n)]
         keep[random.randrange(n)] = True
-        return row(scores, keep, n, *constants(), lanes)
+        return self.row(scores, keep, n, *constants(), lanes)
 
     async def body(self):
         await self.send("in", [self.one() for _ in range(self.n)])
@@ -51,13 +55,13 @@ class SoftmaxCornerSeq(SoftmaxBaseSeq):
         if kind == "single":
             keep = [False] * n
             keep[random.randrange(n)] = True
-            return row([random.randint(lo, hi) for _ in range(n)], keep, n, *constants(), lanes)
+            return self.row([random.randint(lo, hi) for _ in range(n)], keep, n, *constants(), lanes)
         if kind == "all_equal":
-            return row([random.randint(lo, hi)] * n, [True] * n, n, *constants(), lanes)
+            return self.row([random.randint(lo, hi)] * n, [True] * n, n, *constants(), lanes)
         if kind == "extreme":
-            return row([random.choice([lo, hi, 0]) for _ in range(n)], [True] * n, n, *constants(), lanes)
+            return self.row([random.choice([lo, hi, 0]) for _ in range(n)], [True] * n, n, *constants(), lanes)
         scores = [random.randint(-(2**20), 2**20) for _ in range(n)]
-        return row(scores, [random.random() < 0.7 or i == 0 for i in range(n)], n, *constants(), lanes)
+        return self.row(scores, [random.random() < 0.7 or i == 0 for i in range(n)], n, *constants(), lanes)
 
 
 class SoftmaxErrorSeq(SoftmaxBaseSeq):
@@ -71,19 +75,17 @@ class SoftmaxErrorSeq(SoftmaxBaseSeq):
         n = random.randint(1, t)
         scores = [random.randint(-1000, 1000) for _ in range(n)]
         if kind == "len0":
-            return row(scores, [True] * n, 0, *constants(), lanes)
+            return self.row(scores, [True] * n, 0, *constants(), lanes)
         if kind == "len_over":
-            return row(scores + [0] * (t + 1 - n), [True] * (t + 1), t + 1, *constants(), lanes)
+            return self.row(scores + [0] * (t + 1 - n), [True] * (t + 1), t + 1, *constants(), lanes)
         if kind == "none_kept":
-            return row(scores, [False] * n, n, *constants(), lanes)
-        pkt = row(scores, [True] * n, n, *constants(), lanes)
+            return self.row(scores, [False] * n, n, *constants(), lanes)
+        pkt = self.row(scores, [True] * n, n, *constants(), lanes)
         if len(pkt.beats) > 1 and random.random() < 0.5:
             pkt.beats.pop()
         else:
             pkt.beats.append(dict(pkt.beats[-1]))
         return pkt
-
-
 
 
 class SoftmaxTraceSeq(SoftmaxBaseSeq):
@@ -101,4 +103,4 @@ class SoftmaxTraceSeq(SoftmaxBaseSeq):
         keep = lt.tr["keep"][h, i, :n].tolist()
         if not any(keep):
             keep[0] = True
-        return row(lt.tr["scores"][h, i, :n].tolist(), keep, n, lt.lq.sm_mult, lt.lq.sm_shift, self.params["LANES"])
+        return self.row(lt.tr["scores"][h, i, :n].tolist(), keep, n, lt.lq.sm_mult, lt.lq.sm_shift, self.params["LANES"])

@@ -10,8 +10,8 @@ from tb.common.lane_item import LaneField, LanePacket
 
 class SplsPredictIn(LanePacket):
     FIELDS = ()
-    LANES = 8
-    ELEMS = 4
+    LANES = 0  # bound per build with FIELDS (item_types)
+    ELEMS = 0
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(a (N,), B (LANES, N)) over the whole packet."""
@@ -25,25 +25,23 @@ class SplsPredictOut(LanePacket):
     LAST = False
 
 
-def configure(p: dict) -> None:
-    SplsPredictIn.LANES, SplsPredictIn.ELEMS = p["LANES"], p["ELEMS"]
-    SplsPredictIn.FIELDS = (
-        LaneField("a", 8, p["ELEMS"], True),
-        LaneField("b", 8, p["LANES"] * p["ELEMS"], True),
-    )
-    SplsPredictOut.FIELDS = (LaneField("sum", p["ACC_W"], p["LANES"], True),)
+def item_types(p: dict) -> dict[str, type]:
+    """Stream name -> item class of the build with HDL parameters ``p``."""
+    return {"in": SplsPredictIn.of((LaneField("a", 8, p["ELEMS"], True), LaneField("b", 8, p["LANES"] * p["ELEMS"], True)),
+                                   LANES=p["LANES"], ELEMS=p["ELEMS"]),
+            "out": SplsPredictOut.of((LaneField("sum", p["ACC_W"], p["LANES"], True),))}
 
 
-def packet(a: np.ndarray, b: np.ndarray) -> SplsPredictIn:
-    """a (N,), b (LANES, N): zero-padded to whole beats."""
-    lanes, elems = SplsPredictIn.LANES, SplsPredictIn.ELEMS
+def packet(cls, a: np.ndarray, b: np.ndarray) -> SplsPredictIn:
+    """A packet of item class ``cls``: a (N,), b (LANES, N), zero-padded to whole beats."""
+    lanes, elems = cls.LANES, cls.ELEMS
     n = len(a)
     beats = max(1, -(-n // elems))
     ap = np.zeros(beats * elems, np.int64)
     ap[:n] = a
     bp = np.zeros((lanes, beats * elems), np.int64)
     bp[: b.shape[0], :n] = b
-    pkt = SplsPredictIn()
+    pkt = cls()
     for i in range(beats):
         sl = slice(i * elems, (i + 1) * elems)
         pkt.beats.append({"a": ap[sl].tolist(), "b": bp[:, sl].reshape(-1).tolist()})

@@ -16,13 +16,17 @@ class SplsPredictBaseSeq(UnitVirtualSeq):
 
     n_default = 40
 
+    def packet(self, *args, **kw):
+        """A packet of this build (spls_predict_item.packet)."""
+        return packet(self.items["in"], *args, **kw)
+
     def vectors(self):
         rng = np.random.default_rng(random.getrandbits(32))
         n = random.randint(1, 12 * self.params["ELEMS"])
         return rng.integers(-128, 128, n), rng.integers(-128, 128, (self.params["LANES"], n))
 
     async def body(self):
-        await self.send("in", [packet(*self.vectors()) for _ in range(self.n)])
+        await self.send("in", [self.packet(*self.vectors()) for _ in range(self.n)])
 
 
 class SplsPredictRandomSeq(SplsPredictBaseSeq):

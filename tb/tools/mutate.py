@@ -51,6 +51,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tb.common.tools import BUILD, REPO
+from tb.common.proc import exit_status, failure, run_tool, show, write_log
 
 HDL_SRC = REPO / "hdl"
 WORK = BUILD / "mutate"
@@ -322,17 +323,23 @@ def _run_in_slot(m: Mutant, timeout_s: float, seed: int, slot: int) -> dict:
     t0 = time.time()
     # own process group: a hung mutant's simulator is killed with its runner, so it neither
     # keeps a core busy nor writes into the slot the next mutant uses
-    proc = subprocess.Popen([sys.executable, "-m", "tb.tools.mutate", "--run-one", m.file], env=env, cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    cmd = [sys.executable, "-m", "tb.tools.mutate", "--run-one", m.file]
+    log = WORK / "logs" / f"{Path(m.file).stem}_{hashlib.sha1(m.key().encode()).hexdigest()[:12]}.log"
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
     try:
         stdout, stderr = proc.communicate(timeout=timeout_s)
         out = stdout.strip().splitlines()
-        verdict = json.loads(out[-1]) if out and out[-1].startswith("{") else {
-            "status": "invalid", "detail": f"runner exited {proc.returncode}: {stderr.strip()[-400:]}"}
+        verdict = json.loads(out[-1]) if out and out[-1].startswith("{") else None
+        if verdict is None:  # the runner died without a verdict
+            write_log(log, cmd, stdout, stderr, f"{m.key()}: {exit_status(proc.returncode)}")
+            verdict = {"status": "invalid", "detail": f"runner {exit_status(proc.returncode)} (log: {show(log)}): "
+                                                      f"{stderr.strip()[-300:]}"}
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        verdict = {"status": "timeout", "detail": f"no verdict within {timeout_s:.0f} s (hang)"}
+        stdout, stderr = proc.communicate()
+        write_log(log, cmd, stdout, stderr, f"{m.key()}: no verdict within {timeout_s:.0f} s: killed")
+        verdict = {"status": "timeout", "detail": f"no verdict within {timeout_s:.0f} s (hang; log: {show(log)})"}
     verdict["seconds"] = round(time.time() - t0, 1)
     shutil.rmtree(d, ignore_errors=True)
     return verdict
@@ -444,13 +451,16 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     # a clean run first: the subset must pass on the unmutated RTL, and it sets the timeout
     t0 = time.time()
-    env_ok = subprocess.run([sys.executable, "-m", "tb.tools.mutate", "--run-one", "esact_top.sv"],
-                            cwd=REPO, capture_output=True, text=True,
-                            env=dict(os.environ, SEED=str(args.seed), ESACT_SIM_BUILD=str(WORK / "clean")))
+    clean_log = WORK / "clean.log"
+    env_ok = run_tool([sys.executable, "-m", "tb.tools.mutate", "--run-one", "esact_top.sv"], clean_log,
+                      "the clean RTL's subset run", check=False, cwd=REPO,
+                      env=dict(os.environ, SEED=str(args.seed), ESACT_SIM_BUILD=str(WORK / "clean")))
     base = time.time() - t0
-    verdict = json.loads(env_ok.stdout.strip().splitlines()[-1]) if env_ok.stdout.strip() else {"status": "?"}
+    out = env_ok.stdout.strip().splitlines()
+    verdict = json.loads(out[-1]) if out and out[-1].startswith("{") else {"status": "?"}
     if verdict["status"] != "survived":
-        print(f"mutate: the clean RTL does not pass the subset: {verdict}\n{env_ok.stderr[-2000:]}")
+        print(f"mutate: the clean RTL does not pass the subset: {verdict}\n"
+              + failure("the clean RTL's subset run", exit_status(env_ok.returncode), clean_log, env_ok.stderr))
         return 2
     timeout = args.timeout or max(300.0, 5 * base)
     print(f"[mutate] {sum(len(v) for v in all_sites.values())} sites in {len(all_sites)} files; running {len(muts)} "

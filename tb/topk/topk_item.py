@@ -14,19 +14,17 @@ class TopkOut(LanePacket):
     LAST = False
 
 
-def configure(p: dict) -> None:
+def item_types(p: dict) -> dict[str, type]:
+    """Stream name -> item class of the build with HDL parameters ``p``."""
     len_w = (p["T_MAX"]).bit_length()
-    TopkIn.FIELDS = (
-        LaneField("data", p["W"], p["LANES"], True),
-        LaneField("len", len_w),
-        LaneField("k", len_w),
-    )
-    TopkOut.FIELDS = (LaneField("keep", p["T_MAX"]), LaneField("err", 1))
+    return {"in": TopkIn.of((LaneField("data", p["W"], p["LANES"], True), LaneField("len", len_w),
+                             LaneField("k", len_w))),
+            "out": TopkOut.of((LaneField("keep", p["T_MAX"]), LaneField("err", 1)))}
 
 
-def row(data, length, k, lanes) -> TopkIn:
-    """A row packet: ceil(len(data)/lanes) beats, len/k on every beat."""
-    pkt = TopkIn()
+def row(cls, data, length, k, lanes) -> TopkIn:
+    """A row packet of item class ``cls``: ceil(len(data)/lanes) beats, len/k on every beat."""
+    pkt = cls()
     data = list(data)
     n_beats = max(1, -(-len(data) // lanes))
     data += [0] * (n_beats * lanes - len(data))

@@ -8,8 +8,6 @@ from models.spls import topk_mask
 from tb.common.packing import list_to_bits
 from tb.common.scoreboard import InOrderScoreboard
 
-from .topk_item import TopkOut
-
 
 def predict_row(pkt, t_max: int, lanes: int) -> tuple[int, int]:
     """(keep bits, err) of one row packet, as the RTL must compute them."""
@@ -26,19 +24,21 @@ def predict_row(pkt, t_max: int, lanes: int) -> tuple[int, int]:
 
 
 class TopkScoreboard(InOrderScoreboard):
-    T_MAX = 128
-    LANES = 8
+    def build_phase(self):
+        super().build_phase()
+        self.t_max, self.lanes = self.cfg.params["T_MAX"], self.cfg.params["LANES"]
+        self.out_type = self.cfg.items["out"]
 
     def predict(self, pkt):
-        keep, err = predict_row(pkt, self.T_MAX, self.LANES)
-        return [TopkOut(beats=[{"keep": keep, "err": err}])]
+        keep, err = predict_row(pkt, self.t_max, self.lanes)
+        return [self.out_type(beats=[{"keep": keep, "err": err}])]
 
     def compare(self, exp, act):
         return exp.diff(act)
 
     def describe(self, item):
-        if isinstance(item, TopkOut):
+        if isinstance(item, self.out_type):
             b = item.beats[0]
-            return f"keep={np.flatnonzero([(b['keep'] >> i) & 1 for i in range(self.T_MAX)]).tolist()} err={b['err']}"
+            return f"keep={np.flatnonzero([(b['keep'] >> i) & 1 for i in range(self.t_max)]).tolist()} err={b['err']}"
         b = item.beats[0]
         return f"row(len={b['len']}, k={b['k']}, beats={len(item.beats)}, scores={item.col('data')[:b['len']].tolist()})"

@@ -14,6 +14,10 @@ class TopkBaseSeq(UnitVirtualSeq):
 
     n_default = 40
 
+    def row(self, *args, **kw):
+        """A row packet of this build (topk_item.row)."""
+        return row(self.items["in"], *args, **kw)
+
     def scores(self, n):
         w = self.params["W"]
         kind = random.choice(["narrow", "wide", "wide"])
@@ -25,7 +29,7 @@ class TopkBaseSeq(UnitVirtualSeq):
         t = self.params["T_MAX"]
         n = random.randint(1, t)
         k = random.randint(1, n)
-        return row(self.scores(n), n, k, self.params["LANES"])
+        return self.row(self.scores(n), n, k, self.params["LANES"])
 
     async def body(self):
         await self.send("in", [self.one() for _ in range(self.n)])
@@ -54,7 +58,7 @@ class TopkCornerSeq(TopkBaseSeq):
             data = self.scores(n)
         else:
             data = [random.randint(-2, 2) for _ in range(n)]
-        return row(data, n, k, self.params["LANES"])
+        return self.row(data, n, k, self.params["LANES"])
 
 
 class TopkErrorSeq(TopkBaseSeq):
@@ -66,17 +70,17 @@ class TopkErrorSeq(TopkBaseSeq):
         if kind == "legal":
             return super().one()
         if kind == "len0":
-            return row(self.scores(lanes), 0, 1, lanes)
+            return self.row(self.scores(lanes), 0, 1, lanes)
         if kind == "len_over":
-            return row(self.scores(t), t + 1, 1, lanes)
+            return self.row(self.scores(t), t + 1, 1, lanes)
         n = random.randint(1, t)
         if kind == "k0":
-            return row(self.scores(n), n, 0, lanes)
+            return self.row(self.scores(n), n, 0, lanes)
         if kind == "k_over":
-            return row(self.scores(n), n, min(n + random.randint(1, 3), t), lanes) if n < t else row(self.scores(n), n, 0, lanes)
+            return self.row(self.scores(n), n, min(n + random.randint(1, 3), t), lanes) if n < t else self.row(self.scores(n), n, 0, lanes)
         if random.random() < 0.3:
             n = t  # a full-length row plus a beat: more beats than any legal row
-        pkt = row(self.scores(n), n, 1, lanes)
+        pkt = self.row(self.scores(n), n, 1, lanes)
         if n < t and len(pkt.beats) > 1 and random.random() < 0.5:
             pkt.beats.pop()  # one beat short
         else:
@@ -95,4 +99,4 @@ class TopkTraceSeq(TopkBaseSeq):
         h, i = random.randrange(pam.shape[0]), random.randrange(pam.shape[1])
         n = min(pam.shape[2], self.params["T_MAX"])
         k = min(int(lt.tr["k_eff"]), n)
-        return row(pam[h, i, :n].tolist(), n, k, self.params["LANES"])
+        return self.row(pam[h, i, :n].tolist(), n, k, self.params["LANES"])

@@ -1,5 +1,8 @@
 """Unit and property tests of models/hlog.py."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -98,14 +101,28 @@ def test_product_exhaustive_int8():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(x=[128]), "x must lie"),
-        (dict(x=[-129]), "x must lie"),
-        (dict(x=[1.5]), "x must be an integer"),
-        (dict(x=[1], width=2), "width"),
-        (dict(x=[1], width=8.0), "width"),
-        (dict(x=[1], mode="nearest"), "mode"),
+        (dict(x=[128]), "^x: value 128 outside the INT8 range"),
+        (dict(x=[-129]), "^x: value -129 outside the INT8 range"),
+        (dict(x=[1.5]), "^x: expected integers"),
+        (dict(x=[1], width=2), "^width: 2 outside"),
+        (dict(x=[1], width=8.0), "^width: expected an integer"),
+        (dict(x=[1], mode="nearest"), "^mode: 'nearest' is not one of"),
     ],
 )
 def test_bad_input_raises_clear_error(kwargs, match):
     with pytest.raises(ValueError, match=match):
         hlog_encode(**kwargs)
+
+
+def test_doc_states_the_int8_level_set():
+    """docs/hlog_quant.md lists the INT8 levels and their count; both match the model."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "hlog_quant.md").read_text()
+    m = re.search(r"For INT8 the levels are (.*?) \((\d+) values", doc, re.S)
+    listed = set()
+    for tok in re.split(r",|\band\b", m.group(1)):
+        v = int(tok.strip().lstrip("±"))
+        listed |= {v, -v} if "±" in tok else {int(tok.strip())}
+    for mode in ("trunc", "round"):
+        levels = np.unique(hlog_quantize(np.arange(-128, 128), 8, mode))
+        assert set(levels.tolist()) == listed and len(levels) == int(m.group(2))
+    assert np.array_equal(hlog_levels(8), sorted(listed))

@@ -95,4 +95,4 @@ def test_layernorm_constant_row_gives_beta_and_bounds_raise():
     with pytest.raises(ValueError, match="2\\*\\*16"):
         layernorm_int(np.array([[2**17, 0]]), G[:2], B[:2], gf)
     with pytest.raises(ValueError, match="row length"):
-        layernorm_int(np.zeros((1, 600), np.int64), np.zeros(600), np.zeros(600), 0)
+        layernorm_int(np.zeros((1, 600), np.int64), np.zeros(600, np.int64), np.zeros(600, np.int64), 0)

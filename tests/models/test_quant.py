@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.quant import check_int, imatmul, make_requant, requant, round_shift, sat
+from models.checks import int_array
+from models.quant import imatmul, make_requant, requant, round_shift, sat
 
 
 def test_round_shift_is_round_half_up():
@@ -55,8 +56,8 @@ def test_imatmul_falls_back_to_int64_for_wide_values():
 
 
 def test_check_int_names_the_parameter():
-    with pytest.raises(ValueError, match="x must be an integer"):
-        check_int(np.array([1.0]), 8, "x")
-    with pytest.raises(ValueError, match="x must lie in the INT8"):
-        check_int(np.array([200]), 8, "x")
+    with pytest.raises(ValueError, match="^x: expected integers"):
+        int_array(np.array([1.0]), "x", bits=8)
+    with pytest.raises(ValueError, match=r"^x: value 200 outside the INT8 range \[-128, 127\]"):
+        int_array(np.array([200]), "x", bits=8)
     assert sat([300, -300], 8).tolist() == [127, -128]

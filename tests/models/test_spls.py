@@ -37,7 +37,7 @@ def test_topk_bounds():
     assert topk_mask(pam, 4).all()
     assert topk_mask(pam, 1)[0, :, 0].all()  # all ties: lowest index
     for bad in (0, 5, 2.5):
-        with pytest.raises(ValueError, match="k must"):
+        with pytest.raises(ValueError, match="^k: "):
             topk_mask(pam, bad)
 
 
@@ -103,7 +103,7 @@ def test_predict_qk_is_shift_only_requant_of_hlog_product():
     "kw, match",
     [
         (dict(scheme="magic"), "scheme"),
-        (dict(k=0), "k must"),
+        (dict(k=0), r"^k: 0 outside \[1, 65535\]"),
         (dict(keep_ratio=0.0), "keep_ratio"),
         (dict(window=0), "window"),
         (dict(tau=1.5), "tau"),
@@ -119,5 +119,5 @@ def test_config_rejects_bad_parameters(kw, match):
 def test_k_for_sequence():
     assert SplsConfig(keep_ratio=0.25).k_for(10) == 3
     assert SplsConfig(k=5).k_for(5) == 5
-    with pytest.raises(ValueError, match="exceeds the sequence length"):
+    with pytest.raises(ValueError, match="^k: 6 exceeds the sequence length"):
         SplsConfig(k=6).k_for(5)

@@ -20,7 +20,7 @@ def test_compact_trace_contents(int_model):
     f = next(x for x in man["ci_files"] if x["mode"] == "spls")
     tr = vectors.load_trace(vectors.REPO / f["file"])
     sched = Schedule.of(str(tr["config"]))
-    assert sched == vectors.modes()["spls"], "the SPLS traces run the committed default schedule"
+    assert sched.key == vectors.modes()["spls"].key, "the SPLS traces run the committed default schedule"
     out, _, _ = encode_int(tr["ids"], int_model, sched)
     assert np.array_equal(out, tr["L5_out"])
     T = len(tr["ids"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import cocotb
 from cocotb.queue import Queue
 from cocotb.triggers import RisingEdge
+from cocotb.utils import get_sim_time
 
 
 class ApbBfm:
@@ -57,4 +58,4 @@ class ApbBfm:
             if self.psel.value and self.penable.value and self.pready.value:
                 self.mon_q.put_nowait((int(self.paddr.value), bool(self.pwrite.value),
                                        int(self.pwdata.value) if self.pwrite.value else int(self.prdata.value),
-                                       bool(self.pslverr.value)))
+                                       bool(self.pslverr.value), get_sim_time("step")))

@@ -13,6 +13,7 @@ class ApbItem(uvm_sequence_item):
         self.data = data  # write data, or read data after the transfer
         self.strb = strb
         self.slverr = False
+        self.time = None  # monitored transfers: simulation time (steps) of the completing edge
 
     def __str__(self) -> str:
         op = "WR" if self.write else "RD"

@@ -1,7 +1,9 @@
-"""Stream agent: sequencer + driver (when active, source role) + monitor.
+"""Stream agent: sequencer + driver (when active, source role) + monitor, and its
+handshake coverage (``StreamCov``) when the configuration enables it.
 
-The agent finds its ``StreamCfg`` under the key ``"cfg"`` and the DUT handle under
-``"dut"`` in the ConfigDB (both set by the environment for this agent's path).
+The agent finds its ``StreamCfg`` under the key ``"cfg"`` and the clock under ``"clk"``
+in the ConfigDB (both set by the environment for this agent's path); its ports are those
+of the simulation's top level (``cocotb.top``) that the configuration names.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import cocotb
 from pyuvm import ConfigDB, uvm_agent, uvm_sequencer
 
 from .stream_bfm import StreamBfm
+from .stream_cov import StreamCov
 from .stream_driver import StreamDriver
 from .stream_monitor import StreamMonitor
 
@@ -28,10 +31,13 @@ class StreamAgent(uvm_agent):
         else:
             self.sequencer = None
             self.driver = None
+        self.cov = StreamCov("cov", self, cfg=self.cfg) if self.cfg.en_cov else None
         self.ap = None
 
     def connect_phase(self):
         self.ap = self.monitor.ap
+        if self.cov is not None:
+            self.monitor.ap.connect(self.cov.analysis_export)
         if self.driver is not None:
             self.driver.seq_item_port.connect(self.sequencer.seq_item_export)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import cocotb
 from cocotb.queue import Queue
-from cocotb.triggers import ClockCycles, Event, RisingEdge
+from cocotb.triggers import ClockCycles, Event, FallingEdge, RisingEdge
 from cocotb.utils import get_sim_time
 from cocotb_bus.bus import Bus
 
@@ -38,6 +38,7 @@ class StreamBfm:
         self._valid_up = Event()  # set while a source drives valid high (wakes its monitor)
         self._released = Event()  # a sink's ready may rise (cleared by hold_ready)
         self._released.set()
+        self.valid_listeners: list = []  # cfg.watch_valid: called with (level, sim time in steps)
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self, drive: bool) -> None:
@@ -48,6 +49,8 @@ class StreamBfm:
         elif drive and self.cfg.role == "sink":
             self._tasks.append(cocotb.start_soon(self._sink()))
         self._tasks.append(cocotb.start_soon(self._monitor()))
+        if self.cfg.watch_valid:
+            self._tasks.append(cocotb.start_soon(self._watch_valid()))
 
     def stop(self) -> None:
         for t in self._tasks:
@@ -56,31 +59,46 @@ class StreamBfm:
 
     # -- source side -----------------------------------------------------------------
     async def send(self, beat: dict[str, int]) -> None:
-        """Queue a beat; blocks while ``queue_depth`` beats are waiting."""
+        """Queue a beat; blocks while ``queue_depth`` beats (or bursts) are waiting."""
         self.idle.clear()
-        await self._tx_q.put(beat)
+        await self._tx_q.put([beat])
+
+    async def send_burst(self, beats: list[dict[str, int]]) -> None:
+        """Queue several beats at once (one queue entry, ``StreamCfg.burst_beats``)."""
+        if beats:
+            self.idle.clear()
+            await self._tx_q.put(beats)
 
     async def _source(self) -> None:
-        bus, flow = self.bus, self.cfg.flow
+        bus, flow, clk = self.bus, self.cfg.flow, self.clk
+        ports = {}
+        valid_on = False
         while True:
             if self._tx_q.empty():
                 bus.valid.value = 0
+                valid_on = False
                 self._valid_up.clear()
                 self.idle.set()
-            beat = await self._tx_q.get()
-            gap = flow.idle_run()
-            if gap:
-                bus.valid.value = 0
-                self._valid_up.clear()
-                await ClockCycles(self.clk, gap)
-            for name, val in beat.items():
-                getattr(bus, name).value = val
-            bus.valid.value = 1
-            self._valid_up.set()
-            await RisingEdge(self.clk)
-            while not bus.ready.value:
-                await RisingEdge(self.clk)
-            self.sent += 1
+            for beat in await self._tx_q.get():
+                gap = flow.idle_run()
+                if gap:
+                    bus.valid.value = 0
+                    valid_on = False
+                    self._valid_up.clear()
+                    await ClockCycles(clk, gap)
+                for name, val in beat.items():
+                    port = ports.get(name)
+                    if port is None:
+                        port = ports[name] = getattr(bus, name)
+                    port.value = val
+                if not valid_on:
+                    bus.valid.value = 1
+                    valid_on = True
+                    self._valid_up.set()
+                await RisingEdge(clk)
+                while not bus.ready.value:
+                    await RisingEdge(clk)
+                self.sent += 1
 
     # -- sink side ---------------------------------------------------------------------
     @property
@@ -123,26 +141,63 @@ class StreamBfm:
             await ClockCycles(self.clk, flow.busy_run())
 
     # -- monitor -------------------------------------------------------------------
+    async def _watch_valid(self) -> None:
+        """Report every change of valid: two callbacks per packet, none per beat.  A change
+        is reported after the evaluation that made it, at the time of that clock edge; a
+        transfer observed at an edge (before its evaluation) therefore sees valid as
+        reported before that edge's time."""
+        valid = self.bus.valid
+        level = bool(valid.value)
+        if level:
+            self._valid_changed(True)
+        while True:
+            await (FallingEdge(valid) if level else RisingEdge(valid))
+            level = not level
+            self._valid_changed(level)
+
+    def _valid_changed(self, level: bool) -> None:
+        t = get_sim_time("step")
+        for fn in self.valid_listeners:
+            fn(level, t)
+
     async def _monitor(self) -> None:
-        bus, fields = self.bus, self.cfg.data_fields
+        """Every transfer as (beat, stall cycles, gap cycles) on ``rx_q``; with
+        ``burst_beats`` > 1, (list of beats, stall cycles of the burst, gap before it)."""
+        bus, fields, clk = self.bus, self.cfg.data_fields, self.clk
         signals = [(f, getattr(bus, f)) for f in fields]
+        burst_max = self.cfg.burst_beats
+        burst: list = []
+        burst_stall = burst_gap = 0
         stall = gap = 0
         last_t = get_sim_time("step")
         period = None
         while True:
-            await RisingEdge(self.clk)
-            now = get_sim_time("step")
-            if period is None and now > last_t:
-                period = now - last_t
+            await RisingEdge(clk)
+            if period is None:
+                now = get_sim_time("step")
+                if now > last_t:
+                    period = now - last_t
             if bus.valid.value:
                 if bus.ready.value:
                     beat = {f: int(s.value) for f, s in signals}
-                    self.rx_q.put_nowait((beat, stall, gap))
                     self.beats += 1
+                    if burst_max == 1:
+                        self.rx_q.put_nowait((beat, stall, gap))
+                    else:
+                        if not burst:
+                            burst_gap = gap
+                        burst.append(beat)
+                        burst_stall += stall
+                        if len(burst) == burst_max:
+                            self.rx_q.put_nowait((burst, burst_stall, burst_gap))
+                            burst, burst_stall = [], 0
                     stall = gap = 0
                 else:
                     stall += 1
             else:
+                if burst:  # valid dropped: the burst ends here
+                    self.rx_q.put_nowait((burst, burst_stall, burst_gap))
+                    burst, burst_stall = [], 0
                 # idle: sleep until valid rises, then count the idle cycles it took.  A
                 # DUT output is watched for its edge; a valid this BFM drives itself
                 # is signalled by the driving coroutine (no edge callback needed).

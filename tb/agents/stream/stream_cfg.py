@@ -55,7 +55,16 @@ class StreamCfg:
     the port of field ``f`` is ``<prefix>_<signals[f]>``; ``valid`` and ``ready``
     are required entries.  ``item_type`` converts between a beat (dict of field ->
     int) and a transaction.  ``is_active`` agents drive the interface: a source
-    drives valid and data, a sink drives ready.
+    drives valid and data, a sink drives ready.  ``en_cov`` makes the agent sample its
+    handshake coverage (:class:`StreamCov`) into the coverpoint ``cov_name``
+    (``<unit>.cg_handshake.<stream>``).  ``watch_valid`` makes the monitor report every
+    rise and fall of valid (:class:`ValidChange` on its ``valid_ap``): when a DUT
+    started offering a packet that is not yet accepted.  ``burst_beats`` > 1 (a stream
+    without ``last``) makes the transactions bursts: the driver hands an item's beats to
+    the BFM at once, and the monitor reports consecutive transfers as one item of up to
+    ``burst_beats`` beats, a burst ending early when valid drops -- so every valid gap
+    still starts a transaction (its ``gap_cycles``), and the per-transaction costs
+    (item, analysis write, coverage, scoreboard) are paid per burst, not per beat.
     """
 
     prefix: str
@@ -66,6 +75,10 @@ class StreamCfg:
     flow: FlowPolicy = field(default_factory=FlowPolicy)
     queue_depth: int = 4  # driver-side buffering of beats not yet on the wire
     max_packet_beats: int | None = None  # packet interfaces: a longer packet is a protocol error
+    en_cov: bool = False  # the agent owns a StreamCov sampling every transaction
+    cov_name: str = ""  # its coverpoint, e.g. "topk.cg_handshake.in"
+    watch_valid: bool = False  # the monitor also reports every change of valid (valid_ap)
+    burst_beats: int = 1  # streams without `last`: beats per transaction (a burst), see above
 
     def __post_init__(self) -> None:
         if self.role not in ("source", "sink"):
@@ -73,6 +86,11 @@ class StreamCfg:
         for req in ("valid", "ready"):
             if req not in self.signals:
                 raise ValueError(f"StreamCfg.signals needs a {req!r} entry")
+        if self.burst_beats < 1 or (self.burst_beats > 1 and "last" in self.signals):
+            raise ValueError(f"StreamCfg.burst_beats must be >= 1, and 1 on a packet stream (with `last`), "
+                             f"got {self.burst_beats}")
+        if self.en_cov and not self.cov_name:
+            raise ValueError("StreamCfg.en_cov needs a cov_name (<unit>.cg_handshake.<stream>)")
 
     @property
     def data_fields(self) -> list[str]:

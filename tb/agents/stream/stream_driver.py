@@ -1,4 +1,5 @@
-"""Driver: takes items from the sequencer and hands their beats to the BFM."""
+"""Driver: takes items from the sequencer and hands their beats to the BFM (all at once
+on a burst stream, ``StreamCfg.burst_beats`` > 1)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ class StreamDriver(uvm_driver):
     async def run_phase(self):
         while True:
             item = await self.seq_item_port.get_next_item()
-            for beat in item.to_beats():
-                await self.bfm.send(beat)
+            if self.bfm.cfg.burst_beats > 1:
+                await self.bfm.send_burst(item.to_beats())
+            else:
+                for beat in item.to_beats():
+                    await self.bfm.send(beat)
             self.sent += 1
             self.seq_item_port.item_done()
