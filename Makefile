@@ -36,6 +36,11 @@ export REGRESSION
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# models/ writes only where it is told (models/paths.py): the golden models' cache
+# (calibrated integer models, embeddings, the tokenized training corpus) and the run
+# outputs (allocator checkpoints) go to the build tree; `make clean` removes them
+export ESACT_CACHE_DIR ?= $(CURDIR)/build/cache
+export ESACT_OUT_DIR ?= $(CURDIR)/build
 
 PYTEST  := $(VPY) -m pytest -p no:cacheprovider
 # work stealing: an idle worker takes tests queued behind a long one on another worker
@@ -147,19 +152,19 @@ accuracy: $(STAMP)
 # the per-layer schedule allocator on calibration text (vectors/schedules/allocation_<w>.json);
 # SCHEDULE_DEFAULT=1 also writes the chosen schedule as vectors/schedules/default.json
 schedule: $(STAMP)
-	$(VPY) -m models.allocate --weights $(or $(WEIGHTS),base) $(if $(BUDGET),--budget $(BUDGET),) --jobs $(JOBS) \
+	$(VPY) -m models.accuracy.allocate --weights $(or $(WEIGHTS),base) $(if $(BUDGET),--budget $(BUDGET),) --jobs $(JOBS) \
 	  $(if $(filter 1,$(SCHEDULE_DEFAULT)),--write-default,)
 
 # sparsity-aware distillation: LoRA delta (vectors/finetune/), then the finetuned
 # weights' calibration ranges (vectors/calibration_finetuned.npz)
 finetune: $(STAMP)
-	$(VPY) -m models.finetune --steps $(FT_STEPS) --seed $(FT_SEED) --threads $(FT_THREADS)
-	$(VPY) -c "from models import datasets; print(datasets.measure_calibration_stats(weights='finetuned'))"
+	$(VPY) -m models.accuracy.finetune --steps $(FT_STEPS) --seed $(FT_SEED) --threads $(FT_THREADS)
+	$(VPY) -c "from models import weights; print(weights.measure_calibration_stats(weights='finetuned'))"
 
 # reproducibility of the committed delta: the first FT_VERIFY steps rerun from its seed
 FT_VERIFY ?= 50
 finetune-check: $(STAMP)
-	$(VPY) -m models.finetune --verify $(FT_VERIFY)
+	$(VPY) -m models.accuracy.finetune --verify $(FT_VERIFY)
 
 clean:
 	rm -rf build reports/*.tmp .pytest_cache

@@ -1,6 +1,7 @@
 """Analytical cycle model of the ESACT layer engine (``hdl/esact_top.sv``).
 
-    python -m models.cycle_model --check [build/esact_top/default/EsactTraceTest/EsactTraceTest.json]
+    python -m models.cycle_model --check <EsactTraceTest.json>
+    python -m models.cycle_model --study
 
 Predicts, without simulation, what the RTL counts in ``STAGE_CYCLES`` (pred, qkv, attn,
 oproj, ln1, ffn, ln2, out), ``CYCLES`` (every stage but out), ``EXEC_MACS`` and
@@ -10,7 +11,8 @@ The model follows the controller's loops; every constant below is a pipeline dep
 a handshake of a named RTL unit (derivations in the comments), none is fitted.  It is
 exact (0 cycles of error) on the 36 measured MiniLM runs of ``EsactTraceTest`` for
 every computing stage, and on the small-build ``EsactRandomTest`` runs whose masks
-are known (``--check`` prints the table).
+are known (``--check`` prints the table of the runs a trace test recorded: the
+``EsactTraceTest.json`` in its test directory).
 
 Notation: ``R = PE_R``, ``C = PE_C``, ``ceil(a/b)`` as ``a//b`` rounded up,
 ``nb(n) = ceil(n / C)`` (beats of one row of n values through an C-lane unit).
@@ -395,9 +397,6 @@ def masks_from_trace(tr: dict, layer: int) -> dict:
 # ----------------------------------------------------------------------------------
 # --check: the measured EsactTraceTest runs
 # ----------------------------------------------------------------------------------
-DEFAULT_JSON = Path(__file__).resolve().parents[1] / "build/esact_top/default/EsactTraceTest/EsactTraceTest.json"
-
-
 def _parse_context(ctx: str) -> tuple[str, int]:
     """'short000_spls layer 3' -> ('short000_spls', 3)."""
     name, _, layer = ctx.rpartition(" layer ")
@@ -410,12 +409,13 @@ def trace_runs(runs: list[dict], hw: HwParams | None = None) -> list[tuple[dict,
     """(measured, model) for every measured EsactTraceTest run: each sentence's
     layers are chained through the golden model (== the RTL, bit-exact) from the
     committed trace's layer-0 input, with the trace's configuration."""
-    from . import datasets, vectors
+    from . import vectors
     from .schedule import Schedule
     from .spls import SplsConfig
+    from .weights import default_int_model
 
     hw = hw or HwParams()
-    im = datasets.default_int_model()
+    im = default_int_model()
     need: dict[str, int] = {}
     for r in runs:
         name, layer = _parse_context(r["context"])
@@ -497,10 +497,10 @@ def study(schedule, x0: np.ndarray, elems=(8, 16, 32)) -> list[dict]:
     """Mean cycles per layer of ``schedule`` on ``x0`` (each layer fed the golden output
     of the previous one) for PRED designs: the built ones (progressive generation on /
     off, PRED_ELEMS) and a model-only one (K/V per head for needed rows, after PRED)."""
-    from . import datasets
     from .schedule import Schedule
+    from .weights import default_int_model
 
-    im = datasets.default_int_model()
+    im = default_int_model()
     sched = Schedule.of(schedule).for_layers(len(im.layers))
     layers = []
     x = np.asarray(x0, np.int64)
@@ -543,17 +543,18 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true", help="compare with the measured EsactTraceTest counters")
     ap.add_argument("--study", action="store_true",
                     help="cycles of the default schedule at 128 tokens for other PRED designs (model only)")
-    ap.add_argument("json", nargs="?", default=str(DEFAULT_JSON), help="EsactTraceTest.json (measured runs)")
+    ap.add_argument("json", nargs="?", help="--check: the EsactTraceTest.json of a trace test run (the measured "
+                    "runs, in the test's directory)")
     ap.add_argument("--tol", type=float, default=2.0, help="fail above this error %% (computing stages, CYCLES)")
     args = ap.parse_args(argv)
     if args.study:
+        from .accuracy.datasets import bench_ids
         from .encoder import int_input
         from .schedule import default_schedule
+        from .weights import default_int_model
 
-        from . import datasets
-
-        ids = datasets.bench_ids()
-        rows = study(default_schedule(), int_input(ids, datasets.default_int_model()))
+        ids = bench_ids()
+        rows = study(default_schedule(), int_input(ids, default_int_model()))
         print(f"default schedule {default_schedule().label}, T = {len(ids)}: mean cycles per layer")
         print(f"{'PRED_ELEMS':>10s} {'mode':14s} {'pred (sparse)':>13s} {'cycles/layer':>13s} {'speedup':>8s}  built")
         for r in rows:
@@ -563,6 +564,8 @@ def main(argv=None) -> int:
     if not args.check:
         ap.print_help()
         return 0
+    if not args.json:
+        ap.error("--check needs the EsactTraceTest.json of a trace test run (the measured runs)")
     worst = check(Path(args.json))
     return 0 if max(v for k, v in worst.items() if k != "out") <= args.tol else 1
 

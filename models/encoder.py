@@ -95,7 +95,7 @@ def calibrate(calib_ids: list[np.ndarray], calib: CalibConfig | None = None, mod
 def calibrate_from_stats(stats: tuple[object, list[dict]], calib: CalibConfig | None = None,
                          model: MiniLM | None = None) -> IntModel:
     """Integer MiniLM from given clipping ranges: the ``(s_emb, per-layer)`` result of
-    :func:`collect_stats` (or the committed ones, ``models.datasets.calibration_stats``)."""
+    :func:`collect_stats` (or the committed ones, ``models.weights.calibration_stats``)."""
     calib = calib or CalibConfig()
     m = check_model(model)
     s_emb, stats = stats
@@ -138,7 +138,7 @@ def encode_int(
 
 def check_int_model(im, model: MiniLM) -> IntModel:
     """``im``, an IntModel of ``model``'s hidden size."""
-    checks.instance(im, "im", IntModel, "an IntModel (calibrate, datasets.default_int_model)")
+    checks.instance(im, "im", IntModel, "an IntModel (calibrate, weights.default_int_model)")
     if not im.layers:
         checks.fail("im", "an integer model without layers")
     if im.layers[0].hidden != model.word.shape[1]:

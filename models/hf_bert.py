@@ -11,9 +11,10 @@ exact GELU, absolute positions, token type 0), so the folder must describe such 
 anything else is refused with the config field and the supported value.  The integer
 model is calibrated like the project's MiniLM (:func:`models.encoder.calibrate`,
 :class:`models.int_layer.CalibConfig`) on the project's calibration texts
-(:func:`models.datasets.calibration_texts`: both halves of each), tokenized with the
-folder's own tokenizer; it is cached in ``build/cache/`` under a key of the folder's
-files, the calibration ids and the sources of ``models/``.  Nothing is downloaded.
+(:func:`models.accuracy.datasets.calibration_texts`: both halves of each), tokenized
+with the folder's own tokenizer; it is saved in the cache folder (``$ESACT_CACHE_DIR``,
+:mod:`models.paths`; required: a trace set names the file) under a key of the folder's
+files, the calibration ids and the golden models' sources.  Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -26,12 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import checks
+from . import checks, paths
 from .minilm import LN_EPS, MiniLM, bert_from_state, truncate_ids
 
-REPO = Path(__file__).resolve().parents[1]
-CACHE = REPO / "build" / "cache"
-CALIB_TOKENS = 128  # calibration halves are truncated like the MiniLM's (datasets.MAX_TOKENS)
+CALIB_TOKENS = 128  # calibration halves are truncated like the MiniLM's (accuracy.datasets.MAX_TOKENS)
 FOLDER_HINT = "a local Hugging Face model folder: config.json, *.safetensors, tokenizer.json or vocab.txt"
 
 
@@ -192,7 +191,7 @@ def _load(path: str, _stamp: tuple) -> BertFolder:
 def calibration_ids(folder: BertFolder, per_regime: int | None = None) -> list[np.ndarray]:
     """Both halves of the project's calibration texts, tokenized with the folder's
     tokenizer (at most 128 tokens, or the model's max_position when smaller)."""
-    from . import datasets
+    from .accuracy import datasets
 
     checks.instance(folder, "folder", BertFolder, "a BertFolder (load_folder)")
     per_regime = datasets.CALIB_PER_REGIME if per_regime is None else checks.integer(per_regime, "per_regime", 1)
@@ -204,25 +203,29 @@ def calibration_ids(folder: BertFolder, per_regime: int | None = None) -> list[n
 
 
 def _sources_key() -> str:
+    from .weights import model_sources
+
     h = hashlib.sha256()
-    for f in sorted(Path(__file__).parent.glob("*.py")):
+    for f in model_sources():
         h.update(f.read_bytes())
     return h.hexdigest()[:12]
 
 
 def int_model_path(folder: BertFolder, per_regime: int | None = None) -> Path:
     """The integer model of ``folder`` calibrated on :func:`calibration_ids`, saved as
-    ``IntModel.to_arrays`` in ``build/cache/`` (computed on first use, then reused)."""
+    ``IntModel.to_arrays`` in the cache folder (computed on first use, then reused);
+    ValueError naming ``ESACT_CACHE_DIR`` when no cache folder is set."""
     from .encoder import calibrate
     from .int_layer import CalibConfig
 
     import sys
 
     checks.instance(folder, "folder", BertFolder, "a BertFolder (load_folder)")
-    # the calibration texts are determined by the sources of models/ (corpus, datasets)
-    # and the Python version (the corpus is the standard library's prose)
+    cache = paths.require_cache_dir(f"the integer model of {folder.name}")
+    # the calibration texts are determined by the sources (the benchmark's corpus and
+    # datasets) and the Python version (the corpus is the standard library's prose)
     key = f"{folder.digest}|{per_regime}|{CalibConfig()!r}|{_sources_key()}|{sys.version_info[:3]}"
-    path = CACHE / f"int_model_folder_{folder.name[:40]}_{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+    path = cache / f"int_model_folder_{folder.name[:40]}_{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
     if not path.exists():
         import torch
 

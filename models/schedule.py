@@ -8,7 +8,7 @@ esact_top sequences and program generator, the cycle model and ``make bench`` ta
 schedule; a single :class:`SplsConfig` is the uniform schedule of that setting.
 
 The project's default schedule is committed as ``vectors/schedules/default.json``
-(found by ``python -m models.allocate``, see ``docs/accuracy.md``); JSON form::
+(found by ``python -m models.accuracy.allocate``, see ``docs/accuracy.md``); JSON form::
 
     {"name": "...", "weights": "base" | "finetuned",
      "layers": [{"scheme": "dense"}, ..., {"scheme": "spls", "keep_ratio": 0.25, ...}],

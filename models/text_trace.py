@@ -2,7 +2,7 @@
 golden model, written as a trace set for the esact_top trace test.
 
 A *subject* is what runs: the project's MiniLM with ``base`` or ``finetuned`` weights
-(:func:`models.datasets.float_model` / :func:`~models.datasets.int_model`), or a BERT
+(:func:`models.weights.float_model` / :func:`~models.weights.int_model`), or a BERT
 model of your own from a local Hugging Face folder (:mod:`models.hf_bert`).  Each text
 is tokenized with the subject's tokenizer and checked against the sequence limit of the
 RTL build it will run on (``t_max``, and the model's max_position): a longer text is
@@ -10,7 +10,8 @@ refused with the limit named, or truncated (keeping [SEP]) only when asked.  The
 text, the float sentence embedding and the integer traces of every layer, dense and
 with the chosen SPLS schedule, are written by :func:`models.vectors.write_trace` (the
 committed vectors' code) into a trace set (``set.json`` + one ``.npz`` per text and
-mode, :func:`models.vectors.load_set`) under ``build/trace/``, never ``vectors/``.
+mode, :func:`models.vectors.load_set`) in a run folder the caller names
+(:func:`new_run_dir`; ``make trace``: the build tree's), never under ``vectors/``.
 Imports no cocotb: the testbench (``tb/tools/trace.py``) replays the set on the RTL.
 """
 
@@ -29,7 +30,6 @@ from .schedule import Schedule, schedule_from_spec
 from .spls import DEFAULT_SPLS
 
 REPO = Path(__file__).resolve().parents[1]
-TRACE_DIR = REPO / "build" / "trace"
 RTL_SCHEMES = ("dense", "spls")  # the modes esact_top runs (CTRL.sparse)
 
 
@@ -90,20 +90,20 @@ class Subject:
 
 def minilm_subject(weights: str | None = None) -> Subject:
     """The project's MiniLM with ``weights`` (None: the default point's,
-    :func:`models.datasets.selected_weights`)."""
-    from . import datasets
+    :func:`models.weights.selected_weights`)."""
+    from . import weights as wts
     from .minilm import tokenizer
 
     if weights is None:
-        weights = datasets.selected_weights()
-    checks.choice(weights, "weights", datasets.WEIGHTS)
-    if weights not in datasets.available_weights():
+        weights = wts.selected_weights()
+    checks.choice(weights, "weights", wts.WEIGHTS)
+    if weights not in wts.available_weights():
         checks.fail("weights", f"'{weights}' needs the distillation delta and its calibration ranges "
-                               f"({datasets.DELTA_FILE.relative_to(REPO)}; `make finetune`); this checkout has "
-                               f"{datasets.available_weights()}")
+                               f"({wts.DELTA_FILE.relative_to(REPO)}; `make finetune`); this checkout has "
+                               f"{wts.available_weights()}")
     encode = lambda text: np.asarray(tokenizer().encode(checks.instance(text, "text", str, "a str")).ids,  # noqa: E731
                                      np.int64)
-    return Subject(f"MiniLM ({weights} weights)", weights, datasets.float_model(weights), encode,
+    return Subject(f"MiniLM ({weights} weights)", weights, wts.float_model(weights), encode,
                    {"weights": weights})
 
 
@@ -207,13 +207,15 @@ def spls_schedule(spec: str, n_layers: int) -> tuple[Schedule, str]:
     return sched, note
 
 
-def new_run_dir(tag: str = "") -> Path:
-    """A fresh folder ``build/trace/<date>-<time>[-tag]``."""
+def new_run_dir(root: Path | str, tag: str = "") -> Path:
+    """A fresh folder ``<root>/<date>-<time>[-tag]`` (``make trace``: ``root`` is the
+    build tree's ``trace`` folder, given by ``tb/tools/trace.py``)."""
+    checks.instance(root, "root", (str, Path), "a folder path")
     checks.instance(tag, "tag", str, "a str")
     if "/" in tag or tag.startswith("."):
         checks.fail("tag", f"{tag!r}: a folder name suffix (no '/', not starting with '.')")
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    base = TRACE_DIR / (stamp + (f"-{tag}" if tag else ""))
+    base = Path(root) / (stamp + (f"-{tag}" if tag else ""))
     d, i = base, 1
     while d.exists():
         i += 1
@@ -236,7 +238,7 @@ def write_set(dest: Path, items: list[dict], subj: Subject, sched: Schedule, bui
         checks.fail("items", "expected a non-empty list of tokenize_texts() entries")
     dest = Path(dest)
     if dest.resolve().is_relative_to((REPO / "vectors").resolve()):
-        checks.fail("dest", f"{dest}: generated traces go to build/, never vectors/")
+        checks.fail("dest", f"{dest}: generated traces never go under vectors/ (the committed traces)")
     checks.instance(subj, "subj", Subject, "a Subject")
     sched = checks.instance(sched, "sched", Schedule, "a Schedule").for_layers(subj.n_layers)
     im = subj.int_model()

@@ -2,13 +2,13 @@
 
     python -m models.vectors [--full N] [--check]
 
-For each selected text half (real English prose from :mod:`models.datasets`), the
+For each selected text half (real English prose from :mod:`models.accuracy.datasets`), the
 embedding output is quantized to INT8 and run through the 6 integer layers in two
 modes, ``dense`` and the default SPLS point; every layer's input, output and
 intermediate tensors are stored in compact dtypes in one compressed ``.npz`` per
 (text, mode).  Layer parameters (INT8 weights, requantization constants, ...) are
 *not* stored in the traces: they are regenerated deterministically from the pinned
-MiniLM package by :func:`models.datasets.default_int_model` (a few seconds), and
+MiniLM package by :func:`models.weights.default_int_model` (a few seconds), and
 every trace records the SHA-256 of the parameters it was made with.
 
 * ``vectors/ci/``   a small committed subset (CI and `make sim` replay it), compact:
@@ -114,7 +114,7 @@ def unpack(arrays: dict, key: str) -> np.ndarray:
 
 
 def selection(counts: dict[str, int]):
-    from . import datasets
+    from .accuracy import datasets
 
     out = []
     for regime, n in counts.items():
@@ -125,8 +125,9 @@ def selection(counts: dict[str, int]):
 
 
 def write_set(dest: Path, counts: dict[str, int], im, digest: str, compact: bool = False) -> list[dict]:
-    from .datasets import MAX_TOKENS, selected_weights
+    from .accuracy.datasets import MAX_TOKENS
     from .minilm import tokenize
+    from .weights import selected_weights
 
     weights = selected_weights()
 
@@ -169,7 +170,7 @@ def write_trace(path: Path, ids, im, cfg: Schedule | SplsConfig, digest: str, we
 # A trace set: trace files and the integer model they were made with, replayed by the
 # esact_top trace test (tb/esact_top, ESACT_TRACE_SET=<set.json>).  The committed
 # manifest (vectors/manifest.json, "ci_files") is the default set; `make trace` writes
-# its sets under build/trace/ ("files", "int_model": {"weights": w} or {"file": npz}).
+# its sets in a run folder of its own ("files", "int_model": {"weights": w} or {"file": npz}).
 def load_set(path: Path | str | None = None) -> dict:
     """The trace set at ``path`` (None: the committed manifest) as a dict with ``files``
     (entries with ``file``, ``mode``, ...) and ``int_model`` (how to get the model)."""
@@ -185,9 +186,9 @@ def load_set(path: Path | str | None = None) -> dict:
 
 
 def set_int_model(spec: dict):
-    """The integer model of a trace set: ``{"weights": w}`` (``datasets.int_model``),
+    """The integer model of a trace set: ``{"weights": w}`` (:func:`models.weights.int_model`),
     ``{"file": npz}`` (``IntModel.to_arrays`` saved) or the default point's model."""
-    from . import datasets
+    from . import weights
     from .encoder import IntModel
 
     if not isinstance(spec, dict):
@@ -200,8 +201,8 @@ def set_int_model(spec: dict):
         with np.load(f) as z:
             return IntModel.from_arrays({k: z[k] for k in z.files})
     if "weights" in spec:
-        return datasets.int_model(spec["weights"])
-    return datasets.default_int_model()
+        return weights.int_model(spec["weights"])
+    return weights.default_int_model()
 
 
 def load_trace(path) -> dict[str, np.ndarray]:
@@ -211,9 +212,9 @@ def load_trace(path) -> dict[str, np.ndarray]:
 
 def check(im=None) -> list[str]:
     """Differences between the committed subset and a fresh regeneration."""
-    from . import datasets
+    from .weights import default_int_model
 
-    im = im or datasets.default_int_model()
+    im = im or default_int_model()
     digest = params_digest(im)
     problems = []
     man = json.loads((VEC / "manifest.json").read_text())
@@ -236,17 +237,18 @@ def main(argv=None) -> int:
     ap.add_argument("--full", type=int, default=16, help="halves per regime in vectors/full (default 16)")
     ap.add_argument("--check", action="store_true", help="verify the committed subset and exit")
     a = ap.parse_args(argv)
-    from . import corpus, datasets
+    from . import weights
+    from .accuracy import corpus, datasets
 
     t0 = time.time()
     if not a.check:  # regeneration measures the calibration ranges anew (committed with the vectors)
-        for w in datasets.WEIGHTS:
-            if w == "base" or datasets.DELTA_FILE.exists():
-                path = datasets.measure_calibration_stats(weights=w)
+        for w in weights.WEIGHTS:
+            if w == "base" or weights.DELTA_FILE.exists():
+                path = weights.measure_calibration_stats(weights=w)
                 print(f"[vectors] calibration ranges ({w} weights) -> {path.relative_to(REPO)}")
-    print(f"[vectors] weights of the default point: {datasets.selected_weights()}; "
+    print(f"[vectors] weights of the default point: {weights.selected_weights()}; "
           f"SPLS mode: {default_schedule().label}")
-    im = datasets.default_int_model()
+    im = weights.default_int_model()
     digest = params_digest(im)
     print(f"[vectors] integer MiniLM calibrated in {time.time() - t0:.0f} s, params sha256 {digest[:16]}")
     if a.check:
@@ -263,7 +265,7 @@ def main(argv=None) -> int:
         "params_sha256": digest,
         "calibration_texts": len(datasets.calibration_texts()),
         "corpus_digest": {r: corpus.corpus_digest(datasets.texts(r)) for r in datasets.REGIMES},
-        "weights": datasets.selected_weights(),
+        "weights": weights.selected_weights(),
         "modes": {m: c.as_dict() for m, c in modes().items()},
         "ci_files": ci_files,
     }

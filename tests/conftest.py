@@ -5,6 +5,11 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+# models/ caches only where it is told (models/paths.py): the build tree's, as under make
+from tb.common.tools import model_dirs  # noqa: E402
+
+model_dirs()
+
 
 def _shard():
     """SHARD=i/N (1 <= i <= N): this run keeps every N-th collected test, starting at i."""

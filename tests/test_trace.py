@@ -195,4 +195,4 @@ def test_entry_arguments_name_the_parameter(tmp_path):
     with pytest.raises(ValueError, match="set_path: .* is not a trace set file"):
         tr.report(tmp_path / "none.json", None)
     with pytest.raises(ValueError, match="tag: 'a/b'"):
-        text_trace.new_run_dir("a/b")
+        text_trace.new_run_dir(tmp_path, "a/b")

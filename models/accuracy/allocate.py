@@ -1,8 +1,8 @@
 """`make schedule`: find a per-layer SPLS schedule by a greedy allocator on calibration
 text that the evaluation never sees.
 
-    python -m models.allocate [--weights base|finetuned] [--budget E] [--max-error 0.12]
-                              [--long 96 --short 48] [--jobs 2] [--write-default] [--resume]
+    python -m models.accuracy.allocate [--weights base|finetuned] [--budget E] [--max-error 0.12]
+                                       [--long 96 --short 48] [--jobs 2] [--write-default] [--resume]
 
 Objective and budget (stated in the output file and docs/accuracy.md):
 
@@ -27,9 +27,11 @@ Objective and budget (stated in the output file and docs/accuracy.md):
 
 Calibration halves: texts of both regimes outside the evaluation samples of
 ``make accuracy`` and outside the integer model's calibration set
-(:func:`models.datasets.allocation_ids`).  Output: ``vectors/schedules/
+(:func:`models.accuracy.datasets.allocation_ids`).  Output: ``vectors/schedules/
 allocation_<weights>.json`` (the path, every candidate, the choice) and, with
-``--write-default``, ``vectors/schedules/default.json``.
+``--write-default``, ``vectors/schedules/default.json``.  After every step the run's
+state is checkpointed in ``$ESACT_OUT_DIR/allocate/`` (:mod:`models.paths`; ``make
+schedule`` sets it) so that ``--resume`` continues an interrupted run.
 """
 
 from __future__ import annotations
@@ -47,8 +49,9 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from .schedule import DEFAULT_SCHEDULE_FILE, SCHEDULE_DIR, Schedule, layer_dict  # noqa: E402
-from .spls import SplsConfig  # noqa: E402
+from .. import paths  # noqa: E402
+from ..schedule import DEFAULT_SCHEDULE_FILE, SCHEDULE_DIR, Schedule, layer_dict  # noqa: E402
+from ..spls import SplsConfig  # noqa: E402
 
 LADDER_TAUS = (0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5)
 LOOKAHEAD = 2
@@ -66,23 +69,25 @@ def _error(emb: np.ndarray, ref: np.ndarray) -> tuple[float, float]:
     return float(np.mean(1.0 - cos)), float(np.min(cos))
 
 
-CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "build" / "allocate"
-
-
-def checkpoint_path(weights: str) -> Path:
-    """Where a run records its state after every step (``--resume`` continues from it)."""
-    return CHECKPOINT_DIR / f"allocation_{weights}.ckpt.json"
+def checkpoint_path(weights: str, required: bool = False) -> Path | None:
+    """Where a run records its state after every step (``--resume`` continues from it):
+    ``$ESACT_OUT_DIR/allocate/allocation_<weights>.ckpt.json``; None when
+    ``ESACT_OUT_DIR`` is unset (no checkpoints), unless ``required`` (then ValueError)."""
+    root = paths.require_out_dir("--resume (the allocator's checkpoint)") if required else paths.out_dir()
+    return root / "allocate" / f"allocation_{weights}.ckpt.json" if root else None
 
 
 def allocate(weights: str, budget: float | None, max_error: float, n_long: int, n_short: int, jobs: int,
              max_steps: int = 60, resume: bool = False) -> dict:
+    from ..weights import float_model, int_model
     from . import datasets
     from .embed_eval import Job, embed_jobs
 
     t0 = time.time()
+    ckpt = checkpoint_path(weights, required=resume)
     ids = datasets.allocation_ids(n_long, n_short)
-    models = {"base": datasets.float_model("base"), weights: datasets.float_model(weights)}
-    ims = {weights: datasets.int_model(weights)}
+    models = {"base": float_model("base"), weights: float_model(weights)}
+    ims = {weights: int_model(weights)}
     budget_src = f"given ({budget})"
     if budget is None:  # the reference point's error: the former uniform default with base weights
         budget, budget_src = budget_reference(jobs, n_long, n_short)
@@ -98,7 +103,6 @@ def allocate(weights: str, budget: float | None, max_error: float, n_long: int, 
         res = embed_jobs(ids, [Job(weights, s) for s in scheds], models, ims, jobs, cache=False, progress=tag)
         return [(*_error(r.emb, ref), r.ops.reduction_pct, r.per_layer_ops) for r in res]
 
-    ckpt = checkpoint_path(weights)
     ident = {"weights": weights, "long_texts": n_long, "short_texts": n_short, "ladder": [layer_dict(c) for c in lad]}
     tried: list[dict] = []  # every candidate evaluated on the way
     if resume:
@@ -173,7 +177,9 @@ def allocate(weights: str, budget: float | None, max_error: float, n_long: int, 
     }
 
 
-def _save_checkpoint(path: Path, ident: dict, steps: list, tried: list, pos: list[int]) -> None:
+def _save_checkpoint(path: Path | None, ident: dict, steps: list, tried: list, pos: list[int]) -> None:
+    if path is None:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({**ident, "steps": steps, "candidates": tried, "pos": pos}))
@@ -193,13 +199,14 @@ def _load_checkpoint(path: Path, ident: dict) -> dict:
 def budget_reference(jobs: int = 2, n_long: int = 96, n_short: int = 48) -> tuple[float, str]:
     """The default budget: E of the former uniform default point (base weights) on the
     allocation halves, and a sentence saying so."""
+    from ..spls import DEFAULT_SPLS
+    from ..weights import float_model, int_model
     from . import datasets
     from .embed_eval import Job, embed_jobs
-    from .spls import DEFAULT_SPLS
 
     ids = datasets.allocation_ids(n_long, n_short)
     r = embed_jobs(ids, [Job("base", None), Job("base", Schedule.uniform(DEFAULT_SPLS))],
-                   {"base": datasets.float_model("base")}, {"base": datasets.int_model("base")}, jobs,
+                   {"base": float_model("base")}, {"base": int_model("base")}, jobs,
                    progress="budget reference")
     e = _error(r[1].emb, r[0].emb)[0]
     return e, (f"E of the former uniform default {DEFAULT_SPLS.label} with base weights on these halves "
@@ -262,7 +269,7 @@ def summary(alloc: dict) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m models.allocate", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m models.accuracy.allocate", description=__doc__.splitlines()[0])
     ap.add_argument("--weights", default="base", help="base or finetuned")
     ap.add_argument("--budget", type=float, default=None,
                     help="largest E of the chosen schedule (default: E of the former uniform default point "
@@ -273,11 +280,11 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--write-default", action="store_true", help="write the chosen schedule as the default")
     ap.add_argument("--resume", action="store_true",
-                    help="continue an interrupted run from its checkpoint (build/allocate/allocation_<w>.ckpt.json)")
+                    help="continue an interrupted run from its checkpoint ($ESACT_OUT_DIR/allocate/allocation_<w>.ckpt.json)")
     ap.add_argument("--rechoose", action="store_true",
                     help="no search: apply the budget and the choice rule to the recorded allocation_<weights>.json")
     a = ap.parse_args(argv)
-    from . import datasets
+    from ..weights import WEIGHTS
 
     if a.rechoose:
         out = SCHEDULE_DIR / f"allocation_{a.weights}.json"
@@ -292,8 +299,8 @@ def main(argv=None) -> int:
         summary(alloc)
         return 0
 
-    if a.weights not in datasets.WEIGHTS:
-        raise SystemExit(f"--weights must be one of {datasets.WEIGHTS}, got {a.weights!r}")
+    if a.weights not in WEIGHTS:
+        raise SystemExit(f"--weights must be one of {WEIGHTS}, got {a.weights!r}")
     alloc = allocate(a.weights, a.budget, a.max_error, a.long, a.short, a.jobs, resume=a.resume)
     SCHEDULE_DIR.mkdir(parents=True, exist_ok=True)
     out = SCHEDULE_DIR / f"allocation_{a.weights}.json"
@@ -311,7 +318,7 @@ def write_default(alloc: dict, path: Path = DEFAULT_SCHEDULE_FILE) -> None:
         "name": f"perlayer_{alloc['weights']}_s{alloc['chosen_step']}",
         "weights": alloc["weights"],
         "layers": step["schedule"],
-        "found_by": f"python -m models.allocate --weights {alloc['weights']} (budget {alloc['budget']}: "
+        "found_by": f"python -m models.accuracy.allocate --weights {alloc['weights']} (budget {alloc['budget']}: "
                     f"{alloc.get('budget_source', 'given')})",
         "objective": alloc["objective"],
         "budget": alloc["budget"],

@@ -9,13 +9,13 @@ Writes ``reports/accuracy.json``, ``docs/accuracy_frontier.png``, ``docs/accurac
 and ``docs/accuracy_tolerances.json`` (the cosine floors the RTL trace test checks).
 Every figure is measured in this run.  Losses are always against the ORIGINAL dense
 float MiniLM (whatever weights a scheme runs); the headline is the both-direction
-top-1 loss on the long regime (:mod:`models.retrieval`: metrics, CIs, McNemar).
+top-1 loss on the long regime (:mod:`models.accuracy.retrieval`: metrics, CIs, McNemar).
 
 The sweep (``full``):
 * ``dense`` integer model of every weight set;
 * ``uniform`` SPLS: one setting for all layers (keep ratio 0.25, window 4, tau 0.9,
   0.75, 0.7), base weights;
-* ``per-layer``: points of the allocator's path (:mod:`models.allocate`,
+* ``per-layer``: points of the allocator's path (:mod:`models.accuracy.allocate`,
   ``vectors/schedules/allocation_<weights>.json``) and the default schedule
   (``vectors/schedules/default.json``), with base weights and, when the distillation
   delta is committed, with the distilled weights (``per-layer + distilled``);
@@ -23,7 +23,7 @@ The sweep (``full``):
   every layer, base weights.
 The sweep is sized for the 20-minute budget of a cold run on 2 cores (1000 texts per
 regime); ``--sweep quick`` is a smaller one, ``default`` only dense and the default.
-Schedules that share their first layers compute them once (:mod:`models.embed_eval`).
+Schedules that share their first layers compute them once (:mod:`models.accuracy.embed_eval`).
 """
 
 from __future__ import annotations
@@ -43,10 +43,10 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from .schedule import Schedule, layer_dict  # noqa: E402
-from .spls import SplsConfig  # noqa: E402
+from ..schedule import Schedule, layer_dict  # noqa: E402
+from ..spls import SplsConfig  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PAPER_REDUCTION = 52.03
 SANGER_THRESHOLDS = (1e-2, 3e-2)
 TOPK_RATIOS = (0.25,)
@@ -75,8 +75,8 @@ def _uniform(r: float, t: float) -> Schedule:
 
 def sweep(kind: str, weights: tuple[str, ...]) -> list[Scheme]:
     """The schemes evaluated besides dense float (always first)."""
+    from ..schedule import default_schedule
     from .allocate import load_allocation, path_schedules
-    from .schedule import default_schedule
 
     if kind not in ("full", "quick", "default"):
         raise ValueError(f"sweep must be full, quick or default, got {kind!r}")
@@ -117,15 +117,16 @@ def sweep(kind: str, weights: tuple[str, ...]) -> list[Scheme]:
 # ----------------------------------------------------------------------------------
 def evaluate(n: int, kind: str, jobs: int, weights: tuple[str, ...], regimes=("short", "long"),
              cache: bool = True) -> dict:
+    from .. import weights as wts
+    from ..schedule import default_schedule
     from . import datasets
     from .corpus import corpus_digest
-    from .embed_eval import Job, embed_jobs
+    from .embed_eval import Job, cache_folder, embed_jobs
     from .retrieval import compare, score, summary
-    from .schedule import default_schedule
 
     t0 = time.time()
-    models = {w: datasets.float_model(w) for w in set(weights) | {"base"}}
-    ims = {w: datasets.int_model(w) for w in weights}
+    models = {w: wts.float_model(w) for w in set(weights) | {"base"}}
+    ims = {w: wts.int_model(w) for w in weights}
     print(f"[accuracy] integer models ({', '.join(weights)}) ready in {time.time() - t0:.0f} s", flush=True)
     schemes = [Scheme("float", "base", None)] + sweep(kind, weights)
     print(f"[accuracy] {len(schemes)} schemes: " + ", ".join(s.label for s in schemes), flush=True)
@@ -142,7 +143,7 @@ def evaluate(n: int, kind: str, jobs: int, weights: tuple[str, ...], regimes=("s
         res = embed_jobs(ids, [Job(s.weights, s.schedule) for s in schemes], models, ims, jobs,
                          progress=f"{regime}: {len(schemes)} schemes", cache=cache)
         print(f"[accuracy] {regime}: {sum(r.cached for r in res)} of {len(res)} schemes from the cache "
-              f"(build/cache/embeddings), {time.time() - t:.0f} s", flush=True)
+              f"({cache_folder() or 'none: ESACT_CACHE_DIR is unset'}), {time.time() - t:.0f} s", flush=True)
         ef = res[0].emb
         ref = score(ef[:N], ef[N:])
         rows: dict = {}
@@ -176,7 +177,7 @@ def evaluate(n: int, kind: str, jobs: int, weights: tuple[str, ...], regimes=("s
         "calibration_halves": 2 * len(datasets.calibration_texts()),
         "pred_weight": SplsConfig().pred_weight,
         "default_schedule": default_schedule().as_dict(),
-        "default_weights": datasets.selected_weights(),
+        "default_weights": wts.selected_weights(),
         "wall_s": round(time.time() - t0, 1),
     }
     return report
@@ -367,8 +368,8 @@ def markdown(report: dict, png: Path) -> str:
 def provenance() -> list[str]:
     """Where the per-layer schedules and the distilled weights come from (the committed
     allocation paths and the distillation record)."""
+    from ..schedule import DEFAULT_SCHEDULE_FILE
     from .allocate import load_allocation
-    from .schedule import DEFAULT_SCHEDULE_FILE
 
     out = ["## Where the schedules come from", ""]
     doc = json.loads(DEFAULT_SCHEDULE_FILE.read_text()) if DEFAULT_SCHEDULE_FILE.exists() else {}
@@ -466,15 +467,15 @@ def main(argv=None) -> int:
     ap.add_argument("--from-json", type=Path, help="re-render the outputs of an earlier run (no evaluation)")
     ap.add_argument("--no-cache", action="store_true", help="embed everything anew (a cold run's wall time)")
     a = ap.parse_args(argv)
-    from . import datasets
+    from ..weights import available_weights
 
     if a.n < 2:
         raise SystemExit("--n must be >= 2")
     regimes = tuple(r for r in a.regimes.split(",") if r)
-    weights = tuple(w for w in a.weights.split(",") if w) or datasets.available_weights()
+    weights = tuple(w for w in a.weights.split(",") if w) or available_weights()
     for w in weights:
-        if w not in datasets.available_weights():
-            raise SystemExit(f"--weights: {w!r} is not available here (have {datasets.available_weights()})")
+        if w not in available_weights():
+            raise SystemExit(f"--weights: {w!r} is not available here (have {available_weights()})")
     if a.from_json:
         report = json.loads(a.from_json.read_text())
     else:

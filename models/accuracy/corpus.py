@@ -27,7 +27,7 @@ see :func:`corpus_digest`).  Nothing is imported, nothing is fetched.
 ``/usr/share`` (licences, Debian docs) is deliberately not used: the stdlib
 alone yields over a thousand texts of both regimes (CPython 3.11.7: 2079 short
 texts, 1101 long texts of 256 estimated tokens, 1229 of 256 all-MiniLM-L6-v2
-word pieces; see ``python -m models.corpus --minilm``).
+word pieces; see ``python -m models.accuracy.corpus --minilm``).
 
 Paragraph filter
 ----------------
@@ -692,9 +692,9 @@ def _minilm_counter() -> TokenCounter:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m models.corpus``: available counts and example texts of both regimes."""
+    """``python -m models.accuracy.corpus``: available counts and example texts of both regimes."""
     parser = argparse.ArgumentParser(
-        prog="python -m models.corpus", description=(__doc__ or "").splitlines()[0]
+        prog="python -m models.accuracy.corpus", description=(__doc__ or "").splitlines()[0]
     )
     parser.add_argument("--examples", type=int, default=3, help="examples per regime (default 3)")
     parser.add_argument("--seed", type=int, default=0)

@@ -12,10 +12,11 @@ processes take in turn (one BLAS thread each); the per-text arithmetic is exactl
 :func:`models.encoder.embed_int`'s bit for bit (``tests/models/test_embed_eval.py``).
 
 Float jobs (``schedule=None``) embed with the float model of their weights.  With
-``cache=True`` every job's embeddings and operation counts are cached under
-``build/cache/embeddings/`` by a digest of the token ids, the weights, the schedule,
-the model parameters and the golden model's source code (a changed model never
-reuses a stale entry); ``make accuracy --no-cache`` measures a cold run.
+``cache=True`` and a cache folder (``$ESACT_CACHE_DIR``, :mod:`models.paths`) every
+job's embeddings and operation counts are cached in its ``embeddings/`` folder by a
+digest of the token ids, the weights, the schedule, the model parameters and the golden
+model's source code (a changed model never reuses a stale entry); ``make accuracy
+--no-cache`` measures a cold run.
 """
 
 from __future__ import annotations
@@ -31,11 +32,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .int_layer import OpCount
-from .schedule import Schedule
+from .. import paths
+from ..int_layer import OpCount
+from ..schedule import Schedule
 
-REPO = Path(__file__).resolve().parents[1]
-CACHE = REPO / "build" / "cache" / "embeddings"
+
+def cache_folder() -> Path | None:
+    """Where embeddings are cached: ``embeddings/`` in the cache folder, or None."""
+    root = paths.cache_dir()
+    return root / "embeddings" if root else None
 
 
 @dataclass(frozen=True)
@@ -94,9 +99,9 @@ def _init_worker(models, int_models) -> None:
 def _run_chunk(args):
     """All jobs on one chunk of token-id arrays: {job index: (emb, OpCount, per-layer ops)}."""
     ids_list, jobs = args
-    from .encoder import int_input
-    from .int_layer import dequantize, int_layer
-    from .minilm import encode_float, pool
+    from ..encoder import int_input
+    from ..int_layer import dequantize, int_layer
+    from ..minilm import encode_float, pool
 
     out: dict = {}
     for j, job in enumerate(jobs):
@@ -161,10 +166,12 @@ def _ids_digest(ids_list) -> str:
 
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """The golden model's arithmetic: a cached embedding is stale once it changes."""
+    """The golden model's arithmetic (``models/*.py`` but the trace writer, and this
+    module): a cached embedding is stale once it changes."""
     h = hashlib.sha256()
-    for f in sorted(Path(__file__).parent.glob("*.py")):
-        if f.name not in ("accuracy.py", "allocate.py", "finetune.py", "train_corpus.py", "vectors.py"):
+    here = Path(__file__).resolve()
+    for f in sorted(here.parents[1].glob("*.py")) + [here]:
+        if f.name != "vectors.py":
             h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
@@ -215,10 +222,11 @@ def embed_jobs(
     t0 = time.time()
     results: list[Result | None] = [None] * len(jobs)
     idig = _ids_digest(ids_list)
+    folder = cache_folder() if cache else None
     todo = []
     for j, job in enumerate(jobs):
-        key = _job_digest(job, models, int_models) if cache else None
-        path = CACHE / f"{key}_{idig}.npz" if key else None
+        key = _job_digest(job, models, int_models) if folder else None
+        path = folder / f"{key}_{idig}.npz" if key else None
         if path is not None and path.exists():
             with np.load(path, allow_pickle=False) as z:
                 ops = None
@@ -261,9 +269,9 @@ def embed_jobs(
                     for li, lo in enumerate(o[k][2]):
                         per_layer[li] += lo
             results[j] = Result(emb=emb, ops=ops, seconds=time.time() - t0, per_layer_ops=per_layer)
-            key = _job_digest(jobs[j], models, int_models) if cache else None
+            key = _job_digest(jobs[j], models, int_models) if folder else None
             if key:
-                CACHE.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(parents=True, exist_ok=True)
                 arrays = {"emb": emb}
                 if ops is not None:
                     comp = list(ops.dense)
@@ -271,9 +279,9 @@ def embed_jobs(
                                   ops_exec=np.array([ops.executed[c] for c in comp], np.int64),
                                   ops_pred=np.int64(ops.prediction),
                                   pred_weight=np.float64(ops.pred_weight))
-                tmp = CACHE / f"{key}_{idig}.{os.getpid()}.tmp.npz"
+                tmp = folder / f"{key}_{idig}.{os.getpid()}.tmp.npz"
                 np.savez(tmp, **arrays)
-                tmp.replace(CACHE / f"{key}_{idig}.npz")
+                tmp.replace(folder / f"{key}_{idig}.npz")
     return results  # type: ignore[return-value]
 
 

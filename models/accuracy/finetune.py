@@ -1,6 +1,6 @@
 """Sparsity-aware distillation of MiniLM: a small weight delta (LoRA, or LayerNorm +
 biases) trained so that the model *with the SPLS masks of the integer model in its
-forward* tracks the original dense float model.  ``python -m models.finetune``.
+forward* tracks the original dense float model.  ``python -m models.accuracy.finetune``.
 
 Student
 -------
@@ -44,15 +44,16 @@ The teacher is the original dense float MiniLM (no masks, no delta).  Loss per b
 where ``rel_mse(s, t) = sum((s - t)**2) / sum(t**2)`` over the real tokens and channels
 (MSE per token on the teacher's scale; 1 = as far as an all-zero output) and ``pool`` is
 MiniLM's mean pooling + L2 normalisation.  AdamW, linear warm-up then cosine (or linear)
-decay, batch 16 texts of :mod:`models.train_corpus` (bucketed by length), a held-out loss
+decay, batch 16 texts of :mod:`models.accuracy.train_corpus` (bucketed by length), a held-out loss
 on a fixed validation split of the training corpus every ``--eval-every`` steps.
 
 Outputs (``--out``, default ``vectors/finetune/``): ``lora_delta.npz`` (the delta, float32,
 ~1.3 MB for rank 8 on all six matrices of six layers), ``finetune.json`` (everything
 needed to reproduce and the measured losses), ``finetune_curve.csv`` (loss parts, lr and
 tokens of every step), ``finetune_loss.png`` (also copied to
-``docs/finetune_loss.png``).  :func:`merged_minilm` gives a :class:`models.minilm.MiniLM`
-with the delta merged, from which the integer model is calibrated as usual.
+``docs/finetune_loss.png``).  :func:`models.weights.merged_minilm` gives a
+:class:`models.minilm.MiniLM` with the delta merged (the ``finetuned`` weights), from
+which the integer model is calibrated as usual.
 """
 
 from __future__ import annotations
@@ -68,22 +69,21 @@ import shlex
 import subprocess
 import sys
 import time
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from .hlog import hlog_quantize
-from .int_layer import _bquant, _wquant
-from .minilm import HEADS, HIDDEN, LN_EPS, LayerWeights, MiniLM, embed_float, gelu, load_minilm
-from .quant import int8_operand, quantize
-from .schedule import DEFAULT_SCHEDULE_FILE, Schedule
-from .spls import SplsConfig, local_similarity, predict_pam, predict_qk, reuse_map, topk_mask
+from ..hlog import hlog_quantize
+from ..int_layer import _bquant, _wquant
+from ..minilm import HEADS, HIDDEN, LN_EPS, LayerWeights, MiniLM, embed_float, gelu, load_minilm
+from ..quant import int8_operand, quantize
+from ..schedule import DEFAULT_SCHEDULE_FILE, Schedule
+from ..spls import SplsConfig, local_similarity, predict_pam, predict_qk, reuse_map, topk_mask
+from ..weights import DELTA_FILE
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = REPO / "vectors" / "finetune"
-DEFAULT_DELTA = DEFAULT_OUT / "lora_delta.npz"  # models.datasets.DELTA_FILE
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = DELTA_FILE.parent  # vectors/finetune/: the delta models.weights reads
 DOCS_PNG = REPO / "docs" / "finetune_loss.png"
 LORA_WEIGHTS = ("wq", "wk", "wv", "wo", "w1", "w2")
 LNBIAS_PARAMS = ("bq", "bk", "bv", "bo", "b1", "b2", "ln1_g", "ln1_b", "ln2_g", "ln2_b")
@@ -279,6 +279,8 @@ class Delta:
 
 
 def save_delta(delta: Delta, path: Path, dtype=np.float32, extra_meta: dict | None = None) -> Path:
+    """The delta as ``.npz`` (its arrays and ``meta``), the format
+    :func:`models.weights.load_delta` reads."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = delta.to_arrays(dtype)
@@ -288,50 +290,6 @@ def save_delta(delta: Delta, path: Path, dtype=np.float32, extra_meta: dict | No
     np.savez_compressed(tmp, **arrays)
     tmp.replace(path)
     return path
-
-
-def load_delta(path: Path | str) -> tuple[dict[str, np.ndarray], dict]:
-    """``(arrays, meta)`` of a delta file written by :func:`save_delta` (float32 arrays)."""
-    with np.load(Path(path)) as z:
-        meta = json.loads(str(z["meta"]))
-        arrays = {k: z[k].astype(np.float32) for k in z.files if k != "meta"}
-    return arrays, meta
-
-
-def merge_delta(base: MiniLM, arrays: dict[str, np.ndarray], meta: dict) -> MiniLM:
-    """``base`` with the delta merged: W + scale * B @ A (computed in float64, stored as
-    float32), p + d.  Embeddings and untouched parameters are the base arrays."""
-    layers = list(base.layers)
-    names = {k.split(".")[0] + "." + k.split(".")[1] for k in arrays}
-    for key in sorted(names):
-        li, name = key.split(".")
-        i = int(li[1:])
-        w = layers[i]
-        old = np.asarray(getattr(w, name), np.float64)
-        if f"{key}.A" in arrays:
-            new = old + float(meta["scale"]) * (arrays[f"{key}.B"].astype(np.float64) @ arrays[f"{key}.A"].astype(np.float64))
-        else:
-            new = old + arrays[f"{key}.d"].astype(np.float64)
-        if new.shape != old.shape:
-            raise ValueError(f"delta {key}: shape {new.shape} != {old.shape}")
-        layers[i] = dataclasses.replace(w, **{name: new.astype(np.float32)})
-    return dataclasses.replace(base, layers=tuple(layers))
-
-
-@lru_cache(maxsize=4)
-def _merged(path: str, mtime: int, size: int) -> MiniLM:
-    arrays, meta = load_delta(path)
-    return merge_delta(load_minilm(), arrays, meta)
-
-
-def merged_minilm(delta_path: Path | str | None = None) -> MiniLM:
-    """MiniLM (the :func:`models.minilm.load_minilm` dataclass) with the delta at
-    ``delta_path`` (default ``vectors/finetune/lora_delta.npz``) merged; cached per file."""
-    p = Path(delta_path or DEFAULT_DELTA).resolve()
-    if not p.exists():
-        raise FileNotFoundError(f"{p}: no delta (python -m models.finetune writes it)")
-    st = p.stat()
-    return _merged(str(p), st.st_mtime_ns, st.st_size)
 
 
 # ----------------------------------------------------------------------------------
@@ -562,8 +520,8 @@ def evaluate(student: Student, teacher: Student, ids: Sequence[np.ndarray], batc
 def train(cfg: FinetuneConfig, tc=None) -> dict:
     """Run the distillation; returns the result dict (also written as finetune.json)."""
     torch = _torch()
+    from ..weights import int_model
     from . import train_corpus
-    from .datasets import int_model
 
     t_start = time.time()
     torch.set_num_threads(cfg.threads)
@@ -647,7 +605,7 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
         raise RuntimeError(f"{dpath}: {size} bytes >= the {MAX_DELTA_BYTES} bound")
     tail = train_curve[-min(50, len(train_curve)):]
     result = {
-        "command": shlex.join(["python", "-m", "models.finetune", *_cli_args(cfg)]),
+        "command": shlex.join(["python", "-m", "models.accuracy.finetune", *_cli_args(cfg)]),
         "config": dataclasses.asdict(cfg),
         "schedule": schedule.as_dict(),
         "schedules": [sc.as_dict() for sc in schedules],
@@ -758,7 +716,7 @@ def verify(n_steps: int, out: Path = DEFAULT_OUT, tol: float = 1e-4) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     d = FinetuneConfig()
-    ap = argparse.ArgumentParser(prog="python -m models.finetune", description=(__doc__ or "").splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m models.accuracy.finetune", description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--steps", type=int, default=d.steps)
     ap.add_argument("--seed", type=int, default=d.seed)
     ap.add_argument("--lr", type=float, default=d.lr)

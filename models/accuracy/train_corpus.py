@@ -1,5 +1,5 @@
-"""Training text for sparsity-aware distillation (:mod:`models.finetune`), disjoint
-from the evaluation corpus (:mod:`models.corpus`).
+"""Training text for sparsity-aware distillation (:mod:`models.accuracy.finetune`), disjoint
+from the evaluation corpus (:mod:`models.accuracy.corpus`).
 
 Source
 ------
@@ -11,23 +11,23 @@ environment.  Distributions are taken in sorted order of their normalized names,
 ``*.py`` files of each in sorted order of their path as listed in the distribution's
 ``RECORD``; directories ``test``, ``tests``, ``testing`` and ``__pycache__`` are skipped.
 Docstrings are read exactly as the evaluation corpus reads the standard library
-(``models.corpus._parse`` / ``_docstrings``), and cut into prose paragraphs with the same
-filter (:func:`models.corpus.prose_paragraphs`: no code, doctests, field lists, tables,
+(``models.accuracy.corpus._parse`` / ``_docstrings``), and cut into prose paragraphs with the same
+filter (:func:`models.accuracy.corpus.prose_paragraphs`: no code, doctests, field lists, tables,
 symbol-heavy text; inline markup stripped); paragraphs containing a Markdown code
 fence (three backquotes), which that reST-oriented filter does not know, are dropped too.
 
 Disjointness from the evaluation corpus
 --------------------------------------
-The evaluation texts (``models.datasets.texts``, both regimes) are drawn from the kept
-paragraphs of ``models.corpus._documents()`` (stdlib docstrings + pydoc topics).
+The evaluation texts (``models.accuracy.datasets.texts``, both regimes) are drawn from the kept
+paragraphs of ``models.accuracy.corpus._documents()`` (stdlib docstrings + pydoc topics).
 Against *all* of those paragraphs (not only the sampled evaluation texts), a training
 paragraph is dropped when
 
 * its normalized form (lower-case alphanumeric words) equals an evaluation
-  paragraph's (``models.corpus._norm_key``), or
+  paragraph's (``models.accuracy.corpus._norm_key``), or
 * it shares at least half of the word trigrams of the shorter of the two, and at least
   ``NEAR_MIN_SHARED`` = 3 trigrams, with some evaluation paragraph
-  (``models.corpus._trigrams``: the containment rule the evaluation corpus uses against
+  (``models.accuracy.corpus._trigrams``: the containment rule the evaluation corpus uses against
   its own near duplicates; the floor of 3 keeps a one-trigram evaluation phrase such as
   "Return the value." from removing every training paragraph that contains those
   three words -- such sentences are caught by the sentence rule below);
@@ -38,13 +38,13 @@ that copy stdlib documentation (``typing_extensions``, vendored ``dataclasses`` 
 ``functools`` code, ...) are caught by these rules; the counts are in
 :attr:`TrainCorpus.stats`.  Within the training text, repeated and templated
 paragraphs are removed by the evaluation corpus's own de-duplication
-(``models.corpus._dedupe``: same normalized words, same first or last 12 words, or
+(``models.accuracy.corpus._dedupe``: same normalized words, same first or last 12 words, or
 half the trigrams shared; first occurrence wins).
 
 Packing
 -------
 A *document* is the kept paragraphs of one ``.py`` file, in file order, cut into
-sentences (:func:`models.corpus.sentences`).  Consecutive sentences of one document are
+sentences (:func:`models.accuracy.corpus.sentences`).  Consecutive sentences of one document are
 packed greedily into texts of at most ``cap`` MiniLM word pieces, where each text's
 ``cap`` is drawn from ``random.Random(PACK_SEED)`` uniformly in ``[MIN_CAP, MAX_TOKENS]``
 (``MAX_TOKENS = 126``: + [CLS]/[SEP] = 128, the RTL's sequence bound), so that the
@@ -53,11 +53,12 @@ long-regime halves of ~100-126).  A sentence longer than ``MAX_TOKENS`` word pie
 dropped; a text shorter than ``MIN_TOKENS`` word pieces or ``MIN_WORDS`` words is
 dropped.
 
-The token ids (with [CLS]/[SEP]) are cached in ``build/cache/`` under the digest of the
-inputs (:func:`inputs_digest`: Python version, the source of this module and of
-``models/corpus.py``, the packing constants, every distribution's name, version and the
+With a cache folder (``$ESACT_CACHE_DIR``, :mod:`models.paths`) the token ids (with
+[CLS]/[SEP]) are cached there under the digest of the inputs (:func:`inputs_digest`:
+Python version, the source of this module and of ``models/accuracy/corpus.py``, the
+packing constants, every distribution's name, version and the
 RECORD hash of each of its ``.py`` files); the digest of the result is
-:func:`corpus_digest`.  ``python -m models.train_corpus`` prints a summary.
+:func:`corpus_digest`.  ``python -m models.accuracy.train_corpus`` prints a summary.
 """
 
 from __future__ import annotations
@@ -77,11 +78,11 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .. import paths
 from . import corpus
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PIN_FILES = (REPO / "requirements.txt", REPO / "constraints.txt")
-CACHE_DIR = REPO / "build" / "cache"
 
 MAX_TOKENS = 126  # word pieces per text, without [CLS]/[SEP]
 MIN_CAP = 24  # smallest packing cap
@@ -170,7 +171,7 @@ def inputs_digest(packages: Sequence[Package]) -> str:
 
 
 def corpus_digest(texts: Sequence[str]) -> str:
-    """sha256 of the training texts (same rule as :func:`models.corpus.corpus_digest`)."""
+    """sha256 of the training texts (same rule as :func:`models.accuracy.corpus.corpus_digest`)."""
     return hashlib.sha256("\n\x00".join(texts).encode("utf-8")).hexdigest()
 
 
@@ -295,7 +296,7 @@ def _pack(sents: list[str], counts: list[int], rng: random.Random, st: Counter) 
 
 def build(packages: Sequence[Package]) -> tuple[list[str], list[str], dict]:
     """Training texts, their document sources and statistics (no cache)."""
-    from .minilm import count_tokens
+    from ..minilm import count_tokens
 
     st: Counter = Counter()
     raw = _raw_documents(packages)
@@ -333,13 +334,16 @@ def build(packages: Sequence[Package]) -> tuple[list[str], list[str], dict]:
     return texts, sources, dict(st)
 
 
-def _cache_path(digest: str) -> Path:
-    return CACHE_DIR / f"train_corpus_{digest[:16]}.npz"
+def _cache_path(digest: str) -> Path | None:
+    """The cache file of the corpus of inputs ``digest``, None without a cache folder."""
+    root = paths.cache_dir()
+    return root / f"train_corpus_{digest[:16]}.npz" if root else None
 
 
 def load_train_corpus(packages: Iterable[str] | None = None, use_cache: bool = True) -> TrainCorpus:
-    """The training corpus of the pinned packages (or of the pinned ``packages`` only)."""
-    from .minilm import tokenizer
+    """The training corpus of the pinned packages (or of the pinned ``packages`` only);
+    cached when ``use_cache`` and a cache folder is set."""
+    from ..minilm import tokenizer
 
     pkgs, skipped = installed_packages(packages)
     if not pkgs:
@@ -347,6 +351,7 @@ def load_train_corpus(packages: Iterable[str] | None = None, use_cache: bool = T
     idig = inputs_digest(pkgs)
     path = _cache_path(idig)
     pk = tuple((p.name, p.version) for p in pkgs)
+    use_cache = use_cache and path is not None
     if use_cache and path.exists():
         with np.load(path) as z:
             meta = json.loads(bytes(z["meta"]).decode("utf-8"))
@@ -403,7 +408,7 @@ def summary(tc: TrainCorpus) -> dict:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m models.train_corpus", description=(__doc__ or "").splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m models.accuracy.train_corpus", description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--packages", nargs="*", help="only these pinned distributions")
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--examples", type=int, default=2)

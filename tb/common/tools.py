@@ -12,6 +12,20 @@ REPO = Path(__file__).resolve().parents[2]
 HDL = Path(os.environ.get("ESACT_HDL_DIR", REPO / "hdl"))
 BUILD = REPO / "build"
 SIM_BUILD = Path(os.environ.get("ESACT_SIM_BUILD", BUILD))
+# models/ writes only where its caller says (models/paths.py): the golden models' cache
+# (calibrated integer models, embeddings, ...) and the run outputs (allocator
+# checkpoints) live in the build tree, named by ESACT_CACHE_DIR / ESACT_OUT_DIR
+CACHE = BUILD / "cache"
+
+
+def model_dirs(env: dict[str, str] | None = None) -> dict[str, str]:
+    """Point models/ at the build tree in ``env`` (default: os.environ):
+    ``ESACT_CACHE_DIR`` = build/cache, ``ESACT_OUT_DIR`` = build, unless already set
+    (the Makefile exports the same).  Returns the two variables as set."""
+    env = os.environ if env is None else env
+    env.setdefault("ESACT_CACHE_DIR", str(CACHE))
+    env.setdefault("ESACT_OUT_DIR", str(BUILD))
+    return {k: env[k] for k in ("ESACT_CACHE_DIR", "ESACT_OUT_DIR")}
 
 
 def verilator_root() -> Path:

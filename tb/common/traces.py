@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from models import datasets, vectors
+from models import vectors, weights
 from models.int_layer import LayerQuant, int_layer
 from models.schedule import Schedule
 from models.spls import SplsConfig
@@ -40,7 +40,7 @@ def _manifest() -> list[dict]:
 def layer_trace(file: str, layer: int) -> LayerTrace:
     stored = vectors.load_trace(vectors.REPO / file)
     cfg = Schedule.of(str(stored["config"]))[layer]
-    im = datasets.default_int_model()
+    im = weights.default_int_model()
     x = stored["L0_x"] if layer == 0 else stored[f"L{layer - 1}_out"]
     tr: dict = {}
     out, _ = int_layer(x.astype(np.int64), im.layers[layer], cfg, tr)

@@ -56,8 +56,8 @@ def trace_int_model(set_path: str | None = None):
 
 
 def bench_ids(tokens: int = 128) -> np.ndarray:
-    """Token ids of the 128-token bench input (:func:`models.datasets.bench_ids`)."""
-    from models import datasets
+    """Token ids of the 128-token bench input (:func:`models.accuracy.datasets.bench_ids`)."""
+    from models.accuracy import datasets
 
     return datasets.bench_ids(tokens)
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tb.common.tools import BUILD, REPO
+from tb.common.tools import BUILD, REPO, model_dirs
 
 STAGES = ["pred", "qkv", "attn", "oproj", "ln1", "ffn", "ln2", "out"]
 PE = 64  # 8 x 8 PE array of the MiniLM build
@@ -67,10 +67,10 @@ def operating_points():
 
 # ------------------------------------------------------------------ 1. golden speed
 def golden_speed(x0, repeats: int) -> dict:
-    from models import datasets
+    from models import weights
     from models.int_layer import int_layer
 
-    im = datasets.default_int_model()
+    im = weights.default_int_model()
     out = {}
     for name, sched in list(operating_points().items())[:2]:
         times = []
@@ -359,14 +359,15 @@ def main(argv=None) -> int:
     t_start = time.perf_counter()
     import subprocess
 
-    from models import datasets
+    from models import weights
     from models.cycle_model import HwParams
     from tb.bench import harness
     from tb.esact_top.esact_top_workload import bench_ids, layer_input
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    model_dirs()  # the golden models' cache in the build tree
     hw = HwParams()
-    im = datasets.default_int_model()
+    im = weights.default_int_model()
     x0 = layer_input(bench_ids(128), im)
     layers = None if args.layers == "all" else [int(v) for v in args.layers.split(",")]
     rep = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
@@ -423,12 +424,12 @@ def main(argv=None) -> int:
 
 def model_errors_all(trace_runs, t128_runs, x0, hw) -> dict:
     """Rebuild every run's layer, input and configuration (golden chain) and compare."""
-    from models import datasets
+    from models import weights
     from models.int_layer import int_layer
 
     from tb.esact_top.esact_top_workload import trace_sentences
 
-    im = datasets.default_int_model()
+    im = weights.default_int_model()
     sources = {}
     sents = trace_sentences()
     xs = {name: tr["L0_x"].astype(np.int64) for name, tr, _ in sents}

@@ -45,7 +45,7 @@ import numpy as np  # noqa: E402
 
 from models import checks  # noqa: E402
 from models.cycle_model import HwParams  # noqa: E402
-from tb.common.tools import REPO  # noqa: E402
+from tb.common.tools import BUILD, REPO, model_dirs  # noqa: E402
 
 STAGES = ("pred", "qkv", "attn", "oproj", "ln1", "ffn", "ln2", "out")
 UNIT = "esact_top"
@@ -151,6 +151,7 @@ def prepare(texts: list[str], model: str | None = None, weights: str | None = No
     parameter (text, model, weights, spls, params, ...) and its legal range."""
     from models import text_trace as tt
 
+    dirs = model_dirs()  # a model folder's integer model is calibrated into the build tree's cache
     if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
         checks.fail("texts", f"expected a non-empty list of str, got {texts!r:.80}")
     checks.flag(truncate, "truncate")
@@ -167,10 +168,11 @@ def prepare(texts: list[str], model: str | None = None, weights: str | None = No
     _log(f"SPLS point: {sched.label} ({sched.key}); {len(items)} text(s), "
          f"{', '.join(str(it['tokens']) for it in items)} tokens")
     if model:
-        _log("integer model: calibration on the project's calibration texts (or its cached result, build/cache/) ...")
+        _log(f"integer model: calibration on the project's calibration texts (or its cached result in "
+             f"{_show(Path(dirs['ESACT_CACHE_DIR']))}/) ...")
     subj.int_model()
     _log(f"integer model ready ({time.perf_counter() - t0:.0f} s)")
-    dest = Path(dest) if dest else tt.new_run_dir(Path(model).name if model else subj.weights)
+    dest = Path(dest) if dest else tt.new_run_dir(BUILD / "trace", Path(model).name if model else subj.weights)
     dest.mkdir(parents=True, exist_ok=True)
     build = {"name": name, "params": over, "hw": hw.__dict__}
     return tt.write_set(dest, items, subj, sched, build, log=_log, spls_spec=spls, spls_note=note)

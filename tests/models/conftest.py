@@ -2,7 +2,8 @@
 
 import pytest
 
-from models import datasets
+from models import weights
+from models.accuracy import datasets
 from models.minilm import tokenize
 
 
@@ -19,4 +20,4 @@ def token_ids(sentences):
 
 @pytest.fixture(scope="session")
 def int_model():
-    return datasets.default_int_model()
+    return weights.default_int_model()

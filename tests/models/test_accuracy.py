@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from models import accuracy
+from models.accuracy import cli as accuracy
 from models.schedule import Schedule, default_schedule
 
 

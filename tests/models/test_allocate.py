@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from models import allocate
+from models.accuracy import allocate
 from models.schedule import Schedule
 
 
 def _run(tmp_path, monkeypatch, max_steps, resume=False):
-    monkeypatch.setattr(allocate, "CHECKPOINT_DIR", tmp_path)
+    monkeypatch.setenv("ESACT_OUT_DIR", str(tmp_path))
     return allocate.allocate("base", 0.05, 0.5, 2, 2, 1, max_steps=max_steps, resume=resume)
 
 
@@ -30,6 +30,7 @@ def test_greedy_steps_choice_and_resume(tmp_path, monkeypatch):
     assert full["chosen"]["reduction_pct"] == max(s["reduction_pct"] for s in within)
     # an interrupted run (1 step) resumed to 2 steps equals the uninterrupted one
     _run(tmp_path / "b", monkeypatch, 1)
+    assert allocate.checkpoint_path("base") == tmp_path / "b" / "allocate" / "allocation_base.ckpt.json"
     ck = json.loads(allocate.checkpoint_path("base").read_text())
     assert [s["step"] for s in ck["steps"]] == [0, 1]
     res = _run(tmp_path / "b", monkeypatch, 2, resume=True)
@@ -39,7 +40,11 @@ def test_greedy_steps_choice_and_resume(tmp_path, monkeypatch):
 
 
 def test_resume_refuses_another_run(tmp_path, monkeypatch):
-    monkeypatch.setattr(allocate, "CHECKPOINT_DIR", tmp_path)
+    monkeypatch.delenv("ESACT_OUT_DIR")
+    assert allocate.checkpoint_path("base") is None  # no output folder: no checkpoints
+    with pytest.raises(ValueError, match="ESACT_OUT_DIR is not set: --resume"):
+        allocate.allocate("base", 0.05, 0.5, 2, 2, 1, max_steps=1, resume=True)
+    monkeypatch.setenv("ESACT_OUT_DIR", str(tmp_path))
     with pytest.raises(ValueError, match="no checkpoint"):
         allocate.allocate("base", 0.05, 0.5, 2, 2, 1, max_steps=1, resume=True)
     allocate.allocate("base", 0.05, 0.5, 2, 2, 1, max_steps=1)

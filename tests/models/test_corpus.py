@@ -1,4 +1,4 @@
-"""Tests of models/corpus.py (the deterministic prose corpus of the embedding benchmark)."""
+"""Tests of models/accuracy/corpus.py (the deterministic prose corpus of the embedding benchmark)."""
 
 import hashlib
 import math
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from models import corpus
-from models.corpus import (
+from models.accuracy import corpus
+from models.accuracy.corpus import (
     Text,
     available_counts,
     corpus_digest,

@@ -1,9 +1,9 @@
-"""The multi-schedule embedding engine (models/embed_eval.py) equals the golden model."""
+"""The multi-schedule embedding engine (models/accuracy/embed_eval.py) equals the golden model."""
 
 import numpy as np
 import pytest
 
-from models.embed_eval import Job, embed_jobs
+from models.accuracy.embed_eval import Job, embed_jobs
 from models.encoder import embed_float_pooled, embed_int
 from models.minilm import load_minilm
 from models.schedule import Schedule
@@ -47,15 +47,16 @@ def test_every_job_equals_the_golden_model(int_model, token_ids, workers):
 
 
 def test_dense_reference_is_cached(int_model, token_ids, tmp_path, monkeypatch):
-    import models.embed_eval as ee
+    import models.accuracy.embed_eval as ee
 
-    monkeypatch.setattr(ee, "CACHE", tmp_path)
+    monkeypatch.setenv("ESACT_CACHE_DIR", str(tmp_path))
+    assert ee.cache_folder() == tmp_path / "embeddings"
     ids = token_ids[:3]
     jobs = [Job("base", None), Job("base", Schedule.uniform(D)), Job("base", Schedule.uniform(S75))]
     m = load_minilm()
     first = embed_jobs(ids, jobs, {"base": m}, {"base": int_model}, jobs_n=1)
     assert [r.cached for r in first] == [False, False, False]
-    assert len(list(tmp_path.glob("*.npz"))) == 3
+    assert len(list((tmp_path / "embeddings").glob("*.npz"))) == 3
     again = embed_jobs(ids, jobs, {"base": m}, {"base": int_model}, jobs_n=1)
     assert [r.cached for r in again] == [True, True, True]
     # another schedule is another entry
@@ -65,6 +66,10 @@ def test_dense_reference_is_cached(int_model, token_ids, tmp_path, monkeypatch):
         assert np.array_equal(a.emb, b.emb)
     assert again[1].ops.dense_total == first[1].ops.dense_total
     assert again[2].ops.prediction == first[2].ops.prediction > 0
+    # without a cache folder nothing is cached
+    monkeypatch.delenv("ESACT_CACHE_DIR")
+    assert ee.cache_folder() is None
+    assert not embed_jobs(ids, jobs[:1], {"base": m}, {"base": int_model}, jobs_n=1)[0].cached
 
 
 def test_bad_requests_raise(int_model, token_ids):

@@ -1,4 +1,4 @@
-"""Sparsity-aware distillation (models/finetune.py): the student's float SPLS layer, its
+"""Sparsity-aware distillation (models/accuracy/finetune.py): the student's float SPLS layer, its
 masks against the integer model's, a short training run, the delta and its merge."""
 
 import dataclasses
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from models import datasets
-from models import finetune as ft
+from models import weights
+from models.accuracy import finetune as ft
 from models.encoder import collect_stats, encode_int
 from models.int_layer import CalibConfig
 from models.minilm import HEADS, LN_EPS, encode_float, gelu, load_minilm
@@ -32,7 +32,7 @@ def base():
 @pytest.fixture(scope="module")
 def int_model():
     """The base integer model (the student's masks use its scales), whatever $WEIGHTS says."""
-    return datasets.int_model("base")
+    return weights.int_model("base")
 
 
 @pytest.fixture(scope="module")
@@ -183,11 +183,11 @@ def test_short_training_run_writes_a_delta_that_merges_exactly(base, tmp_path):
     assert r["train_curve"][0]["lr"] == pytest.approx(5e-4)  # warm-up of 1 step, then cosine decay
     assert r["train_curve"][2]["lr"] == pytest.approx(2.5e-4)
     assert r["delta"]["n_params"] == 331776 and r["corpus"]["digest"] and r["schedule"]["layers"]
-    assert r["command"].startswith("python -m models.finetune --steps 3")
-    arrays, meta = ft.load_delta(tmp_path / "lora_delta.npz")
+    assert r["command"].startswith("python -m models.accuracy.finetune --steps 3")
+    arrays, meta = weights.load_delta(tmp_path / "lora_delta.npz")
     assert meta["scale"] == 1.0 and meta["target"] == "lora"
-    merged = ft.merged_minilm(tmp_path / "lora_delta.npz")
-    assert ft.merged_minilm(tmp_path / "lora_delta.npz") is merged  # cached
+    merged = weights.merged_minilm(tmp_path / "lora_delta.npz")
+    assert weights.merged_minilm(tmp_path / "lora_delta.npz") is merged  # cached
     changed = 0
     for i, (wb, wm) in enumerate(zip(base.layers, merged.layers)):
         for n in ft.LORA_WEIGHTS:
@@ -215,7 +215,7 @@ def test_delta_file_size_bound_and_lnbias(base, tmp_path):
         p.data += 0.01
     arrays, meta = ln.to_arrays(), ln.meta()
     arrays.pop("meta")
-    m = ft.merge_delta(base, arrays, meta)
+    m = weights.merge_delta(base, arrays, meta)
     assert np.allclose(m.layers[2].ln2_b - base.layers[2].ln2_b, 0.01, atol=1e-6)
     assert np.array_equal(m.layers[2].wq, base.layers[2].wq)
     with pytest.raises(ValueError, match="rank"):
@@ -227,7 +227,7 @@ def test_merged_model_calibrates(base, tmp_path, token_ids):
     leaves the statistics unchanged."""
     d = ft.Delta(base, "lora", 8, seed=0)  # B = 0
     path = ft.save_delta(d, tmp_path / "zero.npz")
-    merged = ft.merged_minilm(path)
+    merged = weights.merged_minilm(path)
     assert isinstance(merged, type(base)) and dataclasses.is_dataclass(merged)
     calib = [token_ids[1]]
     s0, st0 = collect_stats(calib, base, CalibConfig())

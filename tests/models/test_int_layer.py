@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from models import datasets
+from models import weights
 from models.encoder import IntModel, embed_float_pooled, embed_int, encode_int, int_input
 from models.int_layer import LayerQuant, dequantize, int_layer
 from models.minilm import bert_layer_float
@@ -24,7 +24,7 @@ def _float_of(int_model):
     """The float model the default integer model was calibrated from (its weights:
     base or finetuned): the stated tolerances are integer against float of the same
     weights; losses against the original model are make accuracy's business."""
-    return datasets.float_model(datasets.selected_weights())
+    return weights.float_model(weights.selected_weights())
 
 
 def test_each_layer_tracks_the_float_layer(int_model, token_ids):

@@ -1,9 +1,9 @@
-"""Retrieval metrics and the exact McNemar test (models/retrieval.py)."""
+"""Retrieval metrics and the exact McNemar test (models/accuracy/retrieval.py)."""
 
 import numpy as np
 import pytest
 
-from models.retrieval import mcnemar, ranks, score
+from models.accuracy.retrieval import mcnemar, ranks, score
 
 
 def test_perfect_and_shifted_retrieval():
@@ -38,7 +38,7 @@ def test_shape_mismatch_raises():
 
 
 def test_both_directions_and_ten_way():
-    from models.retrieval import distractor_indices, kway_hits
+    from models.accuracy.retrieval import distractor_indices, kway_hits
 
     rng = np.random.default_rng(0)
     n = 40
@@ -59,7 +59,7 @@ def test_both_directions_and_ten_way():
 
 
 def test_confidence_intervals_and_paired_loss():
-    from models.retrieval import compare, mean_ci, summary
+    from models.accuracy.retrieval import compare, mean_ci, summary
 
     m, lo, hi = mean_ci([0.0, 1.0] * 50, 100)
     assert m == 50.0 and lo < 50 < hi and abs((hi - lo) / 2 - 1.96 * 50.25 / 10) < 0.2
@@ -83,7 +83,7 @@ def test_confidence_intervals_and_paired_loss():
 
 
 def test_bad_inputs_raise():
-    from models.retrieval import distractor_indices, mean_ci
+    from models.accuracy.retrieval import distractor_indices, mean_ci
 
     with pytest.raises(ValueError, match="N >= 2"):
         score(np.ones((1, 3)), np.ones((1, 3)))

@@ -1,4 +1,4 @@
-"""The distillation training corpus (models/train_corpus.py): pinned sources, disjoint
+"""The distillation training corpus (models/accuracy/train_corpus.py): pinned sources, disjoint
 from the evaluation corpus, deterministic, within the 128-token bound."""
 
 import re
@@ -6,8 +6,8 @@ import re
 import numpy as np
 import pytest
 
-from models import corpus, datasets, train_corpus
-from models.train_corpus import (
+from models.accuracy import corpus, datasets, train_corpus
+from models.accuracy.train_corpus import (
     MAX_TOKENS,
     MIN_TOKENS,
     installed_packages,
