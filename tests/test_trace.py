@@ -196,3 +196,11 @@ def test_entry_arguments_name_the_parameter(tmp_path):
         tr.report(tmp_path / "none.json", None)
     with pytest.raises(ValueError, match="tag: 'a/b'"):
         text_trace.new_run_dir(tmp_path, "a/b")
+
+
+def test_folder_int_model_needs_a_cache_folder(tiny, monkeypatch):
+    """A trace set names the folder model's integer model by its file: without a cache
+    folder there is nowhere to put it, and the error names the variable."""
+    monkeypatch.delenv("ESACT_CACHE_DIR")
+    with pytest.raises(ValueError, match="ESACT_CACHE_DIR is not set: the integer model of tiny_bert"):
+        hf_bert.int_model_path(hf_bert.load_folder(tiny))
