@@ -76,7 +76,8 @@ LN1, LN2
     division (64 + 2) + square root (32 + 2) + reciprocal division (41 + 2) + output
     nb(d) + 1:
         ln = T nb(d) + T (3 nb(d) + 145) + 4
-    (a row of zero variance skips the reciprocal division, 42 cycles: not modelled).
+    (a row of zero variance skips the reciprocal division, 42 cycles: ``ln_zero_std``
+    counts those rows from the golden trace and subtracts them).
 FFN
     FFN1 job (rows: representatives if sparse and ffn_reuse, else all; f/C tiles,
     n_k = d, tail 10) + FFN2 job (same rows, d/C tiles, n_k = f, tail 6).
