@@ -120,3 +120,26 @@ def test_keys_are_unique_and_documented_equivalents_exist():
     assert len(keys) == len(set(keys))
     stale = set(mutate.load_equivalent()) - set(keys)
     assert not stale, f"docs/mutation.md names mutants that no longer exist: {stale}"
+
+
+def test_killer_names_the_assertion_that_fired_first():
+    head = ("topk:TopkRandomTest: assertion ValidHoldUntilReady_A failed at 120 ns in top.u_chk "
+            "(esact_stream_chk.sv:40); rerun alone with SEED=1 make sim UNIT=topk TEST=TopkRandomTest (log: x)")
+    assert mutate.killer(head + "\n[ASSERT FAILED] ValidHoldUntilReady_A at 120000 ps in top.u_chk") == \
+        "assert:ValidHoldUntilReady_A"
+    # a scoreboard mismatch (no assertion fired) is the testbench's kill; an assertion
+    # named only further down the message (not the first failure) does not count
+    assert mutate.killer("topk:TopkRandomTest failed; rerun alone with SEED=1 ...\nMISMATCH item 3") == "test"
+    assert mutate.killer("x:y failed\nlater: assertion Foo_A failed at 3 ns") == "test"
+
+
+def test_summary_counts_kills_by_assertion():
+    import argparse
+
+    rs = [dict(file="a.sv", op="op", status="killed", killer="assert:A_A", key="k1"),
+          dict(file="a.sv", op="op", status="killed", killer="assert:A_A", key="k2"),
+          dict(file="a.sv", op="const", status="killed", killer="test", key="k3"),
+          dict(file="a.sv", op="const", status="survived", key="k4", line=1, orig="1", repl="2")]
+    rep = mutate.summarize(rs, 10.0, 1.0, argparse.Namespace(seed=1, jobs=1))
+    assert (rep["killed_by_assertion"], rep["killed_by_test"]) == (2, 1)
+    assert rep["assertion_kills"] == {"A_A": 2}
