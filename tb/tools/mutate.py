@@ -83,7 +83,21 @@ BINOPS = {
 }
 DECL_KINDS = {"DataDeclaration", "ParameterDeclaration", "PortDeclaration", "ImplicitAnsiPort",
               "TypedefDeclaration", "LocalVariableDeclaration", "ParameterDeclarationStatement",
-              "ForVariableDeclaration", "ParameterPortList", "VariableDimension"}
+              "ForVariableDeclaration", "ParameterPortList", "VariableDimension",
+              "ParameterValueAssignment"}  # `#(.W(8))` of an instance: its port widths
+
+# `[pkg::]name_e a, b;` / `output pkg::name_e x_o,`: names declared with an enum type
+# (lowRISC naming: enum types end in _e)
+ENUM_DECL = re.compile(r"\b((?:\w+::)?[A-Za-z]\w*_e)\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*[;,)]")
+
+
+def enum_names(text: str) -> dict[str, str]:
+    """Signal name -> its enum type, from the declarations of one file."""
+    out: dict[str, str] = {}
+    for m in ENUM_DECL.finditer(re.sub(r"//[^\n]*", "", text)):
+        for name in m.group(2).split(","):
+            out[name.strip()] = m.group(1)
+    return out
 
 
 LITERAL = re.compile(r"'[01xz]|\d+|\d*'[sS]?[dDhHbB][0-9a-fA-F_xzXZ]+|\{[^{}]*'[01]\s*\}")
@@ -155,17 +169,37 @@ def sites(path: Path) -> list[Mutant]:
         out.append(Mutant("", path.name, ln, op, start, end, orig, repl, ctx + (f" #{nth + 1}" if nth else "")))
 
     def in_decl(node) -> bool:
-        """In a declaration, or in the width of a cast (`W'(x)`): widths are not logic;
-        changing one gives a lint error or the same value."""
+        """In a declaration, a parameter override of an instance, the width of a cast
+        (`W'(x)`), the bounds of a range select (`x[7:0]`) or the width of an indexed
+        part select (`x[b +: W]`): all of these are widths, not logic -- changing one
+        changes the width of an expression, which lint rejects (a malformed mutant) or
+        which only moves the same bits.  The width-preserving edits of a select: its
+        bit index (`x[i]`) and the base of an indexed part select (`x[b +: W]`)."""
         if any(_kind(a) in DECL_KINDS for a in _ancestors(node)):
             return True
         start = _span(node)[0]
         for a in _ancestors(node):
-            if _kind(a) == "CastExpression":
+            k = _kind(a)
+            if k == "CastExpression":
                 ls, le = _span(a.left)
                 if ls <= start < le:
                     return True
+            elif k == "SimpleRangeSelect":
+                return True
+            elif k in ("AscendingRangeSelect", "DescendingRangeSelect"):
+                rs, re_ = _span(a.right)
+                if rs <= start < re_:
+                    return True
         return False
+
+    enum_typed = enum_names(text)
+
+    def stuck(lhs: str, s: int, e: int) -> None:
+        """Stuck-at-0/1 of a flop input or an assignment; an enum-typed target gets the
+        value cast to its type (a bare '0 is not an enum value: lint rejects it)."""
+        typ = enum_typed.get(re.sub(r"\[.*", "", lhs).strip())
+        add("stuck0", s, e, f"{typ}'(0)" if typ else "'0")
+        add("stuck1", s, e, f"{typ}'('1)" if typ else "'1")
 
     def visit(node):
         if not hasattr(node, "kind"):
@@ -217,16 +251,13 @@ def sites(path: Path) -> list[Mutant]:
             # not on constants (a reset value stuck at itself is no mutant; `const` and
             # `reset` mutate those)
             if re.fullmatch(r"[A-Za-z_]\w*_q", lhs) and not LITERAL.fullmatch(rhs):
-                s, e = _span(node.right)
-                add("stuck0", s, e, "'0")
-                add("stuck1", s, e, "'1")
+                stuck(lhs, *_span(node.right))
         elif k == "ContinuousAssign":
             for a in node.assignments:
                 s, e = _span(a.right)
                 if LITERAL.fullmatch(text[s:e].strip()):
                     continue
-                add("stuck0", s, e, "'0")
-                add("stuck1", s, e, "'1")
+                stuck(text[slice(*_span(a.left))].strip(), s, e)
         elif k == "ConditionalStatement" and _in_always_ff(node):
             for cond in node.predicate.conditions:
                 s, e = _span(cond.expr)
