@@ -4,7 +4,8 @@ Mutants are generated from the SystemVerilog syntax tree (pyslang), never from r
 expressions.  Operators:
 
   op        binary operator replacement (+ -, < <=, > >=, == !=, & |, && ||, << >>, ^ &);
-            not on for-loop bounds (an extra/missing iteration over out-of-range selects)
+            not on for-loop or generate-loop bounds (an extra/missing iteration over
+            out-of-range selects)
   const     integer constant off by one (+1 / -1)
   bitidx    constant bit or element index off by one
   stuck0/1  a flop input (`x_q <= e` / `x_q = e` in always_ff) or a continuous
@@ -13,6 +14,11 @@ expressions.  Operators:
   reset     a reset test (`!rst_ni`) forced false (dropped reset)
   dropterm  one operand of a `&&` dropped
   muxswap   the arms of a `c ? a : b` swapped
+
+The generator is width-preserving: no edit inside a declaration, a cast's width, the
+bounds of a range select, the width of an indexed part select or an instance's
+parameter override (each changes an expression's width: lint rejects the mutant, or
+the same bits move); enum-typed targets are stuck at values cast to their type.
 
 Sites are enumerated per file, then a deterministic sample (``--seed``) spread over
 all files picks ``--n`` mutants.  Each mutant is a copy of hdl/ with one edit; it is
@@ -207,7 +213,7 @@ def sites(path: Path) -> list[Mutant]:
         k = _kind(node)
         # a relational mutation of a for-loop bound only adds or drops an iteration whose
         # selects fall outside the vectors (ignored writes): equivalent by construction
-        if k in BINOPS and not in_decl(node) and _kind(node.parent) != "ForLoopStatement":
+        if k in BINOPS and not in_decl(node) and _kind(node.parent) not in ("ForLoopStatement", "LoopGenerate"):
             tok = node.operatorToken
             off = tok.location.offset
             for r in BINOPS[k]:
