@@ -120,3 +120,68 @@ def test_keys_are_unique_and_documented_equivalents_exist():
     assert len(keys) == len(set(keys))
     stale = set(mutate.load_equivalent()) - set(keys)
     assert not stale, f"docs/mutation.md names mutants that no longer exist: {stale}"
+
+
+def test_killer_names_the_assertion_that_fired_first():
+    head = ("topk:TopkRandomTest: assertion ValidHoldUntilReady_A failed at 120 ns in top.u_chk "
+            "(esact_stream_chk.sv:40); rerun alone with SEED=1 make sim UNIT=topk TEST=TopkRandomTest (log: x)")
+    assert mutate.killer(head + "\n[ASSERT FAILED] ValidHoldUntilReady_A at 120000 ps in top.u_chk") == \
+        "assert:ValidHoldUntilReady_A"
+    # a scoreboard mismatch (no assertion fired) is the testbench's kill; an assertion
+    # named only further down the message (not the first failure) does not count
+    assert mutate.killer("topk:TopkRandomTest failed; rerun alone with SEED=1 ...\nMISMATCH item 3") == "test"
+    assert mutate.killer("x:y failed\nlater: assertion Foo_A failed at 3 ns") == "test"
+
+
+def test_summary_counts_kills_by_assertion():
+    import argparse
+
+    rs = [dict(file="a.sv", op="op", status="killed", killer="assert:A_A", key="k1"),
+          dict(file="a.sv", op="op", status="killed", killer="assert:A_A", key="k2"),
+          dict(file="a.sv", op="const", status="killed", killer="test", key="k3"),
+          dict(file="a.sv", op="const", status="survived", key="k4", line=1, orig="1", repl="2")]
+    rep = mutate.summarize(rs, 10.0, 1.0, argparse.Namespace(seed=1, jobs=1))
+    assert (rep["killed_by_assertion"], rep["killed_by_test"]) == (2, 1)
+    assert rep["assertion_kills"] == {"A_A": 2}
+
+
+WIDTHS = """module w (
+  input  logic [15:0] a_i,
+  input  logic [1:0]  s_i,
+  output logic [7:0]  y_o,
+  output logic [3:0]  z_o,
+  output logic        b_o,
+  output st_e         st_o
+);
+  typedef enum logic [1:0] {StA, StB} st_e;
+  sub #(.W(8)) u_sub (.a_i(a_i[7:0]));
+  assign y_o = a_i[11:4];
+  assign z_o = a_i[s_i*4 +: 4];
+  assign b_o = a_i[3];
+  assign st_o = s_i[0] ? StA : StB;
+endmodule
+"""
+
+
+def test_generator_preserves_widths(tmp_path):
+    """No edit of a range select's bounds, an indexed part select's width or an
+    instance's parameter override (each changes a width); the bit index of a bit
+    select and the base of an indexed part select are still mutated; an enum-typed
+    target is stuck at a value cast to its type."""
+    p = tmp_path / "w.sv"
+    p.write_text(WIDTHS)
+    ms = mutate.sites(p)
+    by_line = collections.defaultdict(list)
+    for m in ms:
+        by_line[m.ctx].append(m)
+    assert not [m for m in by_line["sub #(.W(8)) u_sub (.a_i(a_i[7:0]));"] if m.op in ("const", "bitidx", "op")]
+    assert not [m for m in by_line["assign y_o = a_i[11:4];"] if m.op in ("const", "bitidx", "op")]
+    z = by_line["assign z_o = a_i[s_i*4 +: 4];"]
+    # the base's multiplier (4 in s_i*4, start column 24) is mutated, the width (the last 4) never
+    line_start = WIDTHS.index("  assign z_o")
+    width_off = line_start + WIDTHS[line_start:].index("+: 4") + 3
+    assert [m for m in z if m.op in ("const", "bitidx") and m.start < width_off]
+    assert not [m for m in z if m.start == width_off]
+    assert {m.repl for m in by_line["assign b_o = a_i[3];"] if m.op == "bitidx"} == {"2", "4"}
+    st = {m.op: m.repl for m in by_line["assign st_o = s_i[0] ? StA : StB;"] if m.op.startswith("stuck")}
+    assert st == {"stuck0": "st_e'(0)", "stuck1": "st_e'('1)"}

@@ -246,6 +246,8 @@ def run(
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
         "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "INFO"),
         "ESACT_TEST": testcase,
+        # the copy's number (directed corners per instance, e.g. esact_top's random test)
+        "ESACT_INSTANCE": "" if instance is None else str(instance),
         # stimulus source of the functional coverage: real-model traces or random/directed
         "ESACT_COV_SOURCE": "trace" if "Trace" in testcase else "random",
         # one BLAS/OpenMP thread: the golden model's small matrix products gain nothing

@@ -34,6 +34,41 @@ def thr_bin(thr: int, h: int, k: int) -> str:
     return "0" if thr == 0 else ">=H*k" if thr >= h * k else "mid"
 
 
+KEEP_BINS = ["k=T=1", "k=1", "k<=T/4", "k<=T/2", "k>T/2", "k=T"]
+WINDOW_BINS = ["1", "2-3", "4+", ">=T"]
+THR_BINS = ["0", "mid", ">=H*k"]
+# Directed SPLS corners: every cell of cg_spls.window_x_threshold, each with a keep bin
+# (cycling), and k = T = 1.  Random test instance i runs CORNERS[i % len(CORNERS)]
+# first, so a regression of at least len(CORNERS) instances (make sim: 20) hits every
+# bin of cg_spls.keep, .window, .threshold and .window_x_threshold whatever the seeds.
+CORNERS = [(KEEP_BINS[1 + i % 5], w, th) for i, (w, th) in enumerate((w, th) for w in WINDOW_BINS for th in THR_BINS)]
+CORNERS.append(("k=T=1", "1", "0"))
+
+
+def corner_params(target: tuple[str, str, str], t_max: int, h_max: int, rng) -> tuple[int, int, int, int, int]:
+    """(T, heads, k, window, thr) of a run whose keep/window/threshold bins are
+    ``target`` (a CORNERS entry), drawn at random inside the cell.  Needs T_MAX >= 8
+    and h_max >= 2 (every cell then exists); ``rng``: a random.Random."""
+    keep, win, th = target
+    if keep not in KEEP_BINS or win not in WINDOW_BINS or th not in THR_BINS:
+        raise ValueError(f"target={target!r}: expected (keep, window, threshold) bins of "
+                         f"{KEEP_BINS}, {WINDOW_BINS}, {THR_BINS}")
+    if t_max < 8 or h_max < 2:
+        raise ValueError(f"t_max={t_max}, h_max={h_max}: every corner needs T_MAX >= 8 and 2 heads")
+    if keep == "k=T=1":
+        t, k = 1, 1
+        if win not in ("1", ">=T"):
+            raise ValueError(f"target={target!r}: with T = 1 the window bin is 1 or >=T")
+    else:
+        t = rng.randint(8, min(t_max, 24))
+        k = {"k=1": 1, "k<=T/4": rng.randint(2, t // 4), "k<=T/2": t // 2, "k>T/2": t // 2 + 1,
+             "k=T": t}[keep]
+    w = {"1": 1, "2-3": rng.randint(2, 3), "4+": rng.randint(4, max(4, t - 1)), ">=T": t}[win]
+    h = rng.randint(2 if th == "mid" and k == 1 else 1, h_max)
+    thr = {"0": 0, "mid": rng.randint(1, max(1, h * k - 1)), ">=H*k": h * k}[th]
+    return t, h, k, w, thr
+
+
 def reuse_pattern(rep) -> str:
     """Reuse map of a run: none (every row its own representative), all (one
     representative), alternating (no two consecutive reused rows), long runs (>= 3
@@ -79,11 +114,11 @@ class EsactCov(UnitCov):
 
         # SPLS configuration corners and the masks the golden model predicts for the run
         @CoverPoint(f"{PREFIX}.cg_spls.keep", xf=lambda k, t, w, th, pat, rows, cols: keep_bin(k, t),
-                    bins=["k=T=1", "k=1", "k<=T/4", "k<=T/2", "k>T/2", "k=T"])
+                    bins=KEEP_BINS)
         @CoverPoint(f"{PREFIX}.cg_spls.window", xf=lambda k, t, w, th, pat, rows, cols: w,
-                    bins=["1", "2-3", "4+", ">=T"])
+                    bins=WINDOW_BINS)
         @CoverPoint(f"{PREFIX}.cg_spls.threshold", xf=lambda k, t, w, th, pat, rows, cols: th,
-                    bins=["0", "mid", ">=H*k"])
+                    bins=THR_BINS)
         @CoverCross(f"{PREFIX}.cg_spls.window_x_threshold",
                     items=[f"{PREFIX}.cg_spls.window", f"{PREFIX}.cg_spls.threshold"])
         @CoverPoint(f"{PREFIX}.cg_spls.reuse", xf=lambda k, t, w, th, pat, rows, cols: pat,

@@ -160,6 +160,29 @@ class EsactBaseVseq(uvm_sequence):
 class EsactRandomVseq(EsactBaseVseq):
     """Random legal configurations: dimensions, data, dense or sparse, SPLS parameters."""
 
+    def corner_config(self):
+        """The directed SPLS corner of this test instance (``$ESACT_INSTANCE``, set by
+        tb.common.sim.run): CORNERS[instance % len(CORNERS)], a layer whose keep, window
+        and threshold bins are that corner's (see esact_top_cov.CORNERS); None when the
+        test runs without an instance number."""
+        import os
+
+        from models.synthetic import synthetic_layer
+
+        from .esact_top_cov import CORNERS, corner_params
+
+        inst = os.environ.get("ESACT_INSTANCE", "").strip()
+        if not inst:
+            return None
+        p = self.v.params
+        target = CORNERS[int(inst) % len(CORNERS)]
+        h_max = min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"], 3)
+        t, h, k, w, thr = corner_params(target, p["T_MAX"], h_max, random)
+        f = p["PE_C"] * random.randint(1, min(p["F_MAX"] // p["PE_C"], 32))
+        lq, x = synthetic_layer(np.random.default_rng(random.getrandbits(32)), t, h * p["HEAD_DIM"], h, f, 1.0)
+        self.v.logger.info(f"directed SPLS corner {target} of instance {inst}: T={t} heads={h} k={k} window={w} thr={thr}")
+        return lq, x, SplsConfig("spls", k=k, window=w, thr=thr, ffn_reuse=random.random() < 0.5)
+
     def random_config(self):
         """A random legal layer and configuration.  Besides uniform choices, corners are
         drawn on purpose (coverage holes of uniform stimulus): k = 1, T/4 and T, window 1,
@@ -193,7 +216,7 @@ class EsactRandomVseq(EsactBaseVseq):
 
     async def body(self):
         for i in range(self.n):
-            lq, x, cfg = self.random_config()
+            lq, x, cfg = (self.corner_config() if i == 0 else None) or self.random_config()
             overlap = random.random() < 0.5  # ignored by the RTL in dense mode
             await self.layer(lq, x, cfg, f"random config {i} ({cfg.label}{', overlap' if overlap else ''}, "
                              f"T={x.shape[0]}, d={lq.hidden}, f={lq.ffn})", overlap=overlap)

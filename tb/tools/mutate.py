@@ -4,7 +4,8 @@ Mutants are generated from the SystemVerilog syntax tree (pyslang), never from r
 expressions.  Operators:
 
   op        binary operator replacement (+ -, < <=, > >=, == !=, & |, && ||, << >>, ^ &);
-            not on for-loop bounds (an extra/missing iteration over out-of-range selects)
+            not on for-loop or generate-loop bounds (an extra/missing iteration over
+            out-of-range selects)
   const     integer constant off by one (+1 / -1)
   bitidx    constant bit or element index off by one
   stuck0/1  a flop input (`x_q <= e` / `x_q = e` in always_ff) or a continuous
@@ -13,6 +14,11 @@ expressions.  Operators:
   reset     a reset test (`!rst_ni`) forced false (dropped reset)
   dropterm  one operand of a `&&` dropped
   muxswap   the arms of a `c ? a : b` swapped
+
+The generator is width-preserving: no edit inside a declaration, a cast's width, the
+bounds of a range select, the width of an indexed part select or an instance's
+parameter override (each changes an expression's width: lint rejects the mutant, or
+the same bits move); enum-typed targets are stuck at values cast to their type.
 
 Sites are enumerated per file, then a deterministic sample (``--seed``) spread over
 all files picks ``--n`` mutants.  Each mutant is a copy of hdl/ with one edit; it is
@@ -83,7 +89,21 @@ BINOPS = {
 }
 DECL_KINDS = {"DataDeclaration", "ParameterDeclaration", "PortDeclaration", "ImplicitAnsiPort",
               "TypedefDeclaration", "LocalVariableDeclaration", "ParameterDeclarationStatement",
-              "ForVariableDeclaration", "ParameterPortList", "VariableDimension"}
+              "ForVariableDeclaration", "ParameterPortList", "VariableDimension",
+              "ParameterValueAssignment"}  # `#(.W(8))` of an instance: its port widths
+
+# `[pkg::]name_e a, b;` / `output pkg::name_e x_o,`: names declared with an enum type
+# (lowRISC naming: enum types end in _e)
+ENUM_DECL = re.compile(r"\b((?:\w+::)?[A-Za-z]\w*_e)\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*[;,)]")
+
+
+def enum_names(text: str) -> dict[str, str]:
+    """Signal name -> its enum type, from the declarations of one file."""
+    out: dict[str, str] = {}
+    for m in ENUM_DECL.finditer(re.sub(r"//[^\n]*", "", text)):
+        for name in m.group(2).split(","):
+            out[name.strip()] = m.group(1)
+    return out
 
 
 LITERAL = re.compile(r"'[01xz]|\d+|\d*'[sS]?[dDhHbB][0-9a-fA-F_xzXZ]+|\{[^{}]*'[01]\s*\}")
@@ -155,17 +175,37 @@ def sites(path: Path) -> list[Mutant]:
         out.append(Mutant("", path.name, ln, op, start, end, orig, repl, ctx + (f" #{nth + 1}" if nth else "")))
 
     def in_decl(node) -> bool:
-        """In a declaration, or in the width of a cast (`W'(x)`): widths are not logic;
-        changing one gives a lint error or the same value."""
+        """In a declaration, a parameter override of an instance, the width of a cast
+        (`W'(x)`), the bounds of a range select (`x[7:0]`) or the width of an indexed
+        part select (`x[b +: W]`): all of these are widths, not logic -- changing one
+        changes the width of an expression, which lint rejects (a malformed mutant) or
+        which only moves the same bits.  The width-preserving edits of a select: its
+        bit index (`x[i]`) and the base of an indexed part select (`x[b +: W]`)."""
         if any(_kind(a) in DECL_KINDS for a in _ancestors(node)):
             return True
         start = _span(node)[0]
         for a in _ancestors(node):
-            if _kind(a) == "CastExpression":
+            k = _kind(a)
+            if k == "CastExpression":
                 ls, le = _span(a.left)
                 if ls <= start < le:
                     return True
+            elif k == "SimpleRangeSelect":
+                return True
+            elif k in ("AscendingRangeSelect", "DescendingRangeSelect"):
+                rs, re_ = _span(a.right)
+                if rs <= start < re_:
+                    return True
         return False
+
+    enum_typed = enum_names(text)
+
+    def stuck(lhs: str, s: int, e: int) -> None:
+        """Stuck-at-0/1 of a flop input or an assignment; an enum-typed target gets the
+        value cast to its type (a bare '0 is not an enum value: lint rejects it)."""
+        typ = enum_typed.get(re.sub(r"\[.*", "", lhs).strip())
+        add("stuck0", s, e, f"{typ}'(0)" if typ else "'0")
+        add("stuck1", s, e, f"{typ}'('1)" if typ else "'1")
 
     def visit(node):
         if not hasattr(node, "kind"):
@@ -173,7 +213,7 @@ def sites(path: Path) -> list[Mutant]:
         k = _kind(node)
         # a relational mutation of a for-loop bound only adds or drops an iteration whose
         # selects fall outside the vectors (ignored writes): equivalent by construction
-        if k in BINOPS and not in_decl(node) and _kind(node.parent) != "ForLoopStatement":
+        if k in BINOPS and not in_decl(node) and _kind(node.parent) not in ("ForLoopStatement", "LoopGenerate"):
             tok = node.operatorToken
             off = tok.location.offset
             for r in BINOPS[k]:
@@ -217,16 +257,13 @@ def sites(path: Path) -> list[Mutant]:
             # not on constants (a reset value stuck at itself is no mutant; `const` and
             # `reset` mutate those)
             if re.fullmatch(r"[A-Za-z_]\w*_q", lhs) and not LITERAL.fullmatch(rhs):
-                s, e = _span(node.right)
-                add("stuck0", s, e, "'0")
-                add("stuck1", s, e, "'1")
+                stuck(lhs, *_span(node.right))
         elif k == "ContinuousAssign":
             for a in node.assignments:
                 s, e = _span(a.right)
                 if LITERAL.fullmatch(text[s:e].strip()):
                     continue
-                add("stuck0", s, e, "'0")
-                add("stuck1", s, e, "'1")
+                stuck(text[slice(*_span(a.left))].strip(), s, e)
         elif k == "ConditionalStatement" and _in_always_ff(node):
             for cond in node.predicate.conditions:
                 s, e = _span(cond.expr)
@@ -293,6 +330,7 @@ def units_using(file: str) -> list[str]:
 # each worker builds its mutants in a slot directory of its own, always at the same path,
 # so ccache finds the objects of every unmodified module of the previous mutants
 _SLOTS: "queue.SimpleQueue[int]" = queue.SimpleQueue()
+_LINT_ONLY: list = []  # non-empty: the campaign only lints its mutants (--lint-only)
 
 
 def materialize(m: Mutant, slot: int) -> Path:
@@ -323,7 +361,7 @@ def _run_in_slot(m: Mutant, timeout_s: float, seed: int, slot: int) -> dict:
     t0 = time.time()
     # own process group: a hung mutant's simulator is killed with its runner, so it neither
     # keeps a core busy nor writes into the slot the next mutant uses
-    cmd = [sys.executable, "-m", "tb.tools.mutate", "--run-one", m.file]
+    cmd = [sys.executable, "-m", "tb.tools.mutate", "--run-one", m.file] + (["--lint-only"] if _LINT_ONLY else [])
     log = WORK / "logs" / f"{Path(m.file).stem}_{hashlib.sha1(m.key().encode()).hexdigest()[:12]}.log"
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
@@ -356,8 +394,20 @@ def lint_counts(msg: str) -> bool:
     return not (msg.startswith("%Error") and "Exiting due to" in msg)
 
 
-def run_one(file: str) -> dict:
-    """Inside the mutant's environment: lint, then the subset of each unit using file."""
+KILLER_ASSERT = re.compile(r": assertion (\S+) failed at ")
+
+
+def killer(msg: str) -> str:
+    """What killed a mutant, from the failing test's message (tb.common.sim._failure):
+    ``assert:<name>`` when an RTL assertion fired (the first one), else ``test`` (a
+    scoreboard mismatch, a protocol check or an error status seen by the testbench)."""
+    m = KILLER_ASSERT.search(msg.split("\n", 1)[0])
+    return f"assert:{m.group(1)}" if m else "test"
+
+
+def run_one(file: str, lint_only: bool = False) -> dict:
+    """Inside the mutant's environment: lint, then the subset of each unit using file
+    (with ``lint_only``: the lint verdict alone, ``lint-clean`` or ``invalid``)."""
     from tb.common.sim import run
     from tb.common.units import PARAM_SETS, UNITS
     from tb.tools.lint import lint_one
@@ -368,6 +418,8 @@ def run_one(file: str) -> dict:
         msgs = [m for m in lint_one(UNITS[u], PARAM_SETS[u][pset]) if lint_counts(m)]
         if msgs:
             return {"status": "invalid", "detail": f"lint ({u}): {msgs[0][:300]}"}
+    if lint_only:
+        return {"status": "lint-clean", "detail": ", ".join(units)}
     for u in units:
         pset, tests = SUBSET[u]
         for t in tests:
@@ -375,7 +427,8 @@ def run_one(file: str) -> dict:
                 run(UNITS[u], t, PARAM_SETS[u][pset])
             except AssertionError as exc:
                 msg = str(exc)
-                return {"status": "killed", "detail": f"{u}:{t}: " + " ".join(msg.split("\n")[1:3])[:300]}
+                return {"status": "killed", "killer": killer(msg),
+                        "detail": f"{u}:{t}: " + " ".join(msg.split("\n")[:3])[:400]}
             except Exception as exc:  # the build failed
                 return {"status": "invalid", "detail": f"build ({u}): {type(exc).__name__}: {str(exc)[:300]}"}
     return {"status": "survived", "detail": ", ".join(units)}
@@ -423,12 +476,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rescore", action="store_true",
                     help="re-apply docs/mutation.md's equivalents to the report's results (no simulation): "
                          "after survivors of a finished run were examined and documented")
+    ap.add_argument("--lint-only", action="store_true",
+                    help="only lint the sampled mutants: the invalid share per operator in minutes, "
+                         "no simulation and no report")
     ap.add_argument("--run-one", metavar="FILE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.rescore:
         return rescore(args.report)
     if args.run_one:
-        print(json.dumps(run_one(args.run_one)))
+        print(json.dumps(run_one(args.run_one, lint_only=args.lint_only)))
         return 0
 
     all_sites = {p.name: sites(p) for p in rtl_files()}
@@ -449,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         muts = sample(all_sites, args.n, args.seed)
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.lint_only:
+        return lint_campaign(muts, args.jobs)
     # a clean run first: the subset must pass on the unmutated RTL, and it sets the timeout
     t0 = time.time()
     clean_log = WORK / "clean.log"
@@ -486,11 +544,36 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
             el = time.time() - t_start
             print(f"[mutate {done:3d}/{len(muts)} {el / 60:5.1f} min] {v['status']:9s} {m.file}:{m.line} {m.op} "
-                  f"`{m.orig.strip()[:40]}` -> `{m.repl.strip()[:40]}` ({v['seconds']} s)", flush=True)
+                  f"`{m.orig.strip()[:40]}` -> `{m.repl.strip()[:40]}` ({v['seconds']} s)"
+                  + (f" by {v['killer']}" if v.get("killer") else ""), flush=True)
     rep = summarize(results, timeout, time.time() - t_start, args)
     args.report.parent.mkdir(exist_ok=True)
     args.report.write_text(json.dumps(rep, indent=1))
     print_table(rep, args.report)
+    return 0
+
+
+def lint_campaign(muts: list[Mutant], jobs: int) -> int:
+    """Lint every mutant of the sample (no simulation): the invalid share per operator,
+    and the first lint message of each invalid mutant."""
+    _LINT_ONLY.append(True)
+    for slot in range(jobs):
+        _SLOTS.put(slot)
+    t0 = time.time()
+    rows = []
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        for i, (m, v) in enumerate(ex.map(lambda m: (m, run_mutant(m, 600.0, 1)), muts), 1):
+            rows.append((m, v))
+            print(f"[mutate --lint-only {i:3d}/{len(muts)} {(time.time() - t0) / 60:4.1f} min] {v['status']:10s} "
+                  f"{m.file}:{m.line} {m.op} `{m.orig.strip()[:30]}` -> `{m.repl.strip()[:30]}`", flush=True)
+    bad = [(m, v) for m, v in rows if v["status"] != "lint-clean"]
+    for m, v in bad:
+        print(f"  invalid {m.key()}\n    {v['detail'][:200]}")
+    print(f"\n{'operator':10s} {'mutants':>7s} {'invalid':>7s} {'share %':>7s}")
+    for op in sorted({m.op for m, _ in rows}) + ["TOTAL"]:
+        sel = [v for m, v in rows if op in ("TOTAL", m.op)]
+        nb = sum(v["status"] != "lint-clean" for v in sel)
+        print(f"{op:10s} {len(sel):7d} {nb:7d} {100.0 * nb / len(sel):7.1f}")
     return 0
 
 
@@ -508,7 +591,12 @@ def summarize(results: list[dict], timeout: float, seconds: float, args) -> dict
     for f in sorted({r["file"] for r in results}):
         per_unit[f.removesuffix(".sv")] = fig([r for r in results if r["file"] == f])
     per_op = {o: fig([r for r in results if r["op"] == o]) for o in sorted({r["op"] for r in results})}
+    killed = [r for r in results if r["status"] == "killed"]
+    by_assert = collections.Counter(r.get("killer", "test")[7:] for r in killed
+                                    if r.get("killer", "test").startswith("assert:"))
     return fig(results) | {
+        "killed_by_assertion": sum(by_assert.values()), "killed_by_test": len(killed) - sum(by_assert.values()),
+        "assertion_kills": dict(by_assert.most_common()),
         "per_unit": per_unit, "per_operator": per_op,
         "survivors": [{"file": f"hdl/{r['file']}", "line": r["line"], "mutation": f"{r['op']}: `{r['orig']}` -> `{r['repl']}`",
                        "key": r["key"]} for r in results if r["status"] == "survived"],
@@ -552,6 +640,11 @@ def print_table(rep: dict, report: Path = REPORT) -> None:
     for u, v in list(rep["per_unit"].items()) + [("TOTAL", rep)]:
         print(f"{u:14s} {v['mutants']:7d} {v['killed']:6d} {v['timeout']:7d} {v['survived']:8d} {v['equivalent']:5d} "
               f"{v['invalid']:7d} {v['score_pct'] if v['score_pct'] is not None else '-':>7}")
+    if "killed_by_assertion" in rep:
+        print(f"killed: {rep['killed_by_assertion']} by an RTL assertion first, {rep['killed_by_test']} by the "
+              f"testbench (scoreboard, protocol check, error status)")
+        for name, n in list(rep["assertion_kills"].items())[:15]:
+            print(f"  {n:3d} x {name}")
     for s in rep["survivors"]:
         print(f"  survivor {s['file']}:{s['line']} {s['mutation']}")
     print(f"run time {rep['run_seconds'] / 60:.1f} min with {rep['jobs']} jobs; wrote {report}")
