@@ -2,7 +2,8 @@
 
 The Verilated model is built from the same sources, parameters and Verilator options
 as the cocotb environment's (tb/common/sim.py: no --public-flat-rw, default -Os of the
-Verilator makefile), only with tb/bench/esact_harness.cpp as main instead of cocotb's
+Verilator makefile; the bound assertion checkers and --assert unless ASSERTS=0, as
+make sim builds them), only with tb/bench/esact_harness.cpp as main instead of cocotb's
 VPI main, so the two throughputs compare the environments, not the models.
 """
 
@@ -27,15 +28,19 @@ def build(parameters: dict | None = None, jobs: int | None = None) -> Path:
     is newer than it)."""
     unit = UNITS["esact_top"]
     parameters = dict(parameters or {})
-    out = BUILD / "bench" / ("harness_" + param_tag(parameters))
+    from tb.common.sim import ASSERT_ARGS, asserts_enabled
+
+    asserts = asserts_enabled()
+    out = BUILD / "bench" / ("harness_" + param_tag(parameters) + ("" if asserts else "_noassert"))
     exe = out / "esact_harness"
-    srcs = unit.source_paths()
+    srcs = unit.source_paths() + (unit.checker_paths() if asserts else [])
     if exe.exists() and all(p.stat().st_mtime <= exe.stat().st_mtime for p in [*srcs, CPP]):
         return exe
     out.mkdir(parents=True, exist_ok=True)
     cmd = [verilator_exe(), "--cc", "--exe", "--build", "-j", str(jobs or os.cpu_count() or 1),
            "-Mdir", str(out), "--top-module", unit.toplevel, "--prefix", "Vtop", "-o", "esact_harness",
-           *[f"-G{k}={v}" for k, v in parameters.items()], str(CPP), *map(str, srcs)]
+           *[f"-G{k}={v}" for k, v in parameters.items()], *(ASSERT_ARGS if asserts else ()),
+           str(CPP), *map(str, srcs)]
     env = setup_verilator_env(dict(os.environ))
     t0 = time.perf_counter()
     run_tool(cmd, out / "build.log", "harness build (verilator --build)", env=env)
