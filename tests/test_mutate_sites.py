@@ -5,6 +5,8 @@ from __future__ import annotations
 import collections
 import json
 
+import pytest
+
 from tb.tools import mutate
 
 SNIPPET = """module m (
@@ -185,3 +187,36 @@ def test_generator_preserves_widths(tmp_path):
     assert {m.repl for m in by_line["assign b_o = a_i[3];"] if m.op == "bitidx"} == {"2", "4"}
     st = {m.op: m.repl for m in by_line["assign st_o = s_i[0] ? StA : StB;"] if m.op.startswith("stuck")}
     assert st == {"stuck0": "st_e'(0)", "stuck1": "st_e'('1)"}
+
+
+def test_formal_jobs_are_the_fully_proving_ones():
+    """--formal runs only jobs that prove every assertion (no bounded-only ones)."""
+    assert {j.name for j in mutate.formal_jobs("hlog_enc.sv")} >= {"hlog_enc_trunc", "hlog_enc_round"}
+    assert [j.name for j in mutate.formal_jobs("requant.sv")] == ["requant"]
+    assert mutate.formal_jobs("softmax.sv") == [] and mutate.formal_jobs("esact_top.sv") == []
+
+
+@pytest.mark.long
+def test_formal_kills_a_broken_hlog_encoder(tmp_path):
+    """A mutant of hlog_enc (rounding applied at every magnitude) fails the formal
+    equivalence with the HLog spec: mutate --formal records the counterexample."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tb.common.tools import REPO
+
+    hdl = tmp_path / "hdl"
+    shutil.copytree(REPO / "hdl", hdl)
+    src = (hdl / "hlog_enc.sv").read_text()
+    assert "if (ROUND && lead >= ExpW'(2)) begin" in src
+    (hdl / "hlog_enc.sv").write_text(src.replace("if (ROUND && lead >= ExpW'(2)) begin", "if ((ROUND)) begin"))
+    env = dict(os.environ, ESACT_HDL_DIR=str(hdl), ESACT_SIM_BUILD=str(REPO / "build" / "mutate" / "test_formal"),
+               PYTHONPATH=str(REPO))
+    code = "import json; from tb.tools import mutate; print(json.dumps(mutate.formal_verdict('hlog_enc.sv')))"
+    res = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr[-2000:]
+    v = json.loads(res.stdout.strip().splitlines()[-1])
+    assert not v["errors"], v
+    assert any(f.endswith("HlogEncSpecEquiv_A") for f in v["failed"]), v

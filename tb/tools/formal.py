@@ -36,11 +36,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tb.common.tools import BUILD, HDL, REPO
+from tb.common.tools import HDL, REPO, SIM_BUILD
 from tb.common.proc import ToolError, exit_status, run_tool, show, write_log
 
 REPORT = REPO / "reports" / "formal.json"
-WORK = BUILD / "formal"
+WORK = SIM_BUILD / "formal"  # build/formal (a mutant's own build dir under make mutate --formal)
 ASSERT_DIR = HDL / "assert"
 FPV_DIR = HDL / "fpv"
 BIN = Path(sys.executable).parent
@@ -225,7 +225,10 @@ def run_job(job: Job) -> dict:
 
 def _trace(job: Job, t: str | None) -> str | None:
     """A trace path relative to the repository (sby reports it relative to the job)."""
-    return str((WORK / job.name / t).relative_to(REPO)) if t else None
+    if not t:
+        return None
+    p = WORK / job.name / t
+    return str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p)
 
 
 def summarize(job: Job, rows: list[dict], log: str, wall: float, timed_out: bool) -> dict:

@@ -405,10 +405,42 @@ def killer(msg: str) -> str:
     return f"assert:{m.group(1)}" if m else "test"
 
 
+def formal_jobs(file: str) -> list:
+    """The FPV jobs of `make formal` that fully prove a unit built from ``file`` (a prove
+    task over all its assertions, no bounded-only properties): a mutant of such a file
+    can be killed by the proof too (``--formal``)."""
+    from tb.tools.formal import JOBS
+
+    return [j for j in JOBS if j.prove and not j.prove_only and not j.prove_skip and not j.bmc and not j.cut
+            and file in j.rtl]
+
+
+def formal_verdict(file: str) -> dict | None:
+    """Inside the mutant's environment: run the proving FPV jobs of ``file`` with a
+    bounded check to depth + 4; a failed assertion (a counterexample reachable from reset,
+    not an induction step) kills the mutant."""
+    from tb.tools.formal import run_job
+
+    jobs = formal_jobs(file)
+    if not jobs:
+        return None
+    import dataclasses
+
+    out: dict = {"jobs": [j.name for j in jobs], "failed": [], "errors": []}
+    for j in jobs:
+        # plus a bounded check a few cycles past the proof's depth: a broken unit fails the
+        # induction step of the proof, which is no counterexample (it may start from an
+        # unreachable state); the bmc's failures are reachable from reset
+        r = run_job(dataclasses.replace(j, bmc=j.depth + 4))
+        if r.get("sby", {}).get("died"):
+            out["errors"].append(f"{j.name}: {r['sby']['status']} (log: {r['sby']['log']})")
+        out["failed"] += [f"{j.name}:{n}" for n, a in r["assertions"].items() if a["status"] == "failed"]
+    return out
+
+
 def run_one(file: str, lint_only: bool = False) -> dict:
     """Inside the mutant's environment: lint, then the subset of each unit using file
     (with ``lint_only``: the lint verdict alone, ``lint-clean`` or ``invalid``)."""
-    from tb.common.sim import run
     from tb.common.units import PARAM_SETS, UNITS
     from tb.tools.lint import lint_one
 
@@ -420,6 +452,21 @@ def run_one(file: str, lint_only: bool = False) -> dict:
             return {"status": "invalid", "detail": f"lint ({u}): {msgs[0][:300]}"}
     if lint_only:
         return {"status": "lint-clean", "detail": ", ".join(units)}
+    verdict = _simulate(units)
+    if os.environ.get("ESACT_MUTATE_FORMAL") == "1" and verdict["status"] in ("killed", "survived"):
+        fv = formal_verdict(file)
+        if fv is not None:
+            verdict["formal"] = fv
+            if verdict["status"] == "survived" and fv["failed"]:
+                verdict.update(status="killed", killer=f"formal:{fv['failed'][0]}",
+                               detail=f"formal: {', '.join(fv['failed'][:3])}")
+    return verdict
+
+
+def _simulate(units: list[str]) -> dict:
+    from tb.common.sim import run
+    from tb.common.units import PARAM_SETS, UNITS
+
     for u in units:
         pset, tests = SUBSET[u]
         for t in tests:
@@ -476,6 +523,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rescore", action="store_true",
                     help="re-apply docs/mutation.md's equivalents to the report's results (no simulation): "
                          "after survivors of a finished run were examined and documented")
+    ap.add_argument("--formal", action="store_true",
+                    help="also run the proving FPV jobs of `make formal` on each mutant of a fully proven "
+                         "unit: a counterexample kills it (recorded per mutant under 'formal')")
     ap.add_argument("--lint-only", action="store_true",
                     help="only lint the sampled mutants: the invalid share per operator in minutes, "
                          "no simulation and no report")
@@ -483,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.rescore:
         return rescore(args.report)
+    if args.formal:
+        os.environ["ESACT_MUTATE_FORMAL"] = "1"  # inherited by every mutant's runner
     if args.run_one:
         print(json.dumps(run_one(args.run_one, lint_only=args.lint_only)))
         return 0
@@ -594,8 +646,12 @@ def summarize(results: list[dict], timeout: float, seconds: float, args) -> dict
     killed = [r for r in results if r["status"] == "killed"]
     by_assert = collections.Counter(r.get("killer", "test")[7:] for r in killed
                                     if r.get("killer", "test").startswith("assert:"))
+    by_formal = sum(r.get("killer", "").startswith("formal:") for r in killed)
+    formal_runs = [r for r in results if r.get("formal")]
     return fig(results) | {
-        "killed_by_assertion": sum(by_assert.values()), "killed_by_test": len(killed) - sum(by_assert.values()),
+        "killed_by_assertion": sum(by_assert.values()), "killed_by_formal": by_formal,
+        "killed_by_test": len(killed) - sum(by_assert.values()) - by_formal,
+        "formal_checked": len(formal_runs), "formal_failed": sum(bool(r["formal"]["failed"]) for r in formal_runs),
         "assertion_kills": dict(by_assert.most_common()),
         "per_unit": per_unit, "per_operator": per_op,
         "survivors": [{"file": f"hdl/{r['file']}", "line": r["line"], "mutation": f"{r['op']}: `{r['orig']}` -> `{r['repl']}`",
@@ -642,7 +698,11 @@ def print_table(rep: dict, report: Path = REPORT) -> None:
               f"{v['invalid']:7d} {v['score_pct'] if v['score_pct'] is not None else '-':>7}")
     if "killed_by_assertion" in rep:
         print(f"killed: {rep['killed_by_assertion']} by an RTL assertion first, {rep['killed_by_test']} by the "
-              f"testbench (scoreboard, protocol check, error status)")
+              f"testbench (scoreboard, protocol check, error status), {rep.get('killed_by_formal', 0)} by formal "
+              f"alone")
+        if rep.get("formal_checked"):
+            print(f"formal (--formal): {rep['formal_checked']} mutants of fully proven units checked, "
+                  f"{rep['formal_failed']} with a counterexample")
         for name, n in list(rep["assertion_kills"].items())[:15]:
             print(f"  {n:3d} x {name}")
     for s in rep["survivors"]:
