@@ -1,6 +1,7 @@
 # ESACT verification project.  Two commands set up everything on a fresh machine:
 #   make sim    Verilator regression (cocotb + pyuvm), creates .venv on first use
 #   make test   every test: golden models, lint, and the Verilator regression
+#               (all but the mutation sample, which CI runs as `make mutate-sample`)
 # More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage | mutate
 #       make formal   formal proofs of the units (SymbiYosys): reports/formal.json, docs/formal.md
 #       make schedule [WEIGHTS=base|finetuned BUDGET=<E>]   greedy per-layer SPLS allocator
@@ -63,7 +64,7 @@ FT_SEED   ?= 0
 FT_THREADS ?= 1
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage mutate bench trace formal fst-deps ccache-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage mutate mutate-sample bench trace formal fst-deps ccache-deps clean distclean help
 
 all: test
 
@@ -85,8 +86,15 @@ sim: $(STAMP) $(WAVEDEP) ccache-deps
 	  $(VPY) -m tb.tools.walltime record sim $$t0 $$rc $(WALLSUB); exit $$rc
 
 test: $(STAMP) $(WAVEDEP) ccache-deps
-	@t0=$$(date +%s); $(PYTEST) tests $(XDIST) $(KSEL) $(call JUNIT,test); rc=$$?; \
+	@t0=$$(date +%s); $(PYTEST) tests -m "not mutation" $(XDIST) $(KSEL) $(call JUNIT,test); rc=$$?; \
 	  $(VPY) -m tb.tools.walltime record test $$t0 $$rc $(WALLSUB); exit $$rc
+
+# CI's sample of `make mutate` (20 fixed mutants through the fast regression subset,
+# score floor in tests/test_mutation_subset.py): its own CI step after `make test`,
+# since a cold ccache rebuilds a unit per mutant (~13 min on a fresh clone)
+mutate-sample: $(STAMP) ccache-deps
+	@t0=$$(date +%s); $(PYTEST) tests -m mutation $(call JUNIT,mutate-sample); rc=$$?; \
+	  $(VPY) -m tb.tools.walltime record mutate-sample $$t0 $$rc $(WALLSUB); exit $$rc
 
 # Regression with Verilator code coverage + functional coverage, merged and reported
 # (reports/coverage.json, reports/coverage.md).  SEEDS=N reseeds every test; UNIT=u

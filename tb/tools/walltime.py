@@ -1,4 +1,4 @@
-"""Wall times of `make sim` and `make test`, recorded by the Makefile after every
+"""Wall times of `make sim`, `make test` and `make mutate-sample`, recorded by the Makefile after every
 complete run (not for UNIT=, TEST=, SHARD= or SEEDS= subsets) into
 reports/walltime.json; `make bench` reports the latest of each with its date, commit
 and exit status.
