@@ -152,34 +152,26 @@ module esact_param_buf
     end
   end
 
-  // the per-channel vectors of the FFN width: VecVals values from channel row * VecVals
+  // the per-channel vectors: VecVals 32-bit values from channel row * VecVals, of the
+  // FFN width (F_MAX channels) or of the hidden size (D_MAX channels); requantization
+  // parameters arrive as {shift[21:16], mult[14:0]} words
   always_ff @(posedge clk_i) begin
     if (wr_i) begin
       for (int unsigned e = 0; e < VecVals; e++) begin
         logic [31:0] v;
         logic [31:0] ch;
+        logic [20:0] rq;
         v  = wr_data_i[e*32 +: 32];
         ch = 32'(wr_row_i) * VecVals + e;
+        rq = {v[21:16], v[14:0]};
         if (ch < F_MAX) begin
           unique case (wr_region_i)
             RegB1:   b1_mem[FfnIdxW'(ch)]  <= v;
-            RegMf1:  mf1_mem[FfnIdxW'(ch)] <= {v[21:16], v[14:0]};
-            RegMg:   mg_mem[FfnIdxW'(ch)]  <= {v[21:16], v[14:0]};
+            RegMf1:  mf1_mem[FfnIdxW'(ch)] <= rq;
+            RegMg:   mg_mem[FfnIdxW'(ch)]  <= rq;
             default: ;
           endcase
         end
-      end
-    end
-  end
-
-  // ... and of the hidden size
-  always_ff @(posedge clk_i) begin
-    if (wr_i) begin
-      for (int unsigned e = 0; e < VecVals; e++) begin
-        logic [31:0] v;
-        logic [31:0] ch;
-        v  = wr_data_i[e*32 +: 32];
-        ch = 32'(wr_row_i) * VecVals + e;
         if (ch < D_MAX) begin
           unique case (wr_region_i)
             RegBq:   bq_mem[ChIdxW'(ch)]   <= v;
@@ -187,14 +179,14 @@ module esact_param_buf
             RegBv:   bv_mem[ChIdxW'(ch)]   <= v;
             RegBo:   bo_mem[ChIdxW'(ch)]   <= v;
             RegB2:   b2_mem[ChIdxW'(ch)]   <= v;
-            RegMq:   mq_mem[ChIdxW'(ch)]   <= {v[21:16], v[14:0]};
-            RegMk:   mk_mem[ChIdxW'(ch)]   <= {v[21:16], v[14:0]};
-            RegMv:   mv_mem[ChIdxW'(ch)]   <= {v[21:16], v[14:0]};
-            RegMctx: mctx_mem[ChIdxW'(ch)] <= {v[21:16], v[14:0]};
-            RegMo:   mo_mem[ChIdxW'(ch)]   <= {v[21:16], v[14:0]};
-            RegMxr:  mxr_mem[ChIdxW'(ch)]  <= {v[21:16], v[14:0]};
-            RegMf2:  mf2_mem[ChIdxW'(ch)]  <= {v[21:16], v[14:0]};
-            RegMhr:  mhr_mem[ChIdxW'(ch)]  <= {v[21:16], v[14:0]};
+            RegMq:   mq_mem[ChIdxW'(ch)]   <= rq;
+            RegMk:   mk_mem[ChIdxW'(ch)]   <= rq;
+            RegMv:   mv_mem[ChIdxW'(ch)]   <= rq;
+            RegMctx: mctx_mem[ChIdxW'(ch)] <= rq;
+            RegMo:   mo_mem[ChIdxW'(ch)]   <= rq;
+            RegMxr:  mxr_mem[ChIdxW'(ch)]  <= rq;
+            RegMf2:  mf2_mem[ChIdxW'(ch)]  <= rq;
+            RegMhr:  mhr_mem[ChIdxW'(ch)]  <= rq;
             RegPq:   pq_mem[ChIdxW'(ch)]   <= v[4:0];
             RegPk:   pk_mem[ChIdxW'(ch)]   <= v[4:0];
             RegLn1G: ln1g_mem[ChIdxW'(ch)] <= v[15:0];

@@ -109,7 +109,32 @@ module esact_pred
   logic [T_MAX-1:0]    kv_mask_d, kv_mask_q;
   logic [31:0]         elem_last;             // element groups per packet - 1
   logic [31:0]         grp_last;              // channel / key groups - 1
+  logic [31:0]         row_last;              // rows of the run - 1
   logic                head_last;
+
+  // a position of the Q^/K^ pass (feed and results): the channel group runs fastest,
+  // then Q/K, then the row; done when the last row's K^ group passes (the row stays)
+  typedef struct packed {
+    logic [RowIdxW-1:0] row;
+    logic               sel;
+    logic [ChIdxW-1:0]  grp;
+    logic               done;
+  } qk_pos_t;
+
+  function automatic qk_pos_t qk_pos_next(qk_pos_t p, logic [31:0] grp_max, logic [31:0] row_max);
+    qk_pos_t n = p;
+    if (32'(p.grp) == grp_max) begin
+      n.grp = '0;
+      n.sel = !p.sel;
+      if (p.sel) begin
+        if (32'(p.row) == row_max) n.done = 1'b1;
+        else n.row = p.row + RowIdxW'(1);
+      end
+    end else begin
+      n.grp = p.grp + ChIdxW'(1);
+    end
+    return n;
+  endfunction
 
   // SPLS buffers
   logic [7:0]         qh_mem   [T_MAX][D_MAX];
@@ -137,6 +162,7 @@ module esact_pred
   assign pam       = (state_q == PredPam) || (state_q == PredDone);
   assign elem_last = pam ? (HEAD_DIM / Elems) - 1 : (32'(cfg_i.hidden) + Elems - 1) / Elems - 1;
   assign grp_last  = pam ? (32'(cfg_i.seq_len) + Lanes - 1) / Lanes - 1 : (32'(cfg_i.hidden) + Lanes - 1) / Lanes - 1;
+  assign row_last  = 32'(cfg_i.seq_len) - 1;
   assign head_last = (32'(feed_head_q) == 32'(cfg_i.heads) - 1);
   assign done_o    = (state_q == PredDone);
 
@@ -171,32 +197,16 @@ module esact_pred
         if (predict_in_valid && predict_in_ready) begin
           if (32'(feed_elem_q) == elem_last) begin
             feed_elem_d = '0;
-            if (32'(feed_grp_q) == grp_last) begin
-              feed_grp_d = '0;
-              feed_sel_d = !feed_sel_q;
-              if (feed_sel_q) begin
-                if (32'(feed_row_q) == 32'(cfg_i.seq_len) - 1) feed_done_d = 1'b1;
-                else feed_row_d = feed_row_q + RowIdxW'(1);
-              end
-            end else begin
-              feed_grp_d = feed_grp_q + ChIdxW'(1);
-            end
+            {feed_row_d, feed_sel_d, feed_grp_d, feed_done_d} =
+                qk_pos_next({feed_row_q, feed_sel_q, feed_grp_q, feed_done_q}, grp_last, row_last);
           end else begin
             feed_elem_d = feed_elem_q + ChIdxW'(1);
           end
         end
         // results: channel group -> Q/K -> row
         if (predict_out_valid && predict_out_ready) begin
-          if (32'(res_grp_q) == grp_last) begin
-            res_grp_d = '0;
-            res_sel_d = !res_sel_q;
-            if (res_sel_q) begin
-              if (32'(res_row_q) == 32'(cfg_i.seq_len) - 1) res_done_d = 1'b1;
-              else res_row_d = res_row_q + RowIdxW'(1);
-            end
-          end else begin
-            res_grp_d = res_grp_q + ChIdxW'(1);
-          end
+          {res_row_d, res_sel_d, res_grp_d, res_done_d} =
+              qk_pos_next({res_row_q, res_sel_q, res_grp_q, res_done_q}, grp_last, row_last);
         end
         if (res_done_q) state_d = PredPamInit;
       end
@@ -214,7 +224,7 @@ module esact_pred
               feed_grp_d = '0;
               if (head_last) begin
                 feed_head_d = '0;
-                if (32'(feed_row_q) == 32'(cfg_i.seq_len) - 1) feed_done_d = 1'b1;
+                if (32'(feed_row_q) == row_last) feed_done_d = 1'b1;
                 else feed_row_d = feed_row_q + RowIdxW'(1);
               end else begin
                 feed_head_d = feed_head_q + HeadCntW'(1);
