@@ -153,19 +153,19 @@ def environment_diagram(env: Env) -> str:
 
 
 # ------------------------------------------------------------------------ the doc
-def read_engine() -> Engine:
-    return engine(sorted(HDL_DIR.glob("*.sv")))
+def read_engine(hdl_dir: Path = HDL_DIR) -> Engine:
+    return engine(sorted(hdl_dir.glob("*.sv")))
 
 
-def read_env() -> Env:
-    return EnvReader(TB_ROOTS).read(TEST_MODULE)
+def read_env(tb_roots: list[Path] = TB_ROOTS, test_module: Path = TEST_MODULE) -> Env:
+    return EnvReader(tb_roots).read(test_module)
 
 
-def blocks() -> dict[str, str]:
+def blocks(hdl_dir: Path = HDL_DIR, tb_roots: list[Path] = TB_ROOTS, test_module: Path = TEST_MODULE) -> dict[str, str]:
     """Block name -> its generated text."""
-    e = read_engine()
+    e = read_engine(hdl_dir)
     return {"engine-stages": stages_diagram(e), "engine-datapath": datapath_diagram(e),
-            "environment": environment_diagram(read_env())}
+            "environment": environment_diagram(read_env(tb_roots, test_module))}
 
 
 def render(doc_text: str, generated: dict[str, str], doc: Path) -> str:
