@@ -40,8 +40,8 @@ TEST_MODULE = REPO / "tb" / "esact_top" / "esact_top_tests.py"
 STORE_SUFFIX = "_buf"  # esact_act_buf, esact_param_buf: buffers, drawn as stores
 LABEL_NETS = 3  # net names on an arrow before "+N"
 
-BLOCK = re.compile(r"(<!-- BEGIN generated: (?P<name>[\w-]+)[^>]*-->\n)(?P<body>.*?)(<!-- END generated: (?P=name) -->)",
-                   re.S)
+BLOCK = re.compile(r"(<!-- BEGIN generated: (?P<name>[\w-]+)[^>]*-->\n)(?P<body>.*?)"
+                   r"(<!-- END generated: (?P=name) -->)", re.S)
 
 
 # ------------------------------------------------------------------------ mermaid
@@ -161,7 +161,8 @@ def read_env(tb_roots: list[Path] = TB_ROOTS, test_module: Path = TEST_MODULE) -
     return EnvReader(tb_roots).read(test_module)
 
 
-def blocks(hdl_dir: Path = HDL_DIR, tb_roots: list[Path] = TB_ROOTS, test_module: Path = TEST_MODULE) -> dict[str, str]:
+def blocks(hdl_dir: Path = HDL_DIR, tb_roots: list[Path] = TB_ROOTS,
+           test_module: Path = TEST_MODULE) -> dict[str, str]:
     """Block name -> its generated text."""
     e = read_engine(hdl_dir)
     return {"engine-stages": stages_diagram(e), "engine-datapath": datapath_diagram(e),

@@ -102,7 +102,8 @@ class EnvReader:
     # -- classes ------------------------------------------------------------------------
     @staticmethod
     def _base_names(cls: ast.ClassDef) -> list[str]:
-        return [b.id if isinstance(b, ast.Name) else b.attr for b in cls.bases if isinstance(b, (ast.Name, ast.Attribute))]
+        return [b.id if isinstance(b, ast.Name) else b.attr
+                for b in cls.bases if isinstance(b, (ast.Name, ast.Attribute))]
 
     def is_component(self, name: str) -> bool:
         if name in self.classes:
@@ -220,7 +221,8 @@ class EnvReader:
                     owner, rest = self.resolve(tt.value, scope, local)
                     dst, drest = self.resolve(vv, scope, local)
                     # the handle is the node itself, or a part of an object (the register model's map)
-                    if owner and not rest and owner != scope.path and dst and (not drest or self._kind(dst) != "component"):
+                    part_ok = not drest or self._kind(dst) != "component"
+                    if owner and not rest and owner != scope.path and dst and part_ok:
                         self.link(Link(owner, dst, "handle", tt.attr))
             made = self._creation(v.body if isinstance(v, ast.IfExp) else v)
             if made and isinstance(t, ast.Attribute):
@@ -280,10 +282,9 @@ class EnvReader:
             cur = f"{scope.path}.{expr.id}"  # a local object (created in this scope)
         elif isinstance(expr, ast.Name) and expr.id in local:
             cur, rest = self.resolve(local[expr.id], scope, local)
-            if cur is None:
-                return None, ""
-            tail = "".join(_op_text(o) for o in ops)
-            return cur, f"{rest}{tail}".lstrip(".") if rest else self._descend(cur, ops)[1]
+            if cur is None or not rest:
+                return (None, "") if cur is None else self._descend(cur, ops)
+            return cur, (rest + "".join(_op_text(o) for o in ops)).lstrip(".")  # a part of a node
         elif isinstance(expr, ast.Name) and expr.id == "cocotb" and ops and getattr(ops[0], "attr", "") == "top":
             cur, ops = DUT, ops[1:]
         else:
