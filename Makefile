@@ -2,6 +2,9 @@
 #   make sim    Verilator regression (cocotb + pyuvm), creates .venv on first use
 #   make test   every test: golden models, lint, and the Verilator regression
 # More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage | mutate
+#       make coverage   fails on a missed bin or a code figure below its floor (docs/testplan.yml);
+#            SHARD=i/N only collects a bundle (reports/coverage-shard-IofN/), GATE=0|1 overrides
+#       make coverage-merge DIRS="<bundles or folders of bundles>"   one report of all shards, gated
 #       make formal   formal proofs of the units (SymbiYosys): reports/formal.json, docs/formal.md
 #       make schedule [WEIGHTS=base|finetuned BUDGET=<E>]   greedy per-layer SPLS allocator
 #       make finetune [FT_STEPS=2000 FT_SEED=0]   sparsity-aware distillation (LoRA delta)
@@ -63,12 +66,12 @@ FT_SEED   ?= 0
 FT_THREADS ?= 1
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage mutate bench trace formal fst-deps ccache-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage coverage-merge mutate bench trace formal fst-deps ccache-deps clean distclean help
 
 all: test
 
 help:
-	@sed -n '1,14p' Makefile
+	@sed -n '1,/^$$/p' Makefile
 
 $(STAMP): requirements.txt constraints.txt
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -89,12 +92,23 @@ test: $(STAMP) $(WAVEDEP) ccache-deps
 	  $(VPY) -m tb.tools.walltime record test $$t0 $$rc $(WALLSUB); exit $$rc
 
 # Regression with Verilator code coverage + functional coverage, merged and reported
-# (reports/coverage.json, reports/coverage.md).  SEEDS=N reseeds every test; UNIT=u
-# reruns one unit and merges it with the other units' results of the last run.
+# (reports/coverage.json, reports/coverage.md) and gated: a missed bin that the testplan
+# does not exclude, or a code figure below its floor (docs/testplan.yml `floors`), fails.
+# SEEDS=N reseeds every test; UNIT=u reruns one unit, merges it with the other units'
+# results of the last run and gates that unit's bins.  Every run leaves a bundle of its
+# results (reports/coverage-run[-<unit>]/, reports/coverage-shard-IofN[-<unit>]/); a shard
+# or a TEST subset only collects (GATE=1 gates it anyway, GATE=0 never gates).
+COVKNOBS = --unit '$(UNIT)' --shard '$(SHARD)' --seeds '$(SEEDS)' --test '$(TEST)' --gate '$(GATE)'
 coverage: $(STAMP) ccache-deps
-	$(VPY) -m tb.tools.coverage_report --clean --unit '$(UNIT)'
+	$(VPY) -m tb.tools.coverage_report --clean $(COVKNOBS)
 	RTL_COVERAGE=1 $(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) $(call JUNIT,coverage); rc=$$?; \
-	  $(VPY) -m tb.tools.coverage_report || rc=1; exit $$rc
+	  $(VPY) -m tb.tools.coverage_report $(COVKNOBS) --junit reports/junit-coverage$(SHARDTAG).xml || rc=1; exit $$rc
+
+# the bundles of a sharded coverage regression (from any machines) -> one report, gated
+# as the whole regression (a missing shard fails); DIRS: bundles or folders holding them
+coverage-merge: $(STAMP)
+	@test -n "$(strip $(DIRS))" || { echo "make coverage-merge: DIRS is empty: name the bundles (reports/coverage-*) or folders holding them"; exit 2; }
+	$(VPY) -m tb.tools.coverage_report --merge $(DIRS) --gate '$(GATE)'
 
 # RTL mutation testing (pyslang syntax-tree mutants, fast regression subset per mutant):
 # reports/mutation.json.  MUTANTS=<n> (default 200), MUTATE_SEED=<sampling seed>
