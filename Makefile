@@ -98,17 +98,20 @@ test: $(STAMP) $(WAVEDEP) ccache-deps
 # results of the last run and gates that unit's bins.  Every run leaves a bundle of its
 # results (reports/coverage-run[-<unit>]/, reports/coverage-shard-IofN[-<unit>]/); a shard
 # or a TEST subset only collects (GATE=1 gates it anyway, GATE=0 never gates).
-COVKNOBS = --unit '$(UNIT)' --shard '$(SHARD)' --seeds '$(SEEDS)' --test '$(TEST)' --gate '$(GATE)'
+# COVOUT: folder of the report and the bundle (default reports)
+COVOUT  ?= reports
+COVKNOBS = --unit '$(UNIT)' --shard '$(SHARD)' --seeds '$(SEEDS)' --test '$(TEST)' --gate '$(GATE)' --out '$(COVOUT)'
+COVJUNIT = $(COVOUT)/junit-coverage$(SHARDTAG).xml
 coverage: $(STAMP) ccache-deps
 	$(VPY) -m tb.tools.coverage_report --clean $(COVKNOBS)
-	RTL_COVERAGE=1 $(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) $(call JUNIT,coverage); rc=$$?; \
-	  $(VPY) -m tb.tools.coverage_report $(COVKNOBS) --junit reports/junit-coverage$(SHARDTAG).xml || rc=1; exit $$rc
+	RTL_COVERAGE=1 $(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) --junitxml=$(COVJUNIT); rc=$$?; \
+	  $(VPY) -m tb.tools.coverage_report $(COVKNOBS) --junit $(COVJUNIT) || rc=1; exit $$rc
 
 # the bundles of a sharded coverage regression (from any machines) -> one report, gated
 # as the whole regression (a missing shard fails); DIRS: bundles or folders holding them
 coverage-merge: $(STAMP)
 	@test -n "$(strip $(DIRS))" || { echo "make coverage-merge: DIRS is empty: name the bundles (reports/coverage-*) or folders holding them"; exit 2; }
-	$(VPY) -m tb.tools.coverage_report --merge $(DIRS) --gate '$(GATE)'
+	$(VPY) -m tb.tools.coverage_report --merge $(DIRS) --gate '$(GATE)' --out '$(COVOUT)'
 
 # RTL mutation testing (pyslang syntax-tree mutants, fast regression subset per mutant):
 # reports/mutation.json.  MUTANTS=<n> (default 200), MUTATE_SEED=<sampling seed>

@@ -380,10 +380,11 @@ def gate(rep: dict, plan: dict, units: Sequence[str] | None = None, missing_shar
                         + "".join(f"\n      {b}" for b in uncovered))
     measured = {}
     if whole:
-        if "functional_bins" in floors:
-            measured["functional_bins"] = {"measured": rep["functional_bins"], "floor": floors["functional_bins"]}
-            if rep["functional_bins"] < floors["functional_bins"]:
-                failures.append(f"{rep['functional_bins']} functional bins not excluded, below the floor of "
+        if "functional_bins" in floors:  # the size of the coverage model, excluded bins included
+            n = rep["functional_bins"] + len(rep["excluded_bins"])
+            measured["functional_bins"] = {"measured": n, "floor": floors["functional_bins"]}
+            if n < floors["functional_bins"]:
+                failures.append(f"{n} functional bins in the results (excluded ones included), below the floor of "
                                 f"{floors['functional_bins']} (results of a covergroup or parameter set missing?)")
         for k, label in PCT_FLOORS.items():
             if k in floors:
@@ -406,7 +407,7 @@ def gate_summary(g: dict) -> list[str]:
     out = [f"functional {f['hit']}/{f['bins']} bins not excluded ({f['pct']} %, every one must be hit)"]
     for k, v in g["floors"].items():
         unit = "" if k == "functional_bins" else " %"
-        out.append(f"{PCT_FLOORS.get(k, 'functional bins')} {v['measured']}{unit} (floor {v['floor']}{unit})")
+        out.append(f"{PCT_FLOORS.get(k, 'bins in the model')} {v['measured']}{unit} (floor {v['floor']}{unit})")
     return out
 
 
