@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,44 @@ def test_make_rejects_bad_knobs(tmp_path):
                               target, knob, "COVOUT=/nonexistent/never-written"],
                              env=env, capture_output=True, text=True, timeout=120)
         assert out.returncode != 0 and word in out.stdout + out.stderr, (knob, out.stdout, out.stderr)
+
+
+# the result directories of a reseeded regression: SEEDS copies never share one
+COLLECT_DIRS = r'''
+import json, os, sys
+import pytest
+from tb.common import sim
+
+dirs = []
+
+def fake_run(unit, testcase, parameters=None, seed=None, extra_env=None, instance=None, x_unique=False, tag=""):
+    d = sim.build_dir_of(unit, parameters, x_unique=x_unique) / sim.run_dir_name(testcase, instance, tag)
+    dirs.append(str(d.relative_to(sim.SIM_BUILD)))
+
+class Plugin:
+    def pytest_collection_modifyitems(self, config, items):
+        keep = [it for it in items if getattr(it.module, "run", None) is sim.run]
+        config.hook.pytest_deselected(items=[it for it in items if it not in keep])
+        for it in keep:
+            it.module.run = fake_run
+        items[:] = keep
+
+rc = pytest.main(["-q", "-p", "no:cacheprovider", "-m", "sim", "tests/sim"], plugins=[Plugin()])
+print("DIRS=" + json.dumps(dirs))
+sys.exit(rc)
+'''
+
+
+def test_reseeded_copies_write_their_own_result_directories(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in OUTER_KNOBS}
+    env.update(SEEDS="3", RTL_COVERAGE="1", ESACT_SIM_BUILD=str(tmp_path), PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", COLLECT_DIRS], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    dirs = json.loads(out.stdout.rsplit("DIRS=", 1)[1])
+    from tb.common.units import UNITS
+
+    assert {d.split("/", 1)[0] for d in dirs} == set(UNITS)  # every unit's tests ran (as fakes)
+    dup = sorted({d for d in dirs if dirs.count(d) > 1})
+    assert not dup, f"runs of a SEEDS=3 regression sharing a result directory: {dup[:10]}"
+    assert any(d.endswith("_2") for d in dirs), dirs[:10]  # the third copy is there
