@@ -186,6 +186,13 @@ def test_unit_scope_gates_only_the_units_bins(one_unit):
     assert g["passed"] and g["floors"] == {} and g["scope"] == "unit(s) u", g
 
 
+def test_sources_of_another_clone_keep_their_folders():
+    assert cr.rel_source("/home/runner/work/esact/esact/hdl/assert/x_assert.sv") == "hdl/assert/x_assert.sv"
+    assert cr.rel_source("/ci/hdl/clone/hdl/topk.sv") == "hdl/topk.sv"
+    assert cr.rel_source("/elsewhere/build/gen/esact_csr.sv") == "build/gen/esact_csr.sv"
+    assert cr.rel_source("/usr/share/verilator/include/verilated.v") is None
+
+
 def test_merge_scope_finds_missing_shards():
     man = [{"units": None, "shard": "1/3", "test_filter": None}, {"units": None, "shard": "3/3", "test_filter": None}]
     assert cr.merge_scope(man) == (None, ["2/3"], False)

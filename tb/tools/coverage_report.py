@@ -167,7 +167,7 @@ def rel_source(f: str) -> str | None:
             return f"{tag}/{p.resolve().relative_to(root.resolve())}"
         except ValueError:
             continue
-    m = re.search(r"/(hdl|build/gen)/([^/]+)$", f)  # a coverage.dat from another clone
+    m = re.search(r".*/(hdl|build/gen)/(.+)$", f)  # a coverage.dat from another clone (or CI machine)
     return f"{m.group(1)}/{m.group(2)}" if m else None
 
 
@@ -493,7 +493,7 @@ def find_bundles(dirs: Sequence[Path | str]) -> list[tuple[Path, dict]]:
             raise ValueError(f"DIRS: {by_run[man['run_id']]} and {path} are copies of one bundle "
                              f"(run {man['run_id']}): each run is merged once")
         by_run[man["run_id"]] = path
-    return sorted(found.items(), key=lambda pm: pm[1]["run_id"])
+    return sorted(found.items(), key=lambda pm: (pm[1]["shard"] or "", str(pm[0])))
 
 
 def merge_scope(manifests: Sequence[dict]) -> tuple[list[str] | None, list[str], bool]:
