@@ -3,6 +3,9 @@
 #   make test   every test: golden models, lint, and the Verilator regression
 #               (all but the mutation sample, which CI runs as `make mutate-sample`)
 # More: make lint | csr | synth | vectors | accuracy [ACC_N=1000 ACC_SWEEP=full] | coverage | mutate
+#       make coverage   fails on a missed bin or a code figure below its floor (docs/testplan.yml);
+#            SHARD=i/N only collects a bundle (reports/coverage-shard-IofN/), GATE=0|1 overrides
+#       make coverage-merge DIRS="<bundles or folders of bundles>"   one report of all shards, gated
 #       make formal   formal proofs of the units (SymbiYosys): reports/formal.json, docs/formal.md
 #       make schedule [WEIGHTS=base|finetuned BUDGET=<E>]   greedy per-layer SPLS allocator
 #       make finetune [FT_STEPS=2000 FT_SEED=0]   sparsity-aware distillation (LoRA delta)
@@ -64,12 +67,12 @@ FT_SEED   ?= 0
 FT_THREADS ?= 1
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage mutate mutate-sample bench trace formal fst-deps ccache-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage coverage-merge mutate mutate-sample bench trace formal fst-deps ccache-deps clean distclean help
 
 all: test
 
 help:
-	@sed -n '1,14p' Makefile
+	@sed -n '1,/^$$/p' Makefile
 
 $(STAMP): requirements.txt constraints.txt
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -97,12 +100,26 @@ mutate-sample: $(STAMP) ccache-deps
 	  $(VPY) -m tb.tools.walltime record mutate-sample $$t0 $$rc $(WALLSUB); exit $$rc
 
 # Regression with Verilator code coverage + functional coverage, merged and reported
-# (reports/coverage.json, reports/coverage.md).  SEEDS=N reseeds every test; UNIT=u
-# reruns one unit and merges it with the other units' results of the last run.
+# (reports/coverage.json, reports/coverage.md) and gated: a missed bin that the testplan
+# does not exclude, or a code figure below its floor (docs/testplan.yml `floors`), fails.
+# SEEDS=N reseeds every test; UNIT=u reruns one unit, merges it with the other units'
+# results of the last run and gates that unit's bins.  Every run leaves a bundle of its
+# results (reports/coverage-run[-<unit>]/, reports/coverage-shard-IofN[-<unit>]/); a shard
+# or a TEST subset only collects (GATE=1 gates it anyway, GATE=0 never gates).
+# COVOUT: folder of the report and the bundle (default reports)
+COVOUT  ?= reports
+COVKNOBS = --unit '$(UNIT)' --shard '$(SHARD)' --seeds '$(SEEDS)' --test '$(TEST)' --gate '$(GATE)' --out '$(COVOUT)'
+COVJUNIT = $(COVOUT)/junit-coverage$(SHARDTAG).xml
 coverage: $(STAMP) ccache-deps
-	$(VPY) -m tb.tools.coverage_report --clean --unit '$(UNIT)'
-	RTL_COVERAGE=1 $(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) $(call JUNIT,coverage); rc=$$?; \
-	  $(VPY) -m tb.tools.coverage_report || rc=1; exit $$rc
+	$(VPY) -m tb.tools.coverage_report --clean $(COVKNOBS)
+	RTL_COVERAGE=1 $(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) --junitxml=$(COVJUNIT); rc=$$?; \
+	  $(VPY) -m tb.tools.coverage_report $(COVKNOBS) --junit $(COVJUNIT) || rc=1; exit $$rc
+
+# the bundles of a sharded coverage regression (from any machines) -> one report, gated
+# as the whole regression (a missing shard fails); DIRS: bundles or folders holding them
+coverage-merge: $(STAMP)
+	@test -n "$(strip $(DIRS))" || { echo "make coverage-merge: DIRS is empty: name the bundles (reports/coverage-*) or folders holding them"; exit 2; }
+	$(VPY) -m tb.tools.coverage_report --merge $(DIRS) --gate '$(GATE)' --out '$(COVOUT)'
 
 # RTL mutation testing (pyslang syntax-tree mutants, fast regression subset per mutant):
 # reports/mutation.json.  MUTANTS=<n> (default 200), MUTATE_SEED=<sampling seed>

@@ -17,16 +17,12 @@ def _shard():
 
     import pytest
 
-    raw = os.environ.get("SHARD", "").strip()
-    if not raw:
-        return None
+    from tb.common.knobs import parse_shard
+
     try:
-        i, n = (int(v) for v in raw.split("/"))
-    except ValueError:
-        raise pytest.UsageError(f"SHARD must look like i/N (e.g. 2/4), got {raw!r}") from None
-    if not 1 <= i <= n:
-        raise pytest.UsageError(f"SHARD={raw!r}: need 1 <= i <= N")
-    return i, n
+        return parse_shard(os.environ.get("SHARD"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_collection_modifyitems(config, items):

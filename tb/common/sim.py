@@ -208,6 +208,12 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
     return build_dir
 
 
+def run_dir_name(testcase: str, instance: int | None = None, tag: str = "") -> str:
+    """The directory of one run below its build directory: ``<test>[_<instance>][_<tag>]``
+    (every reseeded copy and campaign variant its own: results are never overwritten)."""
+    return testcase + ("" if instance is None else f"_{instance}") + (f"_{tag}" if tag else "")
+
+
 def run(
     unit: SimUnit,
     testcase: str,
@@ -236,7 +242,7 @@ def run(
     seed = get_seed() if seed is None else seed
     if instance is not None and os.environ.get("SEED", "").strip():
         seed += instance
-    test_dir = build_dir / (testcase + ("" if instance is None else f"_{instance}") + (f"_{tag}" if tag else ""))
+    test_dir = build_dir / run_dir_name(testcase, instance, tag)
     test_dir.mkdir(parents=True, exist_ok=True)
     print(f"[sim] unit={unit.name} params={param_tag(parameters or {})} test={testcase} SEED={seed}")
     sys.stdout.flush()

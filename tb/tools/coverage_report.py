@@ -20,23 +20,46 @@ with their reasons.  Each bin also records which stimulus source hit it ("random
 random and directed tests, "trace": tests replaying real MiniLM traces).
 
 Writes reports/coverage.json and reports/coverage.md; prints a summary table.
+
+The gate (docs/coverage.md): the run fails (exit 1, the uncovered bins and the measured
+figures against the committed floors listed) when a bin that docs/testplan.yml does not
+exclude is missed, or a code figure of the whole regression falls below its floor
+(`floors:` in docs/testplan.yml).  A partial run is not gated as the whole regression:
+``--unit u`` gates the unit's bins only; a shard (``--shard i/N``) or a TEST subset only
+collects unless ``--gate 1``.
+
+Bundles: every collecting run copies its result files (relative paths kept), the JUnit
+file and a manifest (bundle.json: shard, seeds, units, knobs, commit) into
+reports/coverage-run[-<unit>]/ or reports/coverage-shard-<i>of<N>[-<unit>]/;
+``--merge DIR ...`` (`make coverage-merge DIRS=...`) turns any number of bundles (or
+folders of bundles) into the same report as one unsharded run, whatever their order,
+and gates it (a missing shard fails the gate).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shutil
+import subprocess
 import sys
+import uuid
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tb.common.tools import BUILD, REPO
+from tb.common.knobs import parse_seeds, parse_shard
+from tb.common.tools import BUILD, REPO, SIM_BUILD
 
 REPORTS = REPO / "reports"
 TESTPLAN = REPO / "docs" / "testplan.yml"
 SOURCES = ("random", "trace")
+# code figures the testplan may give a floor (the gate of the whole regression)
+PCT_FLOORS = {"line_pct": "line", "branch_pct": "branch", "toggle_pct": "toggle", "expr_pct": "expression"}
+FLOOR_KEYS = ("functional_bins", *PCT_FLOORS)
 
 
 # ------------------------------------------------------------------------ testplan
@@ -52,6 +75,15 @@ def load_testplan(path: Path = TESTPLAN) -> dict:
     for ex in plan["exclusions"]["bins"] + plan["exclusions"]["lines"]:
         if not str(ex.get("reason", "")).strip():
             raise ValueError(f"{path}: exclusion {ex} has no reason")
+    plan["floors"] = plan.get("floors") or {}
+    for k, v in plan["floors"].items():
+        if k not in FLOOR_KEYS:
+            raise ValueError(f"{path}: floors: unknown figure {k!r} (have: {', '.join(FLOOR_KEYS)})")
+        ok = (isinstance(v, int) and v >= 0) if k == "functional_bins" else \
+            (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100)
+        if not ok:
+            raise ValueError(f"{path}: floors: {k} must be " + ("a bin count >= 0" if k == "functional_bins"
+                                                                  else "a percentage in 0..100") + f", got {v!r}")
     return plan
 
 
@@ -135,7 +167,7 @@ def rel_source(f: str) -> str | None:
             return f"{tag}/{p.resolve().relative_to(root.resolve())}"
         except ValueError:
             continue
-    m = re.search(r"/(hdl|build/gen)/([^/]+)$", f)  # a coverage.dat from another clone
+    m = re.search(r".*/(hdl|build/gen)/(.+)$", f)  # a coverage.dat from another clone (or CI machine)
     return f"{m.group(1)}/{m.group(2)}" if m else None
 
 
@@ -208,11 +240,46 @@ def ranges(nums: list[int]) -> str:
 
 
 # ---------------------------------------------------------------------- report
-def build_report(root: Path, plan: dict) -> dict:
-    fcov_files = sorted(root.glob("*/*_cov/*/fcov.json"))
-    dat_files = sorted(root.glob("*/*_cov/*/coverage.dat"))
+RESULT_GLOB = "*/*_cov/*/"  # <unit>/<params>_cov/<test>/ below a build tree or a bundle's results/
+
+
+def as_roots(root: Path | str | Iterable[Path | str]) -> list[Path]:
+    return [Path(root)] if isinstance(root, (str, Path)) else [Path(r) for r in root]
+
+
+def result_files(root: Path | Iterable[Path], name: str, units: Iterable[str] | None = None) -> list[Path]:
+    """The ``name`` files (fcov.json, coverage.dat) of the regression results under one or
+    more roots (a build tree, the results/ of bundles), of ``units`` only if given.  Sorted
+    by their path below the root, then by root: the merge of a sharded run's bundles reads
+    the files in the order of the unsharded build tree, whatever order the bundles come in."""
+    keep = None if units is None else set(units)
+    found = []
+    for r in as_roots(root):
+        for f in r.glob(RESULT_GLOB + name):
+            rel = f.relative_to(r)
+            if keep is None or rel.parts[0] in keep:
+                found.append((rel.as_posix(), str(r), f))
+    return [f for _, _, f in sorted(found)]
+
+
+def unit_of(name: str) -> str:
+    """'topk.cg_row.k_x_len/1 x 8' -> 'topk'."""
+    return name.split(".", 1)[0]
+
+
+def build_report(root: Path | Iterable[Path], plan: dict) -> dict:
+    """The merged report of the results under ``root``: a build tree, or several roots
+    (the results/ folders of bundles) merged as one."""
+    roots = as_roots(root)
+    fcov_files = result_files(roots, "fcov.json")
+    dat_files = result_files(roots, "coverage.dat")
     if not fcov_files:
-        raise SystemExit(f"coverage: no fcov.json under {root}/*/*_cov/ (run the regression with RTL_COVERAGE=1)")
+        where = ", ".join(f"{r}/{RESULT_GLOB}" for r in roots)
+        raise SystemExit(f"coverage: no fcov.json under {where} (run the regression with RTL_COVERAGE=1)")
+    units: dict[str, dict] = {}
+    for key, files in (("runs", fcov_files), ("coverage_dat_files", dat_files)):
+        for f in files:
+            units.setdefault(f.parents[2].name, {"runs": 0, "coverage_dat_files": 0})[key] += 1
     items, meta = merge_functional(fcov_files)
     ex_bins = {e["bin"]: e["reason"] for e in plan["exclusions"]["bins"]}
     ex_lines: dict[str, set[int]] = defaultdict(set)
@@ -272,7 +339,174 @@ def build_report(root: Path, plan: dict) -> dict:
         "test_runs": meta["runs"],
         "seeds": meta["seeds"],
         "coverage_dat_files": len(dat_files),
+        "units": dict(sorted(units.items())),
     }
+
+
+# ------------------------------------------------------------------------ gate
+def gate(rep: dict, plan: dict, units: Sequence[str] | None = None, missing_shards: Sequence[str] = ()) -> dict:
+    """The coverage gate on a merged report.
+
+    ``units`` None: the whole regression -- every unit of tb/common/units.py must have
+    results, every bin not excluded must be hit, the model must have at least
+    ``floors.functional_bins`` bins, and each code figure with a floor must reach it.
+    ``units`` given: a unit-scoped run -- the bins of those units' covergroups only (the
+    code floors are figures of the whole regression and are not applied).
+    ``missing_shards``: shards of a sharded regression that the merge did not get.
+    Returns the measured figures, the floors and the failures (empty: passed)."""
+    from tb.common.units import UNITS
+
+    whole = units is None
+    scope = sorted(UNITS) if whole else sorted(set(units))
+    floors = plan.get("floors", {})
+    failures = []
+    if missing_shards:
+        failures.append(f"missing shard(s) {', '.join(missing_shards)}: the merged results are not the whole "
+                        "regression (a shard job failed or its bundle was not passed)")
+    no_results = [u for u in scope if u not in rep["units"]]
+    if no_results:
+        failures.append(f"no results of unit(s) {', '.join(no_results)}")
+    cgs = [g for g in rep["covergroups"] if unit_of(g) in scope]
+    planned = sorted({cg for f in plan["features"] for cg in f["covergroups"]
+                      if unit_of(cg) in scope and unit_of(cg) not in no_results})
+    unseen = [cg for cg in planned if not any(g == cg or g.startswith(cg + ".") for g in cgs)]
+    if unseen:
+        failures.append(f"testplan covergroup(s) with no results: {', '.join(unseen)}")
+    bins = sum(rep["covergroups"][g]["bins"] for g in cgs)
+    hit = sum(rep["covergroups"][g]["hit"] for g in cgs)
+    uncovered = [b for b in rep["uncovered_bins"] if unit_of(b) in scope]
+    if uncovered:
+        failures.append(f"{len(uncovered)} functional bin(s) not hit and not excluded in docs/testplan.yml:"
+                        + "".join(f"\n      {b}" for b in uncovered))
+    measured = {}
+    if whole:
+        if "functional_bins" in floors:  # the size of the coverage model, excluded bins included
+            n = rep["functional_bins"] + len(rep["excluded_bins"])
+            measured["functional_bins"] = {"measured": n, "floor": floors["functional_bins"]}
+            if n < floors["functional_bins"]:
+                failures.append(f"{n} functional bins in the results (excluded ones included), below the floor of "
+                                f"{floors['functional_bins']} (results of a covergroup or parameter set missing?)")
+        for k, label in PCT_FLOORS.items():
+            if k in floors:
+                measured[k] = {"measured": rep[k], "floor": floors[k]}
+                if rep[k] is None or rep[k] < floors[k]:
+                    failures.append(f"{label} coverage {rep[k]} % below the floor of {floors[k]} %")
+    return {
+        "scope": "whole regression" if whole else f"unit(s) {', '.join(scope)}",
+        "units": scope,
+        "functional": {"bins": bins, "hit": hit, "pct": round(100.0 * hit / bins, 2) if bins else None},
+        "floors": measured,
+        "failures": failures,
+        "passed": not failures,
+    }
+
+
+def gate_summary(g: dict) -> list[str]:
+    """Measured figures against the floors, one line each."""
+    f = g["functional"]
+    out = [f"functional {f['hit']}/{f['bins']} bins not excluded ({f['pct']} %, every one must be hit)"]
+    for k, v in g["floors"].items():
+        unit = "" if k == "functional_bins" else " %"
+        out.append(f"{PCT_FLOORS.get(k, 'bins in the model')} {v['measured']}{unit} (floor {v['floor']}{unit})")
+    return out
+
+
+# --------------------------------------------------------------------- bundles
+MANIFEST = "bundle.json"
+BUNDLE_FORMAT = 1
+RESULT_NAMES = ("fcov.json", "coverage.dat")
+# stimulus knobs recorded in a bundle's manifest (they change what a run covers)
+RECORDED_KNOBS = ("SEED", "IN_GAP", "OUT_STALL", "ASSERTS", "REGRESSION")
+
+
+def bundle_name(shard: tuple[int, int] | None, unit: str = "") -> str:
+    """reports/ folder of a run's bundle: coverage-run, coverage-shard-2of4, ...-<unit>."""
+    base = f"coverage-shard-{shard[0]}of{shard[1]}" if shard else "coverage-run"
+    return base + (f"-{unit}" if unit else "")
+
+
+def _commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def write_bundle(dest: Path, build: Path, unit: str = "", shard: tuple[int, int] | None = None, seeds: int = 1,
+                 test_filter: str = "", junit: Sequence[Path] = ()) -> dict:
+    """Copy this run's result files (the unit's only with ``unit``) into ``dest``/results/
+    with their paths below the build tree, the JUnit files beside them, and a manifest."""
+    if dest.exists():
+        if not (dest / MANIFEST).exists() and any(dest.iterdir()):
+            raise ValueError(f"bundle folder {dest} exists and is not a coverage bundle (no {MANIFEST}): not replaced")
+        shutil.rmtree(dest)
+    files = sorted(f for name in RESULT_NAMES for f in result_files(build, name, [unit] if unit else None))
+    for f in files:
+        to = dest / "results" / f.relative_to(build)
+        to.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, to)
+    dest.mkdir(parents=True, exist_ok=True)
+    for j in junit:
+        if Path(j).exists():
+            shutil.copy2(j, dest / Path(j).name)
+    manifest = {
+        "format": BUNDLE_FORMAT,
+        "run_id": uuid.uuid4().hex,
+        "shard": f"{shard[0]}/{shard[1]}" if shard else None,
+        "seeds": seeds,
+        "units": [unit] if unit else None,
+        "test_filter": test_filter or None,
+        "knobs": {k: os.environ[k] for k in RECORDED_KNOBS if os.environ.get(k, "").strip()},
+        "commit": _commit(),
+        "files": len(files),
+    }
+    (dest / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+    return manifest
+
+
+def find_bundles(dirs: Sequence[Path | str]) -> list[tuple[Path, dict]]:
+    """The bundles named by DIRS: bundle folders, or folders holding bundles (up to two
+    levels down, e.g. the artifacts a CI job downloaded); each bundle once."""
+    if not dirs:
+        raise ValueError("DIRS is empty: name one or more coverage bundles (folders written by "
+                         "`make coverage`, reports/coverage-*) or folders holding them")
+    found: dict[Path, dict] = {}
+    for d in map(Path, dirs):
+        if not d.is_dir():
+            raise ValueError(f"DIRS: {d} is not a folder")
+        manifests = [d / MANIFEST] if (d / MANIFEST).exists() else sorted(d.glob(f"*/{MANIFEST}")) + sorted(d.glob(f"*/*/{MANIFEST}"))
+        if not manifests:
+            raise ValueError(f"DIRS: {d} holds no coverage bundle ({MANIFEST}); name folders written by "
+                             "`make coverage` (reports/coverage-*) or folders holding them")
+        for m in manifests:
+            try:
+                man = json.loads(m.read_text())
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"DIRS: {m} is not a bundle manifest: {exc}") from None
+            if man.get("format") != BUNDLE_FORMAT:
+                raise ValueError(f"DIRS: {m}: bundle format {man.get('format')!r}, this merge reads {BUNDLE_FORMAT}")
+            found[m.parent.resolve()] = man
+    by_run: dict[str, Path] = {}
+    for path, man in sorted(found.items()):
+        if man["run_id"] in by_run:
+            raise ValueError(f"DIRS: {by_run[man['run_id']]} and {path} are copies of one bundle "
+                             f"(run {man['run_id']}): each run is merged once")
+        by_run[man["run_id"]] = path
+    return sorted(found.items(), key=lambda pm: (pm[1]["shard"] or "", str(pm[0])))
+
+
+def merge_scope(manifests: Sequence[dict]) -> tuple[list[str] | None, list[str], bool]:
+    """(units: None for the whole regression, missing shards, partial: a TEST subset)."""
+    units = None if any(m["units"] is None for m in manifests) else sorted({u for m in manifests for u in m["units"]})
+    have: dict[tuple, set[int]] = defaultdict(set)
+    for m in manifests:
+        if m["shard"]:
+            i, n = parse_shard(m["shard"])
+            have[(tuple(m["units"] or ()), n)].add(i)
+    missing = sorted(f"{i}/{n}" + (f" of UNIT={','.join(us)}" if us else "")
+                     for (us, n), got in have.items() for i in range(1, n + 1) if i not in got)
+    return units, missing, any(m.get("test_filter") for m in manifests)
 
 
 def source_line(src: str, n: int) -> str:
@@ -292,8 +526,15 @@ def write_markdown(rep: dict, path: Path) -> None:
          f"| line coverage | {rep['lines_covered']} / {rep['lines']} ({rep['line_pct']} %) |",
          f"| branch coverage | {rep['branch_pct']} % of {rep['code_points']['branches']} |",
          f"| toggle coverage | {rep['toggle_pct']} % of {rep['code_points']['toggles']} |",
-         f"| expression coverage | {rep['expr_pct']} % of {rep['code_points']['exprs']} |", "",
-         "## Covergroups", "", "| covergroup | hit / bins | % | excluded |", "|---|---|---|---|"]
+         f"| expression coverage | {rep['expr_pct']} % of {rep['code_points']['exprs']} |", ""]
+    g = rep.get("gate")
+    if g:
+        L += [f"## Gate ({g['scope']}): {'passed' if g['passed'] else 'FAILED'}", "",
+              *[f"- {ln}" for ln in gate_summary(g)], ""]
+        L += [f"- **failure**: {f}".replace("\n      ", "\n  - ") for f in g["failures"]] + ([""] if g["failures"] else [])
+    elif g is None and "gate" in rep:
+        L += ["Not gated: a partial run (a shard or a TEST subset) only collects; the merge of all bundles gates.", ""]
+    L += ["## Covergroups", "", "| covergroup | hit / bins | % | excluded |", "|---|---|---|---|"]
     for g, v in rep["covergroups"].items():
         L.append(f"| {g} | {v['hit']} / {v['bins']} | {v['pct']} | {v['excluded']} |")
     L += ["", "## Uncovered functional bins", ""]
@@ -316,26 +557,7 @@ def write_markdown(rep: dict, path: Path) -> None:
     path.write_text("\n".join(L) + "\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--build", type=Path, default=BUILD, help="build folder of the regression")
-    ap.add_argument("--clean", action="store_true", help="delete coverage results of earlier runs and exit")
-    ap.add_argument("--unit", default="", help="with --clean: only this unit's results (the others are kept "
-                    "and merged with the new ones)")
-    args = ap.parse_args(argv)
-    if args.clean:
-        n = 0
-        u = args.unit or "*"
-        for f in list(args.build.glob(f"{u}/*_cov/*/fcov.json")) + list(args.build.glob(f"{u}/*_cov/*/coverage.dat")):
-            f.unlink()
-            n += 1
-        print(f"[coverage] removed {n} result file(s) of earlier runs")
-        return 0
-    plan = load_testplan()
-    rep = build_report(args.build, plan)
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / "coverage.json").write_text(json.dumps(rep, indent=1))
-    write_markdown(rep, REPORTS / "coverage.md")
+def print_summary(rep: dict) -> None:
     w = max(len(g) for g in rep["covergroups"]) + 2
     print(f"{'covergroup':{w}s} {'hit':>5s} {'bins':>5s} {'%':>7s}")
     for g, v in rep["covergroups"].items():
@@ -348,11 +570,111 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tests {len(rep['tests'])}, runs {rep['test_runs']}, seeds {rep['seeds']}; "
           f"bins only hit by traces: {len(rep['bins_only_hit_by']['trace'])}, "
           f"only by random: {len(rep['bins_only_hit_by']['random'])}")
-    print("wrote reports/coverage.json, reports/coverage.md")
+
+
+def print_gate(g: dict | None, why_not: str = "") -> None:
+    if g is None:
+        print(f"[coverage] not gated: {why_not}")
+        return
+    print(f"[coverage] gate ({g['scope']}): " + "; ".join(gate_summary(g)))
+    if g["passed"]:
+        print("[coverage] gate passed")
+        return
+    print(f"[coverage] gate FAILED ({g['scope']}):")
+    for f in g["failures"]:
+        print(f"  - {f}")
+
+
+def write_reports(rep: dict, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "coverage.json").write_text(json.dumps(rep, indent=1))
+    write_markdown(rep, out / "coverage.md")
+
+
+def _gate_flag(raw: str) -> bool | None:
+    v = raw.strip().lower()
+    if v in ("", "auto"):
+        return None
+    if v in ("1", "0"):
+        return v == "1"
+    raise ValueError(f"GATE must be 1 (gate), 0 (report only) or auto (gate unless the run is a shard or a "
+                     f"TEST subset), got {raw!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", type=Path, default=SIM_BUILD, help="build folder of the regression")
+    ap.add_argument("--clean", action="store_true", help="delete coverage results of earlier runs and exit")
+    ap.add_argument("--unit", default="", help="the run's unit (UNIT=): --clean removes only its results (the "
+                    "others are kept and merged with the new ones); the gate covers only its bins; the bundle "
+                    "holds only its results")
+    ap.add_argument("--shard", default="", help="SHARD=i/N of the run: collect and bundle, gate only with --gate 1")
+    ap.add_argument("--seeds", default="", help="SEEDS=n of the run (recorded in the bundle)")
+    ap.add_argument("--test", default="", help="TEST=<pytest -k> of the run: a subset, not gated unless --gate 1")
+    ap.add_argument("--junit", type=Path, action="append", default=[], help="JUnit file(s) of the run, bundled")
+    ap.add_argument("--bundle", type=Path, help="bundle folder (default reports/coverage-run[-<unit>] or "
+                    "reports/coverage-shard-<i>of<N>[-<unit>])")
+    ap.add_argument("--merge", type=Path, nargs="*", metavar="DIR", help="merge these bundles (or folders of "
+                    "bundles) instead of the build tree's results, and gate the merge")
+    ap.add_argument("--gate", default="auto", help="1: gate, 0: report only, auto (default): gate unless the "
+                    "run is a shard or a TEST subset")
+    ap.add_argument("--out", type=Path, default=REPORTS, help="folder of coverage.json / coverage.md")
+    args = ap.parse_args(argv)
+    try:
+        return run(args)
+    except ValueError as exc:
+        ap.error(str(exc))
+        return 2  # not reached: ap.error exits
+
+
+def run(args) -> int:
+    from tb.common.units import UNITS
+
+    shard = parse_shard(args.shard)
+    seeds = parse_seeds(args.seeds)
+    want_gate = _gate_flag(args.gate)
+    if args.unit and args.unit not in UNITS:
+        raise ValueError(f"UNIT must be one of {', '.join(UNITS)}, got {args.unit!r}")
+    if args.clean:
+        n = 0
+        u = args.unit or "*"
+        for f in list(args.build.glob(f"{u}/*_cov/*/fcov.json")) + list(args.build.glob(f"{u}/*_cov/*/coverage.dat")):
+            f.unlink()
+            n += 1
+        print(f"[coverage] removed {n} result file(s) of earlier runs")
+        return 0
+    plan = load_testplan()
+    if args.merge is not None:
+        bundles = find_bundles(args.merge)
+        units, missing, partial = merge_scope([m for _, m in bundles])
+        rep = build_report([p / "results" for p, _ in bundles], plan)
+        rep["inputs"] = [{"bundle": str(p), **{k: m.get(k) for k in ("run_id", "shard", "seeds", "units", "test_filter",
+                                                                     "knobs", "commit", "files")}}
+                         for p, m in bundles]
+        why_not = "the bundles are of a TEST subset"
+        print(f"[coverage] merged {len(bundles)} bundle(s): "
+              + ", ".join(m["shard"] or "unsharded" for _, m in bundles))
+    else:
+        units, missing, partial = ([args.unit] if args.unit else None), [], bool(shard or args.test.strip())
+        rep = build_report(args.build, plan)
+        dest = args.bundle or args.out / bundle_name(shard, args.unit)
+        man = write_bundle(dest, args.build, args.unit, shard, seeds, args.test.strip(), args.junit)
+        print(f"[coverage] bundle of this run ({man['files']} result files): {dest}")
+        why_not = ("a shard collects; `make coverage-merge DIRS=...` of all shards gates (GATE=1 gates this one)"
+                   if shard else "a TEST subset (GATE=1 gates it)")
+    gated = (not partial) if want_gate is None else want_gate
+    rep["gate"] = gate(rep, plan, units, missing) if gated else None
+    write_reports(rep, args.out)
+    print_summary(rep)
+    print(f"wrote {args.out / 'coverage.json'}, {args.out / 'coverage.md'}")
+    print_gate(rep["gate"], why_not)
+    rc = 0
     if rep["stale_bin_exclusions"]:
         print(f"coverage: testplan excludes bins that do not exist: {rep['stale_bin_exclusions']}")
-        return 1
-    return 0
+        rc = 1
+    if rep["gate"] and not rep["gate"]["passed"]:
+        rc = 1
+    return rc
 
 
 if __name__ == "__main__":

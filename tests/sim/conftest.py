@@ -12,16 +12,14 @@ import os
 
 import pytest
 
+from tb.common.knobs import parse_seeds
+
 
 def seeds() -> int:
-    raw = os.environ.get("SEEDS", "").strip() or "1"
     try:
-        n = int(raw)
-    except ValueError:
-        raise pytest.UsageError(f"SEEDS must be a positive integer, got {raw!r}") from None
-    if n < 1:
-        raise pytest.UsageError(f"SEEDS must be a positive integer, got {raw!r}")
-    return n
+        return parse_seeds(os.environ.get("SEEDS"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.fixture
