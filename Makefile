@@ -6,6 +6,7 @@
 #       make coverage   fails on a missed bin or a code figure below its floor (docs/testplan.yml);
 #            SHARD=i/N only collects a bundle (reports/coverage-shard-IofN/), GATE=0|1 overrides
 #       make coverage-merge DIRS="<bundles or folders of bundles>"   one report of all shards, gated
+#       make report   reports/index.html from the last runs (+ UCIS XML, LCOV, Cobertura exports)
 #       make formal   formal proofs of the units (SymbiYosys): reports/formal.json, docs/formal.md
 #       make schedule [WEIGHTS=base|finetuned BUDGET=<E>]   greedy per-layer SPLS allocator
 #       make finetune [FT_STEPS=2000 FT_SEED=0]   sparsity-aware distillation (LoRA delta)
@@ -67,7 +68,7 @@ FT_SEED   ?= 0
 FT_THREADS ?= 1
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage coverage-merge mutate mutate-sample bench trace formal fst-deps ccache-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage coverage-merge report mutate mutate-sample bench trace formal fst-deps ccache-deps report-deps clean distclean help
 
 all: test
 
@@ -121,6 +122,14 @@ coverage-merge: $(STAMP)
 	@test -n "$(strip $(DIRS))" || { echo "make coverage-merge: DIRS is empty: name the bundles (reports/coverage-*) or folders holding them"; exit 2; }
 	$(VPY) -m tb.tools.coverage_report --merge $(DIRS) --gate '$(GATE)' --out '$(COVOUT)'
 
+# One page from what the last runs left (after make coverage, make test, ...): reports/index.html
+# with tests, functional coverage (holes first), code coverage per file with per-line pages,
+# mutation survivors, bench/accuracy charts, formal results; exports reports/coverage.ucis.xml
+# (functional, UCIS), reports/coverage.lcov + coverage.cobertura.xml (code).  Checks the page in
+# headless Chromium (every link and image) and saves reports/report_screenshot.png.
+report: $(STAMP) report-deps
+	$(VPY) -m tb.tools.report
+
 # RTL mutation testing (pyslang syntax-tree mutants, fast regression subset per mutant):
 # reports/mutation.json.  MUTANTS=<n> (default 200), MUTATE_SEED=<sampling seed>
 MUTANTS     ?= 200
@@ -150,6 +159,14 @@ ccache-deps:
 	@command -v ccache >/dev/null 2>&1 || { echo "[build] installing ccache (Debian package)"; \
 	  { apt-get update -qq && apt-get install -y -qq ccache >/dev/null; } \
 	  || echo "[build] ccache not installed: Verilator builds run uncached"; }
+
+# make report: genhtml (Debian package lcov) writes the per-line pages, chromium checks the page;
+# best effort: without them the report writes its own per-line pages and skips the browser check
+report-deps:
+	@{ command -v genhtml >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; } || { \
+	  echo "[report] installing lcov (genhtml) and chromium (Debian packages)"; \
+	  { apt-get update -qq && apt-get install -y -qq lcov chromium >/dev/null; } \
+	  || echo "[report] lcov/chromium not installed: own per-line pages, no browser check"; }
 
 # FST waves need the LZ4 headers (Debian package liblz4-dev)
 fst-deps:
