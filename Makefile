@@ -89,7 +89,7 @@ sim: $(STAMP) $(WAVEDEP) ccache-deps
 	@t0=$$(date +%s); $(PYTEST) $(SIMSEL) -m sim $(XDIST) $(KSEL) $(call JUNIT,sim); rc=$$?; \
 	  $(VPY) -m tb.tools.walltime record sim $$t0 $$rc $(WALLSUB); exit $$rc
 
-test: $(STAMP) $(WAVEDEP) ccache-deps
+test: $(STAMP) $(WAVEDEP) ccache-deps report-deps
 	@t0=$$(date +%s); $(PYTEST) tests -m "not mutation" $(XDIST) $(KSEL) $(call JUNIT,test); rc=$$?; \
 	  $(VPY) -m tb.tools.walltime record test $$t0 $$rc $(WALLSUB); exit $$rc
 
