@@ -86,7 +86,8 @@ def runs(tmp_path, monkeypatch):
     (reports / "junit-test.xml").write_text(
         '<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" tests="3" time="2.5">'
         '<testcase classname="tests.t" name="test_ok" time="1"/>'
-        '<testcase classname="tests.t" name="test_bad" time="1"><failure message="assert 1 == 2">tb</failure></testcase>'
+        '<testcase classname="tests.t" name="test_bad" time="1">'
+        '<failure message="assert 1 == 2">tb</failure></testcase>'
         '<testcase classname="tests.t" name="test_skip" time="0.5"><skipped message="no tool"/></testcase>'
         "</testsuite></testsuites>")
     for i in (1, 2):
@@ -147,6 +148,12 @@ def test_ucis_xml_round_trip_keeps_every_bin_and_count(built):
         for b, st in it["bins"].items():
             want[report.ucis_names(name, it["type"], b)] = (st.hits, "cross" if it["type"] == "CoverCross" else "point")
     assert {k: (v["hits"], v["kind"]) for k, v in back.items()} == want
+    # and the file is valid UCIS XML (the schema pyucis ships)
+    from lxml import etree
+    import ucis
+
+    xsd = etree.XMLSchema(etree.parse(str(Path(ucis.__file__).parent / "xml" / "schema" / "ucis.xsd")))
+    assert xsd.validate(etree.parse(str(root / "reports" / "coverage.ucis.xml"))), xsd.error_log.last_error
     # every merged bin, excluded ones too, with the hit count coverage_report merged
     rep = cr.build_report(root / "build", cr.load_testplan(root / "docs" / "testplan.yml"))
     assert len(back) == rep["functional_bins"] + len(rep["excluded_bins"])
@@ -167,7 +174,8 @@ def test_index_figures_holes_and_not_run_sections(built):
     assert summary["tests (test)"] == "1 passed, 1 failed, 1 skipped"
     assert summary["tests (sim)"] == "2 passed, 0 failed, 0 skipped"  # two shards summed
     assert "tests.t::test_bad" in text and "assert 1 == 2" in text
-    for what in ("reports/accuracy.json", "reports/formal.json", "reports/bench.json", "chart docs/accuracy_frontier.png"):
+    for what in ("reports/accuracy.json", "reports/formal.json", "reports/bench.json",
+                 "chart docs/accuracy_frontier.png"):
         assert re.search(re.escape(what) + r"\)?: not run", text), what
     # holes first: the holes table lists exactly coverage_report's uncovered bins, before any covergroup table
     holes = text[text.index('id="holes"'):text.index("Covergroups (those with holes first)")]

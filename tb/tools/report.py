@@ -48,6 +48,7 @@ NOT_RUN = "not run"
 CHARTS = (("bench", "bench.png", "bench.json", "make bench"),
           ("accuracy", "accuracy_frontier.png", "accuracy.json", "make accuracy"))
 # outputs of an earlier `make report`, removed first so that nothing stale is linked
+EXPORTS = ("coverage.ucis.xml", "fcov.cocotb.yml", "coverage.lcov", "coverage.cobertura.xml")
 OUTPUTS = ("index.html", "html", "img", "coverage.lcov", "coverage.cobertura.xml", "fcov.cocotb.yml",
            "coverage.ucis.xml", "report_screenshot.png")
 
@@ -292,7 +293,8 @@ def esc(x) -> str:
 def pct_cell(p) -> str:
     if p is None:
         return '<td class="n">-</td>'
-    return f'<td class="n"><span class="bar"><span style="width:{min(max(p, 0), 100):.0f}%"></span></span>{p:.2f} %</td>'
+    w = min(max(p, 0), 100)
+    return f'<td class="n"><span class="bar"><span style="width:{w:.0f}%"></span></span>{p:.2f} %</td>'
 
 
 def table(head: list[str], rows: list[list[str]], cls: list[str] | None = None) -> str:
@@ -387,7 +389,8 @@ def section_code(code) -> str:
     rep = code["rep"]
     out = [table(["figure", "covered", "coverage"], [
         ["lines", f"{rep['lines_covered']} / {rep['lines']}", pct_cell(rep["line_pct"])],
-        ["branch arms", f"of {rep['code_points']['branches']}", pct_cell(rep["branch_pct"])],
+        ["branch arms", f"{sum(f.branches_hit for f in code['files'].values())} / {rep['code_points']['branches']}",
+         pct_cell(rep["branch_pct"])],
         ["toggles", f"of {rep['code_points']['toggles']}", pct_cell(rep["toggle_pct"])],
         ["expression terms", f"of {rep['code_points']['exprs']}", pct_cell(rep["expr_pct"])]])]
     if code["genhtml"]:
@@ -437,13 +440,13 @@ def section_charts(charts: dict) -> str:
         d = b["data"]
         pts = d.get("points", {})
         thr = d.get("throughput", {})
+        errs = d.get("cycle_model", {}).get("max_error_pct") or {}
         rows = [[f"{p} sparse speedup", fmt(v.get("sparse_speedup"), 3, "x")] for p, v in pts.items()
                 if v.get("sparse_speedup") is not None]
         rows += [[f"{p} skip efficiency", fmt(v.get("skip_efficiency"), 3)] for p, v in pts.items()
                  if v.get("skip_efficiency") is not None]
         rows += [["sim_ratio (harness / environment clocks per s)", fmt(thr.get("sim_ratio"), 2)],
-                 ["cycle model max error", fmt(max((d.get("cycle_model", {}).get("max_error_pct") or {"-": 0}).values()),
-                                                2, " %")],
+                 ["cycle model max error", fmt(max(errs.values()), 2, " %") if errs else "-"],
                  ["run", f"{d.get('date', '-')} (commit {d.get('commit', '-')}, {d.get('cpus', '-')} CPUs)"]]
         out.append(table(["figure", "measured"], rows))
     else:
@@ -633,7 +636,8 @@ def browser_check(index: Path, screenshot: Path, timeout: float = 120.0) -> dict
     sc = parsed.selfcheck
     pages_bad = []
     for p in sorted(index.parent.glob("html/**/*.html")):
-        pages_bad += [f"{p.relative_to(index.parent)}: {b}" for b in broken_refs(p, _parse(p.read_text(errors="replace")), True)]
+        links = _parse(p.read_text(errors="replace"))
+        pages_bad += [f"{p.relative_to(index.parent)}: {b}" for b in broken_refs(p, links, external_ok=True)]
     return {"links": sum(t == "a" for t, _ in parsed.refs), "images": int(sc.get("data-images", -1)),
             "broken_images": (sc.get("data-broken") or "").split(), "broken": broken_refs(index, parsed),
             "pages": len(list(index.parent.glob("html/**/*.html"))), "pages_broken": pages_bad,
@@ -682,7 +686,8 @@ def build(build_dir: Path, out: Path, docs: Path, use_genhtml: bool = True) -> d
     kind, fcov_files = functional_inputs(build_dir)
     s["functional"] = s["code"] = None
     if fcov_files:
-        log(f"functional coverage: merging {len(fcov_files)} fcov.json ({'make coverage' if kind == 'coverage' else 'last make test/sim'} run)")
+        run = "make coverage" if kind == "coverage" else "last make test/sim"
+        log(f"functional coverage: merging {len(fcov_files)} fcov.json ({run} run)")
         items, _meta = cr.merge_functional(fcov_files)
         rows = bin_table(items, plan)
         fun = {"source": kind, "rows": rows, "figures": figures_of(rows)}
@@ -759,9 +764,8 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * (w + 40))
     for k, v in rows:
         print(f"{k:{w}s}  {v}")
-    print(f"wrote {out / 'index.html'} in {s['seconds']} s" +
-          (f"; exports: {', '.join(n for n, _ in s['exports'] if (out / n).exists() and n.startswith(('coverage.', 'fcov.')))}"
-           if s["functional"] else ""))
+    exports = [n for n in EXPORTS if (out / n).exists()]
+    print(f"wrote {out / 'index.html'} in {s['seconds']} s; exports: {', '.join(exports) or 'none'}")
     if args.no_browser:
         return 0
     try:
