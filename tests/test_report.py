@@ -196,6 +196,25 @@ def test_page_without_any_run_says_not_run(tmp_path, monkeypatch):
     assert not (tmp_path / "reports" / "coverage.ucis.xml").exists()
 
 
+def test_after_make_test_functional_coverage_of_the_last_run(runs):
+    """Without make coverage results, the fcov.json of the last make test / make sim run
+    (build/<unit>/<params>/<test>/) give the functional section; code coverage is not run."""
+    build = runs / "build"
+    shutil.move(build / "u" / "p_cov", build / "u" / "p")
+    for dat in build.glob("u/p/*/coverage.dat"):
+        dat.unlink()
+    s = report.build(build, runs / "reports", runs / "docs")
+    assert s["functional"]["source"] == "test" and s["code"] is None
+    items, _ = cr.merge_functional(sorted(build.glob("u/p/*/fcov.json")))
+    n_bins = sum(len(it["bins"]) for it in items.values())
+    fig = s["functional"]["figures"]
+    assert fig["functional_bins"] + sum(g["excluded"] for g in fig["covergroups"].values()) == n_bins
+    summary = dict(report.summary_rows(s))
+    assert summary["functional coverage"].endswith("[make test run]")
+    assert summary["line / branch / toggle / expr coverage"] == report.NOT_RUN
+    assert (runs / "reports" / "coverage.ucis.xml").exists() and not (runs / "reports" / "coverage.lcov").exists()
+
+
 def test_own_line_pages_without_genhtml(built):
     root, _ = built
     s = report.build(root / "build", root / "reports", root / "docs", use_genhtml=False)
