@@ -232,7 +232,7 @@ def test_own_line_pages_without_genhtml(built):
 def test_index_in_headless_chromium_has_no_broken_link_or_image(built):
     root, s = built
     index = root / "reports" / "index.html"
-    chk = report.browser_check(index, root / "reports" / "report_screenshot.png")
+    chk = report.browser_check(index, root / "reports" / "report_screenshot.png", root / "build" / "report")
     assert chk["broken"] == [] and chk["pages_broken"] == []
     assert chk["images"] == 1 and chk["broken_images"] == []  # bench.png decoded, width > 0
     assert chk["links"] > 10 and chk["pages"] >= 2  # genhtml or own per-line pages were checked too
@@ -240,7 +240,7 @@ def test_index_in_headless_chromium_has_no_broken_link_or_image(built):
     assert shot is not None and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # a broken link is found: the check is not vacuous
     (root / "reports" / "coverage.lcov").unlink()
-    assert "a coverage.lcov" in report.browser_check(index, root / "reports" / "shot2.png")["broken"]
+    assert "a coverage.lcov" in report.browser_check(index, root / "shot2.png", root / "build" / "report")["broken"]
 
 
 def test_bad_cli_input_names_the_parameter(tmp_path):

@@ -33,7 +33,6 @@ import datetime as dt
 import html
 import json
 import shutil
-import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -41,6 +40,7 @@ from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tb.common.proc import ToolError, run_tool
 from tb.tools import coverage_report as cr
 from tb.tools import lcov
 
@@ -205,15 +205,19 @@ def read_ucis(xml_path: Path) -> dict[tuple, dict]:
 
 
 # ------------------------------------------------------------------ code (LCOV)
-def genhtml(tracefile: Path, out: Path, root: Path) -> bool:
+def genhtml(tracefile: Path, out: Path, root: Path, log_dir: Path) -> bool:
+    """Per-line pages by genhtml (Debian's lcov) into ``out``; False when genhtml is
+    missing or fails (then the report writes its own pages)."""
     exe = shutil.which("genhtml")
     if exe is None:
         return False
     cmd = [exe, "--quiet", "--branch-coverage", "--prefix", str(root.resolve()), "--title", "ESACT RTL code coverage",
            "--output-directory", str(out), str(tracefile)]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        log(f"genhtml failed ({r.stderr.strip().splitlines()[-1:] or r.returncode}); writing the report's own pages")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run_tool(cmd, log_dir / "genhtml.log", "genhtml", timeout=600)
+    except ToolError as exc:
+        log(f"{exc}\nwriting the report's own per-line pages instead")
         shutil.rmtree(out, ignore_errors=True)
         return False
     return True
@@ -614,24 +618,25 @@ def broken_refs(page_path: Path, parsed: _Links, external_ok: bool = False) -> l
     return bad
 
 
-def browser_check(index: Path, screenshot: Path, timeout: float = 120.0) -> dict:
+def browser_check(index: Path, screenshot: Path, log_dir: Path, timeout: float = 120.0) -> dict:
     """Open ``index`` in headless Chromium (Debian's `chromium`): the DOM after load (every
     <a href> and <img src> must resolve, the page's own check must find every image
     decoded with a non-zero width), a screenshot, and a static check of every link of the
     HTML pages under the report folder (per-line pages).  Raises FileNotFoundError when
-    chromium is missing."""
+    chromium is missing, ToolError when it fails (logs in ``log_dir``)."""
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe is None:
         raise FileNotFoundError("chromium not found (Debian package `chromium`; make report-deps installs it)")
     url = index.resolve().as_uri()
     base = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,2000"]
-    dom = subprocess.run(base + ["--virtual-time-budget=5000", "--dump-dom", url], capture_output=True, text=True,
-                         timeout=timeout)
-    if dom.returncode != 0 or "<html" not in dom.stdout:
-        raise RuntimeError(f"chromium --dump-dom failed ({dom.returncode}): {dom.stderr.strip()[-500:]}")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    dom = run_tool(base + ["--virtual-time-budget=5000", "--dump-dom", url], log_dir / "chromium_dom.log",
+                   "chromium --dump-dom", timeout=timeout)
+    if "<html" not in dom.stdout:
+        raise ToolError(f"chromium --dump-dom printed no page (log: {log_dir / 'chromium_dom.log'})")
     screenshot.unlink(missing_ok=True)
-    subprocess.run(base + [f"--screenshot={screenshot.resolve()}", url], capture_output=True, text=True,
-                   timeout=timeout)
+    run_tool(base + [f"--screenshot={screenshot.resolve()}", url], log_dir / "chromium_screenshot.log",
+             "chromium --screenshot", timeout=timeout)
     parsed = _parse(dom.stdout)
     sc = parsed.selfcheck
     pages_bad = []
@@ -704,7 +709,8 @@ def build(build_dir: Path, out: Path, docs: Path, use_genhtml: bool = True) -> d
                 log(f"LCOV / Cobertura of {len(files)} source files")
                 lcov.write_lcov(files, out / "coverage.lcov", cr.REPO)
                 lcov.write_cobertura(files, out / "coverage.cobertura.xml", cr.REPO)
-                gen = use_genhtml and genhtml(out / "coverage.lcov", out / "html" / "code", cr.REPO)
+                gen = use_genhtml and genhtml(out / "coverage.lcov", out / "html" / "code", cr.REPO,
+                                              build_dir / "report")
                 pages = {}
                 for src, fc in files.items():
                     gp = Path("html/code") / f"{src}.gcov.html"
@@ -770,7 +776,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         log("headless Chromium: links, images, screenshot")
-        chk = browser_check(out / "index.html", out / "report_screenshot.png")
+        chk = browser_check(out / "index.html", out / "report_screenshot.png", (args.build or cr.BUILD) / "report")
     except FileNotFoundError as exc:
         log(f"browser check skipped: {exc}")
         return 0
