@@ -69,7 +69,7 @@ def runs(tmp_path, monkeypatch):
     write_run(build, "u", "T1",
               {"u.cg_a.p": point({"x": 2, "y": 0, "z": 0, "w": 0}),
                "u.cg_a.p_x_q": cross({"x x 0": 1, "x x 1": 0, "y x 0": 0}),
-               "u.cg_b.len": point({"short": 4, "long": 1})},
+               "u.cg_b.len": point({"short": 4, "long": 1}) | {"at_least": 2}},
               [dat_line(fa, 6, "line", 5, s="6-7"), dat_line(fa, 8, "branch", 3, o="if", s="8-9"),
                dat_line(fa, 10, "branch", 0, o="else", s="10-11"), dat_line(fa, 14, "branch", 2, o="case", s="14"),
                dat_line(fa, 15, "branch", 0, o="case", s="15"), dat_line(fa, 16, "branch", 0, o="case", s="16"),
@@ -78,7 +78,7 @@ def runs(tmp_path, monkeypatch):
     write_run(build, "u", "T2",
               {"u.cg_a.p": point({"x": 0, "y": 3, "z": 0, "w": 0}),
                "u.cg_a.p_x_q": cross({"x x 0": 0, "x x 1": 0, "y x 0": 2}),
-               "u.cg_b.len": point({"short": 1, "long": 0})},
+               "u.cg_b.len": point({"short": 1, "long": 0}) | {"at_least": 2}},
               [dat_line(fa, 10, "branch", 0, o="else", s="10-11"), dat_line(fa, 3, "toggle", 2, o="sel[0]:1->0")],
               source="trace", seed=2)
     reports = tmp_path / "reports"
@@ -153,11 +153,19 @@ def test_ucis_xml_round_trip_keeps_every_bin_and_count(built):
     import ucis
 
     xsd = etree.XMLSchema(etree.parse(str(Path(ucis.__file__).parent / "xml" / "schema" / "ucis.xsd")))
-    assert xsd.validate(etree.parse(str(root / "reports" / "coverage.ucis.xml"))), xsd.error_log.last_error
+    doc = etree.parse(str(root / "reports" / "coverage.ucis.xml"))
+    assert xsd.validate(doc), xsd.error_log.last_error
+    # at_least of every coverpoint and cross (pyucis's reader does not read it back: checked in the XML)
+    for name, it in items.items():
+        cg, cp, _ = report.ucis_names(name, it["type"], "")
+        tag = "cross" if it["type"] == "CoverCross" else "coverpoint"
+        opts = doc.xpath(f'//cgInstance[@name="{cg}"]/{tag}[@name="{cp}"]/options/@at_least')
+        assert opts == [str(it["at_least"])], name
     # every merged bin, excluded ones too, with the hit count coverage_report merged
     rep = cr.build_report(root / "build", cr.load_testplan(root / "docs" / "testplan.yml"))
     assert len(back) == rep["functional_bins"] + len(rep["excluded_bins"])
-    assert sum(v["hits"] >= 1 for v in back.values()) == rep["functional_hit"] + sum(
+    at_least = {report.ucis_names(n, it["type"], b): it["at_least"] for n, it in items.items() for b in it["bins"]}
+    assert sum(v["hits"] >= at_least[k] for k, v in back.items()) == rep["functional_hit"] + sum(
         e["hits"] >= 1 for e in rep["excluded_bins"])
 
 

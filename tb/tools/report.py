@@ -181,8 +181,23 @@ def write_ucis(yaml_path: Path, xml_path: Path) -> None:
     from ucis.mem import MemUCIS
     from ucis.xml.db_format_if_xml import DbFormatIfXml
 
+    import yaml
+    from ucis.scope_type_t import ScopeTypeT
+
     logging.getLogger("ucis").setLevel(logging.WARNING)
+    doc = yaml.safe_load(yaml_path.read_text())
     db = read_cocotb_yaml(str(yaml_path), MemUCIS())
+
+    # the importer gives the bins their at_least but leaves the coverpoint's option (what
+    # the XML writer records) at 1: set it from the YAML
+    def set_at_least(scope):
+        for cg in scope.scopes(ScopeTypeT.COVERGROUP | ScopeTypeT.COVERINSTANCE):
+            for cp in cg.scopes(ScopeTypeT.COVERPOINT | ScopeTypeT.CROSS):
+                cp.setAtLeast(doc[f"{cg.getScopeName()}.{cp.getScopeName()}"]["at_least"])
+            set_at_least(cg)
+
+    for inst in db.scopes(ScopeTypeT.INSTANCE):
+        set_at_least(inst)
     DbFormatIfXml().write(db, str(xml_path))
 
 
