@@ -45,8 +45,7 @@ from tb.tools import coverage_report as cr
 from tb.tools import lcov
 
 NOT_RUN = "not run"
-CHARTS = (("bench", "bench.png", "bench.json", "make bench"),
-          ("accuracy", "accuracy_frontier.png", "accuracy.json", "make accuracy"))
+CHARTS = (("bench", "bench.png", "bench.json"), ("accuracy", "accuracy_frontier.png", "accuracy.json"))
 # outputs of an earlier `make report`, removed first so that nothing stale is linked
 EXPORTS = ("coverage.ucis.xml", "fcov.cocotb.yml", "coverage.lcov", "coverage.cobertura.xml")
 OUTPUTS = ("index.html", "html", "img", "coverage.lcov", "coverage.cobertura.xml", "fcov.cocotb.yml",
@@ -686,6 +685,29 @@ def chart(out: Path, docs: Path, png: str, name: str, has_data: bool) -> str:
             f'<p class="muted">docs/{esc(png)}, written {mtime(src)}{esc(note)}</p>')
 
 
+def code_coverage(build_dir: Path, out: Path, plan: dict, rep: dict, use_genhtml: bool) -> dict:
+    """LCOV, Cobertura and the per-line pages of the merged coverage.dat of make coverage."""
+    ex_lines: dict[str, set[int]] = defaultdict(set)
+    for e in plan["exclusions"]["lines"]:
+        ex_lines[e["file"]] |= cr.exclusion_lines(e)
+    files = lcov.per_file(cr.merge_code(sorted(build_dir.glob("*/*_cov/*/coverage.dat"))), ex_lines)
+    log(f"LCOV / Cobertura of {len(files)} source files")
+    lcov.write_lcov(files, out / "coverage.lcov", cr.REPO)
+    lcov.write_cobertura(files, out / "coverage.cobertura.xml", cr.REPO)
+    gen = use_genhtml and genhtml(out / "coverage.lcov", out / "html" / "code", cr.REPO, build_dir / "report")
+    pages = {}
+    for src, fc in files.items():
+        gp = Path("html/code") / f"{src}.gcov.html"
+        if gen and (out / gp).exists():
+            pages[src] = gp.as_posix()
+        else:
+            (out / "html" / "src").mkdir(parents=True, exist_ok=True)
+            write_source_page(src, fc, out / "html" / "src" / page_name(src), cr.REPO, ex_lines.get(src, set()))
+            pages[src] = f"html/src/{page_name(src)}"
+    log("per-line pages: " + ("genhtml (html/code/)" if gen else "the report's own (html/src/)"))
+    return {"rep": rep, "files": files, "pages": pages, "genhtml": gen}
+
+
 def build(build_dir: Path, out: Path, docs: Path, use_genhtml: bool = True) -> dict:
     """Collect every section, write the exports and reports/index.html; returns the sections."""
     t0 = time.time()
@@ -717,27 +739,7 @@ def build(build_dir: Path, out: Path, docs: Path, use_genhtml: bool = True) -> d
             fun["figures"] = {k: rep[k] for k in ("functional_bins", "functional_hit", "functional_pct",
                                                   "covergroups")}
             if rep["coverage_dat_files"]:
-                ex_lines: dict[str, set[int]] = defaultdict(set)
-                for e in plan["exclusions"]["lines"]:
-                    ex_lines[e["file"]] |= cr.exclusion_lines(e)
-                files = lcov.per_file(cr.merge_code(sorted(build_dir.glob("*/*_cov/*/coverage.dat"))), ex_lines)
-                log(f"LCOV / Cobertura of {len(files)} source files")
-                lcov.write_lcov(files, out / "coverage.lcov", cr.REPO)
-                lcov.write_cobertura(files, out / "coverage.cobertura.xml", cr.REPO)
-                gen = use_genhtml and genhtml(out / "coverage.lcov", out / "html" / "code", cr.REPO,
-                                              build_dir / "report")
-                pages = {}
-                for src, fc in files.items():
-                    gp = Path("html/code") / f"{src}.gcov.html"
-                    if gen and (out / gp).exists():
-                        pages[src] = gp.as_posix()
-                    else:
-                        (out / "html" / "src").mkdir(parents=True, exist_ok=True)
-                        write_source_page(src, fc, out / "html" / "src" / page_name(src), cr.REPO,
-                                          ex_lines.get(src, set()))
-                        pages[src] = f"html/src/{page_name(src)}"
-                log("per-line pages: " + ("genhtml (html/code/)" if gen else "the report's own (html/src/)"))
-                s["code"] = {"rep": rep, "files": files, "pages": pages, "genhtml": gen}
+                s["code"] = code_coverage(build_dir, out, plan, rep, use_genhtml)
         s["functional"] = fun
         log(f"UCIS XML of {len(rows)} bins (pyucis)")
         write_fcov_yaml(items, out / "fcov.cocotb.yml")
@@ -746,7 +748,7 @@ def build(build_dir: Path, out: Path, docs: Path, use_genhtml: bool = True) -> d
     s["mutation"] = load_json(out / "mutation.json")
     s["formal"] = load_json(out / "formal.json")
     s["charts"] = {}
-    for name, png, js, _how in CHARTS:
+    for name, png, js in CHARTS:
         data = load_json(out / js)
         s["charts"][name] = {"data": data, "img": chart(out, docs, png, name, data is not None)}
 
