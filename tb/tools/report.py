@@ -417,7 +417,15 @@ def section_code(code) -> str:
         out.append('<p>Per-line pages: <a href="html/code/index.html">genhtml report</a> (line and branch '
                    "counts, Debian's lcov).</p>")
     rows, cls = [], []
-    for src, fc in code["files"].items():
+
+    def rate(hit, total):
+        return hit / total if total else 1.0
+
+    # the files with the most to cover first
+    order = sorted(code["files"].items(), key=lambda kv: (rate(kv[1].lines_hit, len(kv[1].lines)),
+                                                          rate(kv[1].branches_hit, len(kv[1].branches)), kv[0]))
+    out.append('<p class="muted">Files with uncovered lines or branch arms first.</p>')
+    for src, fc in order:
         pct_l = round(100.0 * fc.lines_hit / len(fc.lines), 2) if fc.lines else None
         pct_b = round(100.0 * fc.branches_hit / len(fc.branches), 2) if fc.branches else None
         unc = rep["per_file"].get(src, {}).get("uncovered", "")
