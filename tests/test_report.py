@@ -223,6 +223,34 @@ def test_after_make_test_functional_coverage_of_the_last_run(runs):
     assert (runs / "reports" / "coverage.ucis.xml").exists() and not (runs / "reports" / "coverage.lcov").exists()
 
 
+def test_bundles_of_a_coverage_merge(runs, monkeypatch):
+    """After make coverage-merge (the nightly merge job: no build tree, the bundles
+    elsewhere), the page shows the bundles that reports/coverage.json names, with their
+    JUnit files, and the gate that coverage_report recorded."""
+    build, reports = runs / "build", runs / "reports"
+    bundle = runs / "bundles" / "coverage-shard-1of1"
+    (build / "junit-coverage-shard1of1.xml").write_text(
+        '<testsuites><testsuite tests="1"><testcase classname="s" name="t"/></testsuite></testsuites>')
+    cr.write_bundle(bundle, build, shard=(1, 1), junit=[build / "junit-coverage-shard1of1.xml"])
+    shutil.rmtree(build / "u")
+    plan = cr.load_testplan(runs / "docs" / "testplan.yml")
+    rep = cr.build_report([bundle / "results"], plan)
+    rep["inputs"] = [{"bundle": str(bundle)}]
+    monkeypatch.setattr("tb.common.units.UNITS", {"u": None})
+    rep["gate"] = cr.gate(rep, plan)
+    cr.write_reports(rep, reports)
+    s = report.build(build, reports, runs / "docs")
+    assert s["functional"]["source"] == "merge" and s["code"] is not None
+    assert s["functional"]["figures"]["functional_hit"] == rep["functional_hit"]
+    assert s["code"]["rep"]["line_pct"] == rep["line_pct"]
+    summary = dict(report.summary_rows(s))
+    assert summary["coverage gate"] == f"FAILED ({len(rep['gate']['failures'])} failure(s))"
+    assert summary["tests (coverage)"] == "1 passed, 0 failed, 0 skipped"
+    text = (reports / "index.html").read_text()
+    assert "coverage-shard-1of1/junit-coverage-shard1of1.xml (bundle)" in text
+    assert 'href="coverage-shard-1of1' not in text  # outside reports/: named, not linked
+
+
 def test_own_line_pages_without_genhtml(built):
     root, _ = built
     s = report.build(root / "build", root / "reports", root / "docs", use_genhtml=False)

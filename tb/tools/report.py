@@ -69,9 +69,11 @@ def junit_run_name(p: Path) -> str:
     return name.split("-shard")[0] or name
 
 
-def read_junit(reports: Path) -> list[dict] | None:
+def read_junit(reports: Path, bundles: list[Path] = ()) -> list[dict] | None:
+    """JUnit runs of reports/junit-*.xml and of the coverage bundles merged (their files
+    are named, not linked: they lie outside reports/)."""
     runs: dict[str, dict] = {}
-    for p in sorted(reports.glob("junit-*.xml")):
+    for p in sorted(reports.glob("junit-*.xml")) + [f for b in bundles for f in sorted(b.glob("junit-*.xml"))]:
         try:
             root = ET.parse(p).getroot()
         except ET.ParseError as exc:
@@ -80,7 +82,7 @@ def read_junit(reports: Path) -> list[dict] | None:
         r = runs.setdefault(junit_run_name(p), {"run": junit_run_name(p), "files": [], "tests": 0, "passed": 0,
                                                 "failed": 0, "skipped": 0, "time_s": 0.0, "failures": [],
                                                 "written": mtime(p)})
-        r["files"].append(p.name)
+        r["files"].append(p.name if p.parent == reports else f"{p.parent.name}/{p.name} (bundle)")
         r["written"] = max(r["written"], mtime(p))
         suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
         for s in suites:
@@ -103,12 +105,23 @@ def read_junit(reports: Path) -> list[dict] | None:
 
 
 # -------------------------------------------------------------------- functional
-def functional_inputs(build: Path) -> tuple[str, list[Path]]:
-    """('coverage', _cov files) after make coverage, else ('test', the last make test/sim files)."""
-    cov = sorted(build.glob("*/*_cov/*/fcov.json"))
-    if cov:
-        return "coverage", cov
-    return "test", sorted(p for p in build.glob("*/*/*/fcov.json") if not p.parent.parent.name.endswith("_cov"))
+def coverage_inputs(build: Path, reports: Path) -> tuple[str, list[Path], list[Path]]:
+    """(kind, roots, bundles) of the last coverage results:
+    'merge'     reports/coverage.json of `make coverage-merge` names its bundles (`inputs`) and
+                they are still there: their results/ folders (the nightly merge job);
+    'coverage'  the build tree's <unit>/<params>_cov/<test>/ results of `make coverage`;
+    'test'      neither: the fcov.json of the last make test / make sim (functional only)."""
+    rep = load_json(reports / "coverage.json") or {}
+    bundles = [Path(i["bundle"]) for i in rep.get("inputs") or [] if i.get("bundle")]
+    if bundles and all((b / "results").is_dir() for b in bundles):
+        return "merge", [b / "results" for b in bundles], bundles
+    if cr.result_files(build, "fcov.json"):
+        return "coverage", [build], []
+    return "test", [build], []
+
+
+def test_run_fcov(build: Path) -> list[Path]:
+    return sorted(p for p in build.glob("*/*/*/fcov.json") if not p.parent.parent.name.endswith("_cov"))
 
 
 def bin_table(items: dict, plan: dict) -> list[dict]:
@@ -345,7 +358,8 @@ def section_tests(runs) -> str:
         return not_run("Test results (reports/junit-*.xml)", "make test | make sim | make coverage")
     rows, out = [], []
     for r in runs:
-        links = " ".join(f'<a href="{esc(f)}">{esc(f)}</a>' for f in r["files"])
+        links = " ".join(esc(f) if f.endswith("(bundle)") else f'<a href="{esc(f)}">{esc(f)}</a>'
+                         for f in r["files"])
         status = '<td class="bad">' if r["failed"] else '<td class="good">'
         rows.append([r["run"], f'<td class="n">{r["tests"]}</td>', f'{status}{r["passed"]}</td>',
                      f'<td class="n{" bad" if r["failed"] else ""}">{r["failed"]}</td>',
@@ -360,10 +374,27 @@ def section_tests(runs) -> str:
     return "\n".join(out)
 
 
-def section_functional(fun) -> str:
+def section_gate(g) -> str:
+    if g is None:
+        return ""
+    gate = g["gate"]
+    if gate is None:
+        return (f'<p class="muted">Coverage gate: not gated (a partial run; reports/coverage.json of '
+                f'{esc(g["written"])}).</p>')
+    head = (f'<p>Coverage gate ({esc(gate["scope"])}, reports/coverage.json of {esc(g["written"])}): '
+            + ('<span class="good">passed</span>' if gate["passed"] else '<span class="bad">FAILED</span>') + "</p>")
+    items = "".join(f"<li>{esc(x)}</li>" for x in cr.gate_summary(gate))
+    fails = "".join(f'<li class="bad">{esc(x)}</li>' for x in gate["failures"])
+    return head + f"<ul>{items}{fails}</ul>"
+
+
+def section_functional(fun, gate=None) -> str:
     if fun is None:
         return not_run("Functional coverage (fcov.json of the tests)", "make coverage")
-    out = []
+    out = [section_gate(gate)]
+    if fun["source"] == "merge":
+        out.append('<p class="muted">From the coverage bundles that <code>make coverage-merge</code> merged '
+                   "(reports/coverage.json <code>inputs</code>).</p>")
     if fun["source"] == "test":
         out.append('<p class="muted">From the fcov.json files of the last <code>make test</code> / '
                    "<code>make sim</code> run (no <code>make coverage</code> results in build/).</p>")
@@ -536,6 +567,10 @@ def summary_rows(s: dict) -> list[tuple[str, str]]:
     rows.append(("functional coverage", NOT_RUN if f is None else
                  f"{f['figures']['functional_hit']} / {f['figures']['functional_bins']} bins "
                  f"({fmt(f['figures']['functional_pct'])} %)" + (" [make test run]" if f["source"] == "test" else "")))
+    g = s.get("gate")
+    if g is not None:
+        rows.append(("coverage gate", "not gated (partial run)" if g["gate"] is None else
+                     ("passed" if g["gate"]["passed"] else f"FAILED ({len(g['gate']['failures'])} failure(s))")))
     c = s["code"]
     if c is None:
         rows.append(("line / branch / toggle / expr coverage", NOT_RUN))
@@ -571,8 +606,8 @@ def summary_rows(s: dict) -> list[tuple[str, str]]:
 
 
 def render(s: dict, out: Path) -> str:
-    anchors = {"tests": "#tests", "functional coverage": "#functional", "line / branch / toggle / expr coverage":
-               "#code", "mutation score": "#mutation", "bench speedup / sim_ratio": "#charts", "accuracy": "#charts",
+    anchors = {"tests": "#tests", "functional coverage": "#functional", "coverage gate": "#functional",
+               "line / branch / toggle / expr coverage": "#code", "mutation score": "#mutation", "bench speedup / sim_ratio": "#charts", "accuracy": "#charts",
                "formal": "#formal"}
     srows = []
     for k, v in summary_rows(s):
@@ -587,7 +622,7 @@ def render(s: dict, out: Path) -> str:
             '<a href="#formal">formal</a><a href="#exports">exports</a></nav>',
             '<h2 id="summary">Summary</h2>', "<table><tr><th>what</th><th>measured</th></tr>", *srows, "</table>",
             '<h2 id="tests">Tests</h2>', section_tests(s["tests"]),
-            '<h2 id="functional">Functional coverage</h2>', section_functional(s["functional"]),
+            '<h2 id="functional">Functional coverage</h2>', section_functional(s["functional"], s["gate"]),
             '<h2 id="code">Code coverage</h2>', section_code(s["code"]),
             '<h2 id="mutation">Mutation testing</h2>', section_mutation(s["mutation"]),
             '<h2 id="charts">Bench and accuracy</h2>', section_charts(s["charts"]),
@@ -718,12 +753,12 @@ def fast_merge():
         cr.rel_source, cr.merge_code = rel, merge
 
 
-def code_coverage(build_dir: Path, out: Path, plan: dict, rep: dict, use_genhtml: bool) -> dict:
+def code_coverage(roots: list[Path], build_dir: Path, out: Path, plan: dict, rep: dict, use_genhtml: bool) -> dict:
     """LCOV, Cobertura and the per-line pages of the merged coverage.dat of make coverage."""
     ex_lines: dict[str, set[int]] = defaultdict(set)
     for e in plan["exclusions"]["lines"]:
         ex_lines[e["file"]] |= cr.exclusion_lines(e)
-    files = lcov.per_file(cr.merge_code(sorted(build_dir.glob("*/*_cov/*/coverage.dat"))), ex_lines)
+    files = lcov.per_file(cr.merge_code(cr.result_files(roots, "coverage.dat")), ex_lines)
     log(f"LCOV / Cobertura of {len(files)} source files")
     lcov.write_lcov(files, out / "coverage.lcov", cr.REPO)
     lcov.write_cobertura(files, out / "coverage.cobertura.xml", cr.REPO)
@@ -755,25 +790,30 @@ def build(build_dir: Path, out: Path, docs: Path, use_genhtml: bool = True) -> d
         else {"features": [], "exclusions": {"bins": [], "lines": []}}
     s: dict = {"written": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "exports": []}
 
-    log("test results (reports/junit-*.xml)")
-    s["tests"] = read_junit(out)
+    kind, roots, bundles = coverage_inputs(build_dir, out)
+    log("test results (reports/junit-*.xml" + (f" and {len(bundles)} coverage bundle(s))" if bundles else ")"))
+    s["tests"] = read_junit(out, bundles)
 
-    kind, fcov_files = functional_inputs(build_dir)
-    s["functional"] = s["code"] = None
+    fcov_files = test_run_fcov(build_dir) if kind == "test" else cr.result_files(roots, "fcov.json")
+    s["functional"] = s["code"] = s["gate"] = None
     if fcov_files:
-        run = "make coverage" if kind == "coverage" else "last make test/sim"
+        run = {"merge": f"make coverage-merge of {len(bundles)} bundle(s)", "coverage": "make coverage",
+               "test": "last make test/sim"}[kind]
         log(f"functional coverage: merging {len(fcov_files)} fcov.json ({run} run)")
         items, _meta = cr.merge_functional(fcov_files)
         rows = bin_table(items, plan)
         fun = {"source": kind, "rows": rows, "figures": figures_of(rows)}
-        if kind == "coverage":
+        if kind != "test":
             log("code coverage: merging coverage.dat (coverage_report.build_report)")
             with fast_merge():
-                rep = cr.build_report(build_dir, plan)
+                rep = cr.build_report(roots, plan)
                 fun["figures"] = {k: rep[k] for k in ("functional_bins", "functional_hit", "functional_pct",
                                                       "covergroups")}
                 if rep["coverage_dat_files"]:
-                    s["code"] = code_coverage(build_dir, out, plan, rep, use_genhtml)
+                    s["code"] = code_coverage(roots, build_dir, out, plan, rep, use_genhtml)
+            cj = out / "coverage.json"
+            if cj.exists() and "gate" in (load_json(cj) or {}):
+                s["gate"] = {"gate": load_json(cj)["gate"], "written": mtime(cj)}
         s["functional"] = fun
         log(f"UCIS XML of {len(rows)} bins (pyucis)")
         write_fcov_yaml(items, out / "fcov.cocotb.yml")
@@ -801,7 +841,8 @@ def build(build_dir: Path, out: Path, docs: Path, use_genhtml: bool = True) -> d
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--build", type=Path, default=None, help="build folder of the last runs (default: build/)")
+    ap.add_argument("--build", type=Path, default=None, help="build folder of the last runs (default: build/, "
+                    "ESACT_SIM_BUILD as make coverage)")
     ap.add_argument("--reports", type=Path, default=None, help="reports folder: inputs and outputs (default: reports/)")
     ap.add_argument("--docs", type=Path, default=None, help="folder of the committed charts (default: docs/)")
     ap.add_argument("--no-genhtml", action="store_true", help="write the report's own per-line pages")
@@ -814,7 +855,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reports is not None and args.reports.exists() and not args.reports.is_dir():
         raise ValueError(f"--reports: {args.reports} is not a folder")
     out = args.reports or cr.REPORTS
-    s = build(args.build or cr.BUILD, out, args.docs or cr.REPO / "docs", use_genhtml=not args.no_genhtml)
+    s = build(args.build or cr.SIM_BUILD, out, args.docs or cr.REPO / "docs", use_genhtml=not args.no_genhtml)
     rows = summary_rows(s)
     w = max(len(k) for k, _ in rows)
     print(f"\n{'what':{w}s}  measured")
@@ -827,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         log("headless Chromium: links, images, screenshot")
-        chk = browser_check(out / "index.html", out / "report_screenshot.png", (args.build or cr.BUILD) / "report")
+        chk = browser_check(out / "index.html", out / "report_screenshot.png", (args.build or cr.SIM_BUILD) / "report")
     except FileNotFoundError as exc:
         log(f"browser check skipped: {exc}")
         return 0
