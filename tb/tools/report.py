@@ -2,9 +2,10 @@
 
 Reads (every input is optional; a missing one is shown as "not run"):
   reports/junit-*.xml                     test results (make test / sim / coverage; shards summed)
+  reports/coverage.json `inputs`          the bundles of `make coverage-merge` (their results/), or
   build/<unit>/<params>_cov/<test>/       fcov.json + coverage.dat of `make coverage`; without
                                           them, the fcov.json of the last `make test`/`make sim`
-                                          (functional coverage only)
+                                          (functional coverage only); the gate of coverage.json
   reports/mutation.json                   make mutate
   reports/bench.json, docs/bench.png      make bench
   reports/accuracy.json, docs/accuracy_frontier.png   make accuracy
