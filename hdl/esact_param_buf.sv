@@ -155,24 +155,20 @@ module esact_param_buf
   // the per-channel vectors: VecVals 32-bit values from channel row * VecVals, of the
   // FFN width (F_MAX channels) or of the hidden size (D_MAX channels); requantization
   // parameters arrive as {shift[21:16], mult[14:0]} words
-  logic [31:0] vec_v  [VecVals];
-  logic [31:0] vec_ch [VecVals];
-  logic [20:0] vec_rq [VecVals];
-  always_comb begin
-    for (int unsigned e = 0; e < VecVals; e++) begin
-      vec_v[e]  = wr_data_i[e*32 +: 32];
-      vec_ch[e] = 32'(wr_row_i) * VecVals + e;
-      vec_rq[e] = {vec_v[e][21:16], vec_v[e][14:0]};
-    end
-  end
+  // (the decode is block-local: module-level copies would add toggle points, the upper
+  // channel bits, that no legal write reaches)
 
   always_ff @(posedge clk_i) begin
     for (int unsigned e = 0; e < VecVals; e++) begin
-      if (wr_i && vec_ch[e] < F_MAX) begin
+      logic [31:0] v;
+      logic [31:0] ch;
+      v  = wr_data_i[e*32 +: 32];
+      ch = 32'(wr_row_i) * VecVals + e;
+      if (wr_i && ch < F_MAX) begin
         unique case (wr_region_i)
-          RegB1:   b1_mem[FfnIdxW'(vec_ch[e])]  <= vec_v[e];
-          RegMf1:  mf1_mem[FfnIdxW'(vec_ch[e])] <= vec_rq[e];
-          RegMg:   mg_mem[FfnIdxW'(vec_ch[e])]  <= vec_rq[e];
+          RegB1:   b1_mem[FfnIdxW'(ch)]  <= v;
+          RegMf1:  mf1_mem[FfnIdxW'(ch)] <= {v[21:16], v[14:0]};
+          RegMg:   mg_mem[FfnIdxW'(ch)]  <= {v[21:16], v[14:0]};
           default: ;
         endcase
       end
@@ -181,27 +177,31 @@ module esact_param_buf
 
   always_ff @(posedge clk_i) begin
     for (int unsigned e = 0; e < VecVals; e++) begin
-      if (wr_i && vec_ch[e] < D_MAX) begin
+      logic [31:0] v;
+      logic [31:0] ch;
+      v  = wr_data_i[e*32 +: 32];
+      ch = 32'(wr_row_i) * VecVals + e;
+      if (wr_i && ch < D_MAX) begin
         unique case (wr_region_i)
-          RegBq:   bq_mem[ChIdxW'(vec_ch[e])]   <= vec_v[e];
-          RegBk:   bk_mem[ChIdxW'(vec_ch[e])]   <= vec_v[e];
-          RegBv:   bv_mem[ChIdxW'(vec_ch[e])]   <= vec_v[e];
-          RegBo:   bo_mem[ChIdxW'(vec_ch[e])]   <= vec_v[e];
-          RegB2:   b2_mem[ChIdxW'(vec_ch[e])]   <= vec_v[e];
-          RegMq:   mq_mem[ChIdxW'(vec_ch[e])]   <= vec_rq[e];
-          RegMk:   mk_mem[ChIdxW'(vec_ch[e])]   <= vec_rq[e];
-          RegMv:   mv_mem[ChIdxW'(vec_ch[e])]   <= vec_rq[e];
-          RegMctx: mctx_mem[ChIdxW'(vec_ch[e])] <= vec_rq[e];
-          RegMo:   mo_mem[ChIdxW'(vec_ch[e])]   <= vec_rq[e];
-          RegMxr:  mxr_mem[ChIdxW'(vec_ch[e])]  <= vec_rq[e];
-          RegMf2:  mf2_mem[ChIdxW'(vec_ch[e])]  <= vec_rq[e];
-          RegMhr:  mhr_mem[ChIdxW'(vec_ch[e])]  <= vec_rq[e];
-          RegPq:   pq_mem[ChIdxW'(vec_ch[e])]   <= vec_v[e][4:0];
-          RegPk:   pk_mem[ChIdxW'(vec_ch[e])]   <= vec_v[e][4:0];
-          RegLn1G: ln1g_mem[ChIdxW'(vec_ch[e])] <= vec_v[e][15:0];
-          RegLn1B: ln1b_mem[ChIdxW'(vec_ch[e])] <= vec_v[e];
-          RegLn2G: ln2g_mem[ChIdxW'(vec_ch[e])] <= vec_v[e][15:0];
-          RegLn2B: ln2b_mem[ChIdxW'(vec_ch[e])] <= vec_v[e];
+          RegBq:   bq_mem[ChIdxW'(ch)]   <= v;
+          RegBk:   bk_mem[ChIdxW'(ch)]   <= v;
+          RegBv:   bv_mem[ChIdxW'(ch)]   <= v;
+          RegBo:   bo_mem[ChIdxW'(ch)]   <= v;
+          RegB2:   b2_mem[ChIdxW'(ch)]   <= v;
+          RegMq:   mq_mem[ChIdxW'(ch)]   <= {v[21:16], v[14:0]};
+          RegMk:   mk_mem[ChIdxW'(ch)]   <= {v[21:16], v[14:0]};
+          RegMv:   mv_mem[ChIdxW'(ch)]   <= {v[21:16], v[14:0]};
+          RegMctx: mctx_mem[ChIdxW'(ch)] <= {v[21:16], v[14:0]};
+          RegMo:   mo_mem[ChIdxW'(ch)]   <= {v[21:16], v[14:0]};
+          RegMxr:  mxr_mem[ChIdxW'(ch)]  <= {v[21:16], v[14:0]};
+          RegMf2:  mf2_mem[ChIdxW'(ch)]  <= {v[21:16], v[14:0]};
+          RegMhr:  mhr_mem[ChIdxW'(ch)]  <= {v[21:16], v[14:0]};
+          RegPq:   pq_mem[ChIdxW'(ch)]   <= v[4:0];
+          RegPk:   pk_mem[ChIdxW'(ch)]   <= v[4:0];
+          RegLn1G: ln1g_mem[ChIdxW'(ch)] <= v[15:0];
+          RegLn1B: ln1b_mem[ChIdxW'(ch)] <= v;
+          RegLn2G: ln2g_mem[ChIdxW'(ch)] <= v[15:0];
+          RegLn2B: ln2b_mem[ChIdxW'(ch)] <= v;
           default: ;
         endcase
       end
