@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tb.tools import coverage_report as cr
 
 
@@ -67,3 +69,84 @@ def test_merge_over_runs_sources_and_exclusions(tmp_path, monkeypatch):
 def test_exclusion_by_line_range():
     assert cr.parse_lines("3-5,9") == {3, 4, 5, 9}
     assert cr.ranges([1, 2, 3, 7, 9, 10]) == "1-3,7,9-10"
+
+
+def _points_plan(points):
+    return {"features": [], "exclusions": {"bins": [], "lines": [], "points": points}}
+
+
+def _toggle_build(tmp_path, monkeypatch):
+    """One run: counter c[0..3] with bits 0-1 toggled both ways, bits 2-3 never; one
+    expression term seen, one not."""
+    hdl = tmp_path / "hdl"
+    hdl.mkdir()
+    (hdl / "a.sv").write_text("line\n" * 10)
+    monkeypatch.setattr(cr, "REPO", tmp_path)
+    monkeypatch.setattr(cr, "BUILD", tmp_path / "build")
+    f = str(hdl / "a.sv")
+    lines = [dat_line(f, 3, "toggle", 1 if b < 2 else 0, o=f"c[{b}]:{d}") for b in range(4) for d in ("0->1", "1->0")]
+    lines += [dat_line(f, 5, "expr", 2, o="(x==1 && y==0) => 1"), dat_line(f, 5, "expr", 0, o="(x==0 && y==0) => 0")]
+    write_run(tmp_path / "build", "u", "T1", {"u.cg_a.p": point({"x": 1})}, lines)
+    return tmp_path / "build"
+
+
+def test_point_exclusions_leave_the_denominators(tmp_path, monkeypatch):
+    build = _toggle_build(tmp_path, monkeypatch)
+    before = cr.build_report(build, _points_plan([]))
+    assert before["toggle_pct"] == 50.0 and before["code_points"]["toggles"] == 8
+    assert before["expr_pct"] == 50.0
+    plan = _points_plan([
+        {"file": "hdl/a.sv", "type": "toggle", "match": r"^c\[", "bits": "2-3", "reason": "counter below 4"},
+        {"file": ["hdl/a.sv"], "type": "expr", "match": r"^\(x==0 && y==0\)", "reason": "x and y never both 0"}])
+    rep = cr.build_report(build, plan)
+    assert rep["toggle_pct"] == 100.0 and rep["code_points"]["toggles"] == 4
+    assert rep["expr_pct"] == 100.0 and rep["code_points"]["exprs"] == 1
+    assert rep["uncovered_points"]["toggle"] == [] and rep["uncovered_points"]["expr"] == []
+    assert [(e["points"], e["hit"], e["reason"]) for e in rep["excluded_points"]] == [
+        (4, 0, "counter below 4"), (1, 0, "x and y never both 0")]
+    assert rep["stale_point_exclusions"] == [] and rep["hit_point_exclusions"] == []
+    cr.write_markdown(rep, tmp_path / "c.md")
+    md = (tmp_path / "c.md").read_text()
+    assert "## Excluded code points" in md and "counter below 4" in md
+
+
+def test_point_exclusion_matching_nothing_or_hit_points_fails(tmp_path, monkeypatch, capsys):
+    build = _toggle_build(tmp_path, monkeypatch)
+    stale = {"file": "hdl/a.sv", "type": "toggle", "match": r"^nosuch\[", "reason": "r"}
+    wrong = {"file": "hdl/a.sv", "type": "toggle", "match": r"^c\[", "bits": "1-2", "reason": "r"}
+    other = {"file": "hdl/b.sv", "type": "toggle", "match": r"^z\[", "reason": "a file this run has no points of"}
+    rep = cr.build_report(build, _points_plan([stale, wrong, other]))
+    assert rep["stale_point_exclusions"] == ["hdl/a.sv toggle /^nosuch\\[/"]
+    assert len(rep["hit_point_exclusions"]) == 1 and "2 hit point(s)" in rep["hit_point_exclusions"][0]
+    assert [e["applies"] for e in rep["excluded_points"]] == [True, True, False]
+    # the command fails on both (not on the exclusion of a file the run has no points of)
+    plan_file = tmp_path / "plan.yml"
+    import yaml
+    for exs, rc in (([stale], 1), ([wrong], 1), ([other], 0)):
+        plan_file.write_text(yaml.safe_dump(_points_plan(exs)))
+        monkeypatch.setattr(cr, "TESTPLAN", plan_file)
+        monkeypatch.setattr(cr, "load_testplan", lambda path=plan_file, _f=cr.load_testplan: _f(path))
+        got = cr.main(["--build", str(build), "--out", str(tmp_path / f"out{rc}"), "--gate", "0",
+                       "--bundle", str(tmp_path / "bundle")])
+        assert got == rc, (exs, capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("bad, word", [
+    ({"file": "a.sv", "type": "toggle", "match": "x"}, "file"),
+    ({"file": "hdl/a.sv", "type": "line", "match": "x"}, "type"),
+    ({"file": "hdl/a.sv", "type": "toggle", "match": "("}, "match"),
+    ({"file": "hdl/a.sv", "type": "toggle"}, "match"),
+    ({"file": "hdl/a.sv", "type": "expr", "match": "x", "bits": "1-2"}, "bits"),
+    ({"file": "hdl/a.sv", "type": "toggle", "match": "x", "bits": "a-b"}, "bits"),
+    ({"file": "hdl/a.sv", "type": "toggle", "match": "x", "mask": "1"}, "unknown key"),
+])
+def test_bad_point_exclusion_names_the_parameter(tmp_path, bad, word):
+    import yaml
+    p = tmp_path / "plan.yml"
+    p.write_text(yaml.safe_dump({"features": [], "exclusions": {"points": [dict(bad, reason="r")]}}))
+    with pytest.raises(ValueError, match=word):
+        cr.load_testplan(p)
+    p.write_text(yaml.safe_dump({"features": [], "exclusions": {"points": [{"file": "hdl/a.sv", "type": "toggle",
+                                                                            "match": "x"}]}}))
+    with pytest.raises(ValueError, match="no reason"):
+        cr.load_testplan(p)

@@ -70,3 +70,24 @@ def test_exclusions_have_reasons_and_name_real_things():
         assert ex["reason"].strip(), ex
         assert (REPO / ex["file"]).exists(), ex
         assert coverage_report.exclusion_lines(ex), f"line exclusion matches no line: {ex}"
+
+
+@pytest.mark.parametrize("ex", PLAN["exclusions"]["points"],
+                         ids=lambda e: f"{e['type']}:{e['match']}:{e.get('bits', '')}")
+def test_point_exclusions_name_real_signals(ex):
+    """Each point exclusion has a reason and names files of the design and a signal they
+    declare (the identifier its pattern starts with); that it matches points of a run is
+    checked by `make coverage` (a stale or contradicted exclusion fails the run)."""
+    assert ex["reason"].strip() and len(ex["reason"]) > 40, f"a point exclusion needs a specific reason: {ex}"
+    files = coverage_report.point_files(ex)
+    name = re.match(r"\^?\(?([A-Za-z_][A-Za-z0-9_]*)", ex["match"])
+    for f in files:
+        if f.startswith("build/gen/"):  # the generated CSR block: its fields come from the RDL
+            src = (REPO / "hdl" / "esact_csr.rdl").read_text()
+            field = re.findall(r"\\\.([a-z_]+)\\\.", ex["match"])
+            assert field and all(re.search(rf"\b{x}\b", src) for x in field), f"{f}: no such register: {ex}"
+            continue
+        assert (REPO / f).exists(), f"point exclusion of a missing file: {ex}"
+        assert name, f"pattern does not start with a signal name: {ex}"
+        assert re.search(rf"\b{name.group(1)}", (REPO / f).read_text()), \
+            f"{f} has no signal {name.group(1)}: {ex}"

@@ -278,6 +278,11 @@ class EsactTraceVseq(EsactBaseVseq):
             self.final[name] = (xs[name], tr)
 
 
+# back-pressure held on one layer output in EsactErrorVseq: 2^17 cycles, the OUT stage
+# counter (STAGE_CYCLES[7]) sets bits 0-17 (docs/testplan.yml excludes bits 18-31)
+LONG_STALL = 1 << 17
+
+
 class EsactErrorVseq(EsactBaseVseq):
     """Every illegal configuration, start while busy, a load to no buffer, an unknown
     dump selector: each sets its ERROR bit, nothing is streamed, and a legal run
@@ -321,7 +326,12 @@ class EsactErrorVseq(EsactBaseVseq):
             ("topk", dict(spls0=dict(topk=7, window=2))),
             ("window", dict(spls0=dict(topk=2, window=0))),
         ]
+        # every bit of the dimension and SPLS register fields set once (toggle coverage of
+        # the register values; the next case's legal configuration clears them again)
+        ones = dict(dim0=dict(seq_len=0xFFFF, hidden=0xFFFF), dim1=dict(heads=0xFF, ffn=0xFFFF),
+                    spls0=dict(topk=0xFFFF, window=0xFF), spls1=dict(thr=0xFFFF))
         random.shuffle(cases)
+        cases.insert(random.randrange(len(cases) + 1), ("seq_len", ones))
         for bit, regs in cases:
             await self.configure(lq, 6, good)
             for reg, fields in regs.items():
@@ -348,10 +358,14 @@ class EsactErrorVseq(EsactBaseVseq):
         # the stream completes (the scoreboard checks it bit for bit), only
         # ERROR.start_busy is set, nothing is aborted
         limit = self.timeout_ns(x.shape[0], x.shape[1], lq.ffn, lq.heads)
-        await self.start_while_streaming(False, limit)
+        await self.start_while_streaming(False, limit, hold=LONG_STALL + random.randint(0, 64))
         await self.start_while_streaming(True, limit)
+        # a run after the long stall clears the counters it grew (STAGE_CYCLES[7] bits 0-17)
+        await self.layer(lq, x, good, "legal run after a long output stall", load_weights=False)
 
-    async def start_while_streaming(self, dump: bool, limit_ns: int) -> None:
+    async def start_while_streaming(self, dump: bool, limit_ns: int, hold: int = 0) -> None:
+        """START while a packet streams, the sink holding ready low; ``hold`` more clocks of
+        back-pressure before the sink releases it (the OUT stage counter of the layer counts them)."""
         out = self.v.out_agent.bfm
         what = "debug dump" if dump else "layer output"
         self.context = f"START while the {what} streams"
@@ -372,6 +386,8 @@ class EsactErrorVseq(EsactBaseVseq):
         if value != reg_value(self.regs.error, start_busy=1):
             raise AssertionError(f"START while the {what} streams: ERROR=0x{value:x}, expected start_busy only")
         await self.wr(self.regs.error, start_busy=1)
+        if hold:
+            await ClockCycles(cocotb.top.clk_i, hold)
         out.hold_ready(False)
         try:
             await with_timeout(self.v.out_fifo.get(), limit_ns, "ns")

@@ -14,9 +14,15 @@ Figures:
   branch_pct  branch arms (if/else, case items) taken at least once
   toggle_pct  toggle points (every bit of every signal, 0->1 and 1->0) seen
   expr_pct    expression-coverage terms seen
-Functional bins are counted per coverpoint and cross; bins and lines listed in
-docs/testplan.yml under `exclusions` are left out of the percentages and listed
-with their reasons.  Each bin also records which stimulus source hit it ("random":
+Functional bins are counted per coverpoint and cross; bins, lines and code points listed
+in docs/testplan.yml under `exclusions` are left out of the percentages and listed
+with their reasons.  A point exclusion (`exclusions: points:`) names a file, a point
+type (toggle, branch, expr), a regular expression searched in the point's comment
+(toggle: ``signal[bit]:0->1``; expr: the term and its value; branch: the arm),
+optionally the bits of a toggle point (``bits: "20-31"``, its last index) and the
+source lines; an exclusion that matches no point of a file the run has
+points of is stale, and one that matches a point the run hit is contradicted: both
+fail the run (an exclusion states that no legal program reaches its points).  Each bin also records which stimulus source hit it ("random":
 random and directed tests, "trace": tests replaying real MiniLM traces).
 
 Writes reports/coverage.json and reports/coverage.md; prints a summary table.
@@ -60,6 +66,9 @@ SOURCES = ("random", "trace")
 # code figures the testplan may give a floor (the gate of the whole regression)
 PCT_FLOORS = {"line_pct": "line", "branch_pct": "branch", "toggle_pct": "toggle", "expr_pct": "expression"}
 FLOOR_KEYS = ("functional_bins", *PCT_FLOORS)
+POINT_TYPES = ("toggle", "branch", "expr")
+POINT_KEYS = ("file", "type", "match", "bits", "lines", "reason")
+_TOGGLE_BIT = re.compile(r"\[(\d+)\]:[01]->[01]$")  # the bit of a toggle point: sig[..][bit]:0->1
 
 
 # ------------------------------------------------------------------------ testplan
@@ -72,9 +81,12 @@ def load_testplan(path: Path = TESTPLAN) -> dict:
     plan.setdefault("exclusions", {})
     plan["exclusions"].setdefault("bins", [])
     plan["exclusions"].setdefault("lines", [])
-    for ex in plan["exclusions"]["bins"] + plan["exclusions"]["lines"]:
+    plan["exclusions"]["points"] = plan["exclusions"].get("points") or []
+    for ex in plan["exclusions"]["bins"] + plan["exclusions"]["lines"] + plan["exclusions"]["points"]:
         if not str(ex.get("reason", "")).strip():
             raise ValueError(f"{path}: exclusion {ex} has no reason")
+    for ex in plan["exclusions"]["points"]:
+        check_point_exclusion(ex, path)
     plan["floors"] = plan.get("floors") or {}
     for k, v in plan["floors"].items():
         if k not in FLOOR_KEYS:
@@ -85,6 +97,45 @@ def load_testplan(path: Path = TESTPLAN) -> dict:
             raise ValueError(f"{path}: floors: {k} must be " + ("a bin count >= 0" if k == "functional_bins"
                                                                   else "a percentage in 0..100") + f", got {v!r}")
     return plan
+
+
+def check_point_exclusion(ex: dict, path: Path | str = TESTPLAN) -> None:
+    """A point exclusion's fields, or a ValueError naming the one that is wrong."""
+    where = f"{path}: exclusions: points: {ex}"
+    unknown = sorted(set(ex) - set(POINT_KEYS))
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} (have: {', '.join(POINT_KEYS)})")
+    f = ex.get("file")
+    files = f if isinstance(f, list) else [f]
+    if not files or not all(isinstance(x, str) and re.match(r"(hdl|build/gen)/\S+\.sv$", x) for x in files):
+        raise ValueError(f"{where}: file must be an RTL source below hdl/ or build/gen/ (e.g. hdl/esact_regs.sv) "
+                         f"or a list of them, got {f!r}")
+    if ex.get("type") not in POINT_TYPES:
+        raise ValueError(f"{where}: type must be one of {', '.join(POINT_TYPES)}, got {ex.get('type')!r}")
+    m = ex.get("match")
+    if not isinstance(m, str) or not m.strip():
+        raise ValueError(f"{where}: match must be a regular expression searched in the point's comment "
+                         "(e.g. '^stage_cycles_q\\[\\d+\\]\\[(2[4-9]|3[01])\\]'), got {m!r}")
+    try:
+        re.compile(m)
+    except re.error as exc:
+        raise ValueError(f"{where}: match is not a regular expression: {exc}") from None
+    if "bits" in ex:
+        if ex["type"] != "toggle":
+            raise ValueError(f"{where}: bits selects bits of toggle points; type is {ex['type']!r}")
+        try:
+            ok = bool(parse_lines(ex["bits"]))
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"{where}: bits must be bit numbers or ranges (\"20-31\"), got {ex['bits']!r}")
+    if "lines" in ex:
+        try:
+            ok = bool(parse_lines(ex["lines"]))
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"{where}: lines must be line numbers or ranges (\"12-14,20\"), got {ex['lines']!r}")
 
 
 def parse_lines(spec: str | int) -> set[int]:
@@ -185,11 +236,44 @@ def merge_code(files: list[Path]) -> dict:
     return pts
 
 
-def code_figures(pts: dict, excluded_lines: dict[str, set[int]]) -> dict:
+def point_files(e: dict) -> list[str]:
+    """The files of a point exclusion (``file``: one path or a list)."""
+    return list(e["file"]) if isinstance(e["file"], list) else [e["file"]]
+
+
+def point_exclusion_matcher(excluded_points: Sequence[dict]):
+    """``match(src, type, line, comment)`` -> index of the first point exclusion that
+    matches the point, or None."""
+    by_key: dict[tuple[str, str], list] = defaultdict(list)
+    for i, e in enumerate(excluded_points):
+        lines = parse_lines(e["lines"]) if "lines" in e else None
+        bits = parse_lines(e["bits"]) if "bits" in e else None
+        for f in point_files(e):
+            by_key[(f, e["type"])].append((i, re.compile(e["match"]), lines, bits))
+
+    def match(src: str, t: str, line: int, comment: str) -> int | None:
+        for i, rx, lines, bits in by_key.get((src, t), ()):
+            if lines is not None and line not in lines:
+                continue
+            if bits is not None:
+                b = _TOGGLE_BIT.search(comment)
+                if b is None or int(b.group(1)) not in bits:
+                    continue
+            if rx.search(comment):
+                return i
+        return None
+
+    return match
+
+
+def code_figures(pts: dict, excluded_lines: dict[str, set[int]], excluded_points: Sequence[dict] = ()) -> dict:
     line_total: dict[str, set[int]] = defaultdict(set)
     line_hit: dict[str, set[int]] = defaultdict(set)
-    kinds = {k: [0, 0] for k in ("branch", "toggle", "expr")}
+    kinds = {k: [0, 0] for k in POINT_TYPES}
     uncovered_points: dict[str, list] = {k: [] for k in kinds}
+    match = point_exclusion_matcher(excluded_points)
+    ex_stats = [{"points": 0, "hit": []} for _ in excluded_points]
+    files_seen: set[tuple[str, str]] = set()
     for (src, t, line, col, comment), p in pts.items():
         excl = excluded_lines.get(src, set())
         if t in ("line", "branch"):
@@ -199,6 +283,13 @@ def code_figures(pts: dict, excluded_lines: dict[str, set[int]]) -> dict:
                 line_hit[src] |= lines
         if t in kinds:
             if line in excl:
+                continue
+            files_seen.add((src, t))
+            i = match(src, t, line, comment)
+            if i is not None:
+                ex_stats[i]["points"] += 1
+                if p["count"] > 0:
+                    ex_stats[i]["hit"].append(f"{src}:{line} {comment}")
                 continue
             kinds[t][1] += 1
             if p["count"] > 0:
@@ -221,6 +312,11 @@ def code_figures(pts: dict, excluded_lines: dict[str, set[int]]) -> dict:
         "toggle_pct": pct(*kinds["toggle"]), "toggles": kinds["toggle"][1],
         "expr_pct": pct(*kinds["expr"]), "exprs": kinds["expr"][1],
         "per_file": per_file, "uncovered_points": uncovered_points,
+        # per point exclusion: points it removed, the ones of them the run hit, and
+        # whether the run has points of its file and type at all (a unit-scoped run
+        # has none of the other units' files: the exclusion does not apply there)
+        "excluded_points": [dict(st, applies=any((f, e["type"]) in files_seen for f in point_files(e)))
+                            for e, st in zip(excluded_points, ex_stats)],
     }
 
 
@@ -313,7 +409,19 @@ def build_report(root: Path | Iterable[Path], plan: dict) -> dict:
     stale_ex = sorted(set(ex_bins) - {f"{n}/{b}" for n, it in items.items() for b in it["bins"]})
 
     pts = merge_code(dat_files)
-    code = code_figures(pts, ex_lines)
+    ex_points = plan["exclusions"].get("points", [])
+    code = code_figures(pts, ex_lines, ex_points)
+    excluded_points, stale_points, hit_points = [], [], []
+    for e, st in zip(ex_points, code["excluded_points"]):
+        excluded_points.append({"file": ", ".join(point_files(e)), "type": e["type"], "match": e["match"],
+                                **{k: str(e[k]) for k in ("bits", "lines") if k in e},
+                                "points": st["points"], "hit": len(st["hit"]), "applies": st["applies"],
+                                "reason": e["reason"]})
+        label = f"{', '.join(point_files(e))} {e['type']} /{e['match']}/" + (f" bits {e['bits']}" if "bits" in e else "")
+        if st["applies"] and not st["points"]:
+            stale_points.append(label)
+        if st["hit"]:
+            hit_points.append(f"{label}: {len(st['hit'])} hit point(s), e.g. {', '.join(st['hit'][:3])}")
     return {
         "functional_bins": n_bins,
         "functional_hit": n_hit,
@@ -335,6 +443,9 @@ def build_report(root: Path | Iterable[Path], plan: dict) -> dict:
         "excluded_lines": [{"file": e["file"], "lines": ranges(sorted(exclusion_lines(e))), "reason": e["reason"]}
                            for e in plan["exclusions"]["lines"]],
         "uncovered_points": {k: [f"{s}:{ln} {c}" for s, ln, c in v] for k, v in code["uncovered_points"].items()},
+        "excluded_points": excluded_points,
+        "stale_point_exclusions": stale_points,
+        "hit_point_exclusions": hit_points,
         "tests": meta["tests"],
         "test_runs": meta["runs"],
         "seeds": meta["seeds"],
@@ -554,6 +665,19 @@ def write_markdown(rep: dict, path: Path) -> None:
             L.append(f"- `{f}:{n}` `{source_line(f, n)}`")
     L += ["", "## Excluded lines", ""]
     L += [f"- `{e['file']}:{e['lines']}`: {e['reason']}" for e in rep["excluded_lines"]] or ["none"]
+    L += ["", "## Excluded code points", "",
+          "Left out of the branch / toggle / expression figures (`exclusions: points:` of docs/testplan.yml).", "",
+          "| file | type | match | points | hit | reason |", "|---|---|---|---|---|---|"]
+    for e in rep.get("excluded_points", []):
+        n = e["points"] if e["applies"] else "(no points of this file in the run)"
+        where = e["file"] + (f":{e['lines']}" if e.get("lines") else "")
+        what = f"`{e['match'].replace('|', chr(92) + '|')}`" + (f" bits {e['bits']}" if e.get("bits") else "")
+        L.append(f"| {where} | {e['type']} | {what} | {n} | {e['hit']} | "
+                 f"{e['reason']} |")
+    for what, key in (("stale (matching no point)", "stale_point_exclusions"),
+                      ("contradicted (matching points the run hit)", "hit_point_exclusions")):
+        if rep.get(key):
+            L += ["", f"**Point exclusions {what}:**", "", *[f"- {x}" for x in rep[key]]]
     path.write_text("\n".join(L) + "\n")
 
 
@@ -567,6 +691,11 @@ def print_summary(rep: dict) -> None:
           f"{len(rep['excluded_bins'])} excluded")
     print(f"line {rep['line_pct']} % ({rep['lines_covered']}/{rep['lines']})  branch {rep['branch_pct']} %  "
           f"toggle {rep['toggle_pct']} %  expr {rep['expr_pct']} %")
+    ex = rep.get("excluded_points", [])
+    if ex:
+        by_type = {t: sum(e["points"] for e in ex if e["type"] == t) for t in POINT_TYPES}
+        print(f"excluded code points: {', '.join(f'{t} {n}' for t, n in by_type.items())} "
+              f"({len(ex)} exclusions, docs/testplan.yml)")
     print(f"tests {len(rep['tests'])}, runs {rep['test_runs']}, seeds {rep['seeds']}; "
           f"bins only hit by traces: {len(rep['bins_only_hit_by']['trace'])}, "
           f"only by random: {len(rep['bins_only_hit_by']['random'])}")
@@ -671,6 +800,14 @@ def run(args) -> int:
     rc = 0
     if rep["stale_bin_exclusions"]:
         print(f"coverage: testplan excludes bins that do not exist: {rep['stale_bin_exclusions']}")
+        rc = 1
+    if rep["stale_point_exclusions"]:
+        print("coverage: testplan point exclusions that match no point of their file:\n  "
+              + "\n  ".join(rep["stale_point_exclusions"]))
+        rc = 1
+    if rep["hit_point_exclusions"]:
+        print("coverage: testplan point exclusions contradicted by the run (it hit points they call unreachable):\n  "
+              + "\n  ".join(rep["hit_point_exclusions"]))
         rc = 1
     if rep["gate"] and not rep["gate"]["passed"]:
         rc = 1
