@@ -120,22 +120,11 @@ def check_point_exclusion(ex: dict, path: Path | str = TESTPLAN) -> None:
         re.compile(m)
     except re.error as exc:
         raise ValueError(f"{where}: match is not a regular expression: {exc}") from None
-    if "bits" in ex:
-        if ex["type"] != "toggle":
-            raise ValueError(f"{where}: bits selects bits of toggle points; type is {ex['type']!r}")
-        try:
-            ok = bool(parse_lines(ex["bits"]))
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ValueError(f"{where}: bits must be bit numbers or ranges (\"20-31\"), got {ex['bits']!r}")
-    if "lines" in ex:
-        try:
-            ok = bool(parse_lines(ex["lines"]))
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ValueError(f"{where}: lines must be line numbers or ranges (\"12-14,20\"), got {ex['lines']!r}")
+    if "bits" in ex and ex["type"] != "toggle":
+        raise ValueError(f"{where}: bits selects bits of toggle points; type is {ex['type']!r}")
+    for key, what, example in (("bits", "bit numbers", "20-31"), ("lines", "line numbers", "12-14,20")):
+        if key in ex and not _is_ranges(ex[key]):
+            raise ValueError(f"{where}: {key} must be {what} or ranges (\"{example}\"), got {ex[key]!r}")
 
 
 def parse_lines(spec: str | int) -> set[int]:
@@ -150,6 +139,14 @@ def parse_lines(spec: str | int) -> set[int]:
         else:
             out.add(int(part))
     return out
+
+
+def _is_ranges(spec) -> bool:
+    """``spec`` is a non-empty list of numbers and ranges (:func:`parse_lines`)."""
+    try:
+        return bool(parse_lines(spec))
+    except ValueError:
+        return False
 
 
 def exclusion_lines(e: dict) -> set[int]:
