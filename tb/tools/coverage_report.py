@@ -45,6 +45,7 @@ and gates it (a missing shard fails the gate).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -207,8 +208,11 @@ def parse_dat(path: Path) -> list[tuple[dict, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def rel_source(f: str) -> str | None:
-    """Repo-relative path of an RTL source, or None for files outside hdl/ and build/gen/."""
+    """Repo-relative path of an RTL source, or None for files outside hdl/ and build/gen/
+    (memoized: merge_code asks once per coverage point, and resolving the path was ~90 %
+    of a full regression's merge)."""
     p = Path(f)
     for root, tag in ((REPO / "hdl", "hdl"), (BUILD / "gen", "build/gen")):
         try:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import functools
 import html
 import json
 import shutil
@@ -733,12 +732,10 @@ def chart(out: Path, docs: Path, png: str, name: str, has_data: bool) -> str:
 
 @contextlib.contextmanager
 def fast_merge():
-    """For one report: coverage_report.merge_code resolves the path of every point
-    (rel_source: ~90 % of its time, minutes on a full regression's 240 MB of coverage.dat)
-    and build_report merges the files that the LCOV writer merges again.  Inside this
-    context rel_source is memoized per file name and merge_code per list of files; both
-    are pure for the run (the points are only read afterwards)."""
-    rel, merge = cr.rel_source, cr.merge_code
+    """For one report: build_report merges the coverage.dat files that the LCOV writer
+    merges again.  Inside this context merge_code is memoized per list of files (pure for
+    the run: the points are only read afterwards)."""
+    merge = cr.merge_code
     merged: dict[tuple, dict] = {}
 
     def merge_once(files):
@@ -747,11 +744,11 @@ def fast_merge():
             merged[key] = merge(files)
         return merged[key]
 
-    cr.rel_source, cr.merge_code = functools.lru_cache(maxsize=None)(rel), merge_once
+    cr.merge_code = merge_once
     try:
         yield
     finally:
-        cr.rel_source, cr.merge_code = rel, merge
+        cr.merge_code = merge
 
 
 def code_coverage(roots: list[Path], build_dir: Path, out: Path, plan: dict, rep: dict, use_genhtml: bool) -> dict:
