@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // esact_stream_reg: the output register of a valid/ready stream, one beat deep; every
-// unit with a registered output uses it (hlog_quant, spls_predict, softmax, layernorm,
-// local_sim, gemm_core).
+// unit with a registered output uses it (hlog_quant, spls_predict, local_sim, gemm_core,
+// and softmax and layernorm through their row emitter esact_row_out).
 //
 // The unit loads a beat (load_i) only when the register is free (free_o: empty, or its
 // beat leaves in this cycle); the beat is offered (valid_o) until the sink takes it

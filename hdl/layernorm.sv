@@ -52,7 +52,7 @@ module layernorm #(
   localparam int unsigned ZW        = 40;                 // z
   localparam int unsigned YW        = ZW + G_W + 2;       // z G + B
 
-  typedef enum logic [2:0] {Load, Cent, DivN, Sqrt, DivR, Out, Err} state_e;
+  typedef enum logic [2:0] {Load, Cent, DivN, Sqrt, DivR, Emit} state_e;
 
   state_e             state_d, state_q;
   logic [IN_W-1:0]    r_q [N_MAX];        // written directly (memory style)
@@ -75,7 +75,6 @@ module layernorm #(
   logic [LANES-1:0]   ld_in;            // lanes of the loading beat inside the row
   logic               ld_big;           // a value of the loading beat exceeds 2^16
   logic [SW-1:0]      ld_sum;
-  logic [LANES-1:0]   cur_in;
   logic [VW-1:0]      cur_sq;           // sum of c^2 over the current chunk
   logic [LANES*8-1:0] cur_y;
   // sequential arithmetic
@@ -85,13 +84,11 @@ module layernorm #(
   logic [DW-1:0]      sq_root;
   logic               dr_start, dr_busy, dr_done;
   logic [RW-1:0]      dr_quo;
-  // output register: the beat loaded (y, err, last) and the register's state
-  logic               out_free;
-  logic               out_load;
-  logic [LANES*8-1:0] out_y;
-  logic               out_err;
-  logic               out_last;
-  logic               out_last_q;
+  // the row emitter (esact_row_out): a row packet or an error beat
+  logic               emit_start;
+  logic               emit_err;
+  logic               emit_done;
+  logic [ChW-1:0]     emit_beat;        // the beat being output
 
   assign in_ready_o = (state_q == Load);
   assign accept     = in_valid_i && in_ready_o;
@@ -131,21 +128,19 @@ module layernorm #(
     end
   end
 
-  // the chunk being processed: c, its squares, and the outputs
+  // the squares of c over the chunk being centred, and the outputs of the beat being output
   always_comb begin
-    cur_in = '0;
     cur_sq = '0;
     cur_y  = '0;
     for (int unsigned c = 0; c < Chunks; c++) begin
-      if (ChW'(c) == chunk_q) begin
-        for (int unsigned l = 0; l < LANES; l++) begin
-          if (c * LANES + l < N_MAX) begin
-            cur_in[l] = 32'(c * LANES + l) < 32'(len_q);
-            if (cur_in[l]) begin
-              cur_sq = cur_sq + sq_of(c_of(r_q[c*LANES+l], len_q, s_q));
-              cur_y[l*8 +: 8] = y_of(c_of(r_q[c*LANES+l], len_q, s_q), rr_q, g_q[c*LANES+l],
-                                     b_q[c*LANES+l], gf_q);
-            end
+      for (int unsigned l = 0; l < LANES; l++) begin
+        if (c * LANES + l < N_MAX && 32'(c * LANES + l) < 32'(len_q)) begin
+          if (ChW'(c) == chunk_q) begin
+            cur_sq = cur_sq + sq_of(c_of(r_q[c*LANES+l], len_q, s_q));
+          end
+          if (ChW'(c) == emit_beat) begin
+            cur_y[l*8 +: 8] = y_of(c_of(r_q[c*LANES+l], len_q, s_q), rr_q, g_q[c*LANES+l],
+                                   b_q[c*LANES+l], gf_q);
           end
         end
       end
@@ -198,10 +193,8 @@ module layernorm #(
     dn_start = 1'b0;
     sq_start = 1'b0;
     dr_start = 1'b0;
-    out_load = 1'b0;
-    out_y    = cur_y;
-    out_err  = 1'b0;
-    out_last = (chunk_q == nbeats - ChW'(1));
+    emit_start = 1'b0;
+    emit_err   = 1'b0;
     unique case (state_q)
       Load: begin
         if (accept) begin
@@ -220,7 +213,8 @@ module layernorm #(
           if (in_last_i) begin
             if (ld_len == '0 || 32'(ld_len) > N_MAX || bad_d ||
                 ChW'((32'(ld_len) + LANES - 1) / LANES) != beats_d) begin
-              state_d = Err;
+              state_d  = Emit;
+              emit_err = 1'b1;
             end else begin
               state_d = Cent;
               chunk_d = '0;
@@ -252,34 +246,21 @@ module layernorm #(
       end
       DivR: begin
         if (dd_q == '0) begin
-          rr_d    = '0;
-          chunk_d = '0;
-          state_d = Out;
+          rr_d       = '0;
+          state_d    = Emit;
+          emit_start = 1'b1;
         end else begin
           dr_start = !dr_busy && !dr_done;
           if (dr_done) begin
-            rr_d    = dr_quo;
-            chunk_d = '0;
-            state_d = Out;
+            rr_d       = dr_quo;
+            state_d    = Emit;
+            emit_start = 1'b1;
           end
         end
       end
-      Out: begin
-        if (out_free) begin
-          out_load = 1'b1;
-          chunk_d  = chunk_q + ChW'(1);
-          if (chunk_q == nbeats - ChW'(1)) begin
-            state_d = Load;
-          end
-        end
-      end
-      Err: begin
-        if (out_free) begin
-          out_load = 1'b1;
-          out_y    = '0;
-          out_err  = 1'b1;
-          out_last = 1'b1;
-          state_d  = Load;
+      Emit: begin
+        if (emit_done) begin
+          state_d = Load;
         end
       end
       default: state_d = Load;
@@ -320,17 +301,20 @@ module layernorm #(
     rr_q    <= rr_d;
   end
 
-  esact_stream_reg #(.Width(LANES*8+2)) u_out_reg (
+  esact_row_out #(.Width(LANES*8), .ChW(ChW)) u_row_out (
     .clk_i,
     .rst_ni,
-    .free_o  (out_free),
-    .load_i  (out_load),
-    .data_i  ({out_y, out_err, out_last}),
-    .valid_o (out_valid_o),
-    .ready_i (out_ready_i),
-    .data_o  ({out_y_o, out_err_o, out_last_q})
+    .start_i     (emit_start),
+    .err_i       (emit_err),
+    .nbeats_i    (nbeats),
+    .beat_o      (emit_beat),
+    .data_i      (cur_y),
+    .done_o      (emit_done),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o  (out_y_o),
+    .out_err_o,
+    .out_last_o
   );
-
-  assign out_last_o = out_valid_o && out_last_q;  // last only with valid
 
 endmodule

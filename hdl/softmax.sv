@@ -49,7 +49,7 @@ module softmax
   localparam int unsigned SumW   = 16 + LenW;
   localparam int unsigned NumW   = SM_RECIP_BITS + 1;
 
-  typedef enum logic [2:0] {Load, Exp, Div, Out, Err} state_e;
+  typedef enum logic [1:0] {Load, Exp, Div, Emit} state_e;
 
   state_e                state_d, state_q;
   logic [IN_W-1:0]       score_q [T_MAX];    // written directly (memory style)
@@ -72,13 +72,11 @@ module softmax
   logic                  div_busy, div_done;
   logic [NumW-1:0]       div_quo;
   logic [NumW-1:0]       recip_d, recip_q;
-  // output register: the beat loaded (p, err, last) and the register's state
-  logic                  out_free;
-  logic                  out_load;
-  logic [LANES*8-1:0]    out_p;
-  logic                  out_err;
-  logic                  out_last;
-  logic                  out_last_q;
+  // the row emitter (esact_row_out): a row packet or an error beat
+  logic                  emit_start;
+  logic                  emit_err;
+  logic                  emit_done;
+  logic [ChW-1:0]        emit_beat;          // the beat being output
   logic [ChW-1:0]        ld_idx;             // chunk index of the beat being loaded
   logic [LenW-1:0]       ld_len;             // row length in force for that beat
   logic [LANES-1:0]      ld_keep;            // its keep bits, masked by the length
@@ -97,17 +95,17 @@ module softmax
     end
   end
 
-  // exponentials and probabilities of the current chunk (LANES entries)
+  // exponentials of the current chunk and probabilities of the beat being output (LANES entries)
   always_comb begin
     ex_e = '0;
     ot_p = '0;
     for (int unsigned c = 0; c < Chunks; c++) begin
-      if (ChW'(c) == chunk_q) begin
-        for (int unsigned l = 0; l < LANES; l++) begin
-          if (c * LANES + l < T_MAX) begin
-            if (keep_q[c*LANES+l]) begin
-              ex_e[l*16 +: 16] = exp_of(score_q[c*LANES+l], max_q, mult_q, shift_q);
-            end
+      for (int unsigned l = 0; l < LANES; l++) begin
+        if (c * LANES + l < T_MAX) begin
+          if (ChW'(c) == chunk_q && keep_q[c*LANES+l]) begin
+            ex_e[l*16 +: 16] = exp_of(score_q[c*LANES+l], max_q, mult_q, shift_q);
+          end
+          if (ChW'(c) == emit_beat) begin
             ot_p[l*8 +: 8] = prob_of(e_q[c*LANES+l], recip_q);
           end
         end
@@ -171,10 +169,8 @@ module softmax
     sum_d    = sum_q;
     recip_d  = recip_q;
     div_start = 1'b0;
-    out_load = 1'b0;
-    out_p    = ot_p;
-    out_err  = 1'b0;
-    out_last = (chunk_q == nbeats - ChW'(1));
+    emit_start = 1'b0;
+    emit_err   = 1'b0;
     unique case (state_q)
       Load: begin
         if (accept) begin
@@ -209,7 +205,8 @@ module softmax
           if (in_last_i) begin
             if (ld_len == '0 || 32'(ld_len) > T_MAX || !any_d || bad_d ||
                 ChW'((32'(ld_len) + LANES - 1) / LANES) != beats_d) begin
-              state_d = Err;
+              state_d  = Emit;
+              emit_err = 1'b1;
             end else begin
               state_d = Exp;
               chunk_d = '0;
@@ -230,27 +227,14 @@ module softmax
       Div: begin
         div_start = !div_busy && !div_done;
         if (div_done) begin
-          recip_d = div_quo;
-          chunk_d = '0;
-          state_d = Out;
+          recip_d    = div_quo;
+          state_d    = Emit;
+          emit_start = 1'b1;
         end
       end
-      Out: begin
-        if (out_free) begin
-          out_load = 1'b1;
-          chunk_d  = chunk_q + ChW'(1);
-          if (chunk_q == nbeats - ChW'(1)) begin
-            state_d = Load;
-          end
-        end
-      end
-      Err: begin
-        if (out_free) begin
-          out_load = 1'b1;
-          out_p    = '0;
-          out_err  = 1'b1;
-          out_last = 1'b1;
-          state_d  = Load;
+      Emit: begin
+        if (emit_done) begin
+          state_d = Load;
         end
       end
       default: state_d = Load;
@@ -298,17 +282,20 @@ module softmax
     recip_q <= recip_d;
   end
 
-  esact_stream_reg #(.Width(LANES*8+2)) u_out_reg (
+  esact_row_out #(.Width(LANES*8), .ChW(ChW)) u_row_out (
     .clk_i,
     .rst_ni,
-    .free_o  (out_free),
-    .load_i  (out_load),
-    .data_i  ({out_p, out_err, out_last}),
-    .valid_o (out_valid_o),
-    .ready_i (out_ready_i),
-    .data_o  ({out_p_o, out_err_o, out_last_q})
+    .start_i     (emit_start),
+    .err_i       (emit_err),
+    .nbeats_i    (nbeats),
+    .beat_o      (emit_beat),
+    .data_i      (ot_p),
+    .done_o      (emit_done),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o  (out_p_o),
+    .out_err_o,
+    .out_last_o
   );
-
-  assign out_last_o = out_valid_o && out_last_q;  // last only with valid
 
 endmodule

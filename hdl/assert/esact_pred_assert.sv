@@ -5,7 +5,8 @@
 // indices of the keep-mask, reuse-map and column-mask buffers inside the configured
 // sizes (checked in the cycle of the write, before the index could wrap), a
 // representative never after its row, and no error from topk or local_sim for the
-// engine's (legal) packets.  Covers: a reused row, reuse at the window edge.
+// engine's (legal) packets, and every Q^/K^ result beat addressed inside the run (row
+// below the sequence length, first channel of the lane group below the hidden size).  Covers: a reused row, reuse at the window edge.
 
 // checker code is not part of the RTL's code coverage
 /* verilator coverage_off */
@@ -17,7 +18,10 @@ module esact_pred_assert
 #(
   parameter int unsigned T_MAX     = 128,
   parameter int unsigned H_MAX     = 12,
+  parameter int unsigned D_MAX     = 384,
+  parameter int unsigned Lanes     = 16,
   localparam int unsigned LenW     = $clog2(T_MAX + 1),
+  localparam int unsigned ChIdxW   = $clog2(D_MAX),
   localparam int unsigned RowIdxW  = $clog2(T_MAX),
   localparam int unsigned HeadCntW = $clog2(H_MAX + 1)
 ) (
@@ -25,6 +29,11 @@ module esact_pred_assert
   input  logic                rst_ni,
   input  cfg_t                cfg_i,
   input  logic [2:0]          state_q,
+  input  logic                pam,
+  input  logic                predict_out_valid,
+  input  logic                predict_out_ready,
+  input  logic [RowIdxW-1:0]  res_row_q,
+  input  logic [ChIdxW-1:0]   res_grp_q,
   input  logic                topk_out_valid,
   input  logic                topk_out_ready,
   input  logic                topk_err,
@@ -48,6 +57,9 @@ module esact_pred_assert
   `ASSERT_IF(RepWriteInDepth_A, 32'(lsim_row) < 32'(cfg_i.seq_len) && lsim_rep <= lsim_row, rep_beat, clk_i, rst_ni)
   `ASSERT_IF(ColWriteInDepth_A, 32'(lsim_row) < 32'(cfg_i.heads), lsim_out_valid && !lsim_err && lsim_kind, clk_i,
              rst_ni)
+  // a Q^/K^ result beat writes row res_row_q, channels res_grp_q * Lanes ..: inside the run
+  `ASSERT_IF(QkResInDepth_A, 32'(res_row_q) < 32'(cfg_i.seq_len) && 32'(res_grp_q) * Lanes < 32'(cfg_i.hidden),
+             predict_out_valid && predict_out_ready && !pam, clk_i, rst_ni)
   `ASSERT_IF(TopkNoError_A, !topk_err, topk_out_valid, clk_i, rst_ni)
   `ASSERT_IF(LocalSimNoError_A, !lsim_err, lsim_out_valid, clk_i, rst_ni)
 
@@ -60,4 +72,5 @@ module esact_pred_assert
 
 endmodule
 
-bind esact_pred esact_pred_assert #(.T_MAX(T_MAX), .H_MAX(H_MAX)) u_esact_pred_assert (.*, .state_q(state_q));
+bind esact_pred esact_pred_assert #(.T_MAX(T_MAX), .H_MAX(H_MAX), .D_MAX(D_MAX), .Lanes(Lanes))
+  u_esact_pred_assert (.*, .state_q(state_q));

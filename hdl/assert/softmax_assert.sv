@@ -1,10 +1,12 @@
 // Copyright ESACT verification project contributors.
 // SPDX-License-Identifier: Apache-2.0
 //
-// softmax_assert: port rules of softmax and its invariants: legal FSM state, the chunk
-// being exponentiated or output inside the row (so the e_q write index is inside the
-// buffer, checked before the write), a legal row length while a row is processed, a
-// non-zero sum reaching the divider, and the error beat ends its packet.
+// softmax_assert: port rules of softmax and its invariants: the chunk being
+// exponentiated inside the row (so the e_q write index is inside the buffer, checked
+// before the write), a legal row length while a row is processed and when its output
+// starts, a non-zero sum reaching the divider, and the error beat ends its packet.  The
+// row FSM's 2-bit state enum is complete (no illegal state); the output side's rules
+// are esact_row_out_assert's.
 
 // checker code is not part of the RTL's code coverage
 /* verilator coverage_off */
@@ -35,15 +37,16 @@ module softmax_assert #(
   input logic [LANES*8-1:0]     out_p_o,
   input logic                   out_err_o,
   input logic                   out_last_o,
-  input logic [2:0]             state_q,
+  input logic [1:0]             state_q,
   input logic [ChW-1:0]         chunk_q,
   input logic [ChW-1:0]         nbeats,
   input logic [LenW-1:0]        len_q,
   input logic [SumW-1:0]        sum_q,
-  input logic                   div_start
+  input logic                   div_start,
+  input logic                   emit_start
 );
 
-  localparam logic [2:0] Exp = 3'd1, Div = 3'd2, Out = 3'd3, Err = 3'd4;
+  localparam logic [1:0] Exp = 2'd1, Div = 2'd2;
 
   esact_stream_chk #(.DataW(LANES*(IN_W+1)+LenW+21), .HasLast(1'b1), .LastGated(1'b0), .Assumed(1'b1))
   u_in_chk (
@@ -56,12 +59,10 @@ module softmax_assert #(
   );
 
   logic busy_row;
-  assign busy_row = state_q == Exp || state_q == Div || state_q == Out;
+  assign busy_row = state_q == Exp || state_q == Div || emit_start;
 
-  `ASSERT(StateLegal_A, state_q <= Err, clk_i, rst_ni)
   `ASSERT_IF(RowLenLegal_A, len_q != '0 && 32'(len_q) <= T_MAX, busy_row, clk_i, rst_ni)
   `ASSERT_IF(ExpChunkInRow_A, chunk_q < nbeats, state_q == Exp, clk_i, rst_ni)
-  `ASSERT_IF(OutChunkInRow_A, chunk_q < nbeats, state_q == Out, clk_i, rst_ni)
   `ASSERT_IF(DivisorNonZero_A, sum_q != '0, div_start, clk_i, rst_ni)
   `ASSERT_IF(ErrBeatIsLast_A, out_last_o, out_valid_o && out_err_o, clk_i, rst_ni)
   `COVER(ErrorRow_C, out_valid_o && out_err_o, clk_i, rst_ni)

@@ -49,6 +49,16 @@ REG = "esact_stream_reg.sv"            # the output-register primitive (hdl/)
 REG_CHK = "esact_stream_reg_assert.sv"  # ... and its checker (hdl/assert/)
 ITER = "esact_seq_iter.sv"              # the sequential-iteration control (div_seq, isqrt_seq)
 ITER_CHK = "esact_seq_iter_assert.sv"
+ROW = "esact_row_out.sv"                # the row emitter of softmax and layernorm (hdl/)
+ROW_CHK = "esact_row_out_assert.sv"
+# the row emitter proven alone: a second copy of its checker makes the user's rules
+# assumptions (they constrain the inputs, so the asserted copy holds them too), and its
+# output stream is checked
+ROW_BIND = (
+    "bind esact_row_out esact_row_out_assert #(.ChW(ChW), .Assumed(1'b1)) u_user_assumed (.*, .state_q(state_q));\n"
+    "bind esact_row_out esact_stream_chk #(.DataW(Width+1), .HasLast(1'b1)) u_out_chk (.clk_i, .rst_ni, "
+    ".valid(out_valid_o), .ready(out_ready_i), .last(out_last_o), .data({out_data_o, out_err_o}));\n"
+)
 
 
 @dataclass
@@ -108,6 +118,8 @@ JOBS: list[Job] = [
         params=dict(NUM_W=8, DEN_W=4), depth=12, cover=14, fast=True),
     Job("isqrt_seq", "isqrt_seq", "isqrt_seq", (ITER, "isqrt_seq.sv"), (ITER_CHK, "isqrt_seq_assert.sv"),
         params=dict(RAD_W=8), depth=8, cover=10, fast=True),
+    Job("esact_row_out", "esact_row_out", "esact_row_out", (REG, ROW), (STREAM, REG_CHK, ROW_CHK),
+        params=dict(Width=2, ChW=2), depth=4, cover=8, bind=ROW_BIND, fast=True),
     Job("topk", "topk", "topk", ("topk.sv",), (STREAM, "topk_assert.sv"),
         params=dict(T_MAX=6, LANES=2, W=3), depth=6, bmc=16, cover=16,
         prove_only=("u_in_chk", "u_out_chk", "StateLegal_A", "SearchBitInRange_A", "FillChunkInDepth_A",
@@ -125,14 +137,14 @@ JOBS: list[Job] = [
     Job("gemm_core", "gemm_core", "gemm_core", (REG, "gemm_core.sv"), (STREAM, REG_CHK, "gemm_core_assert.sv"),
         params=dict(PE_R=2, PE_C=2, M_MAX=3, N_MAX=4, K_MAX=3), depth=4, bmc=16, cover=16,
         prove_skip=("ColTileInDepth_A", "DrainRowInTile_A", "RowTileInJob_A", "KStepInJob_A", "MacsInsideArray_A")),
-    Job("softmax", "softmax", "softmax", (REG, "softmax_pkg.sv", ITER, "div_seq.sv", "softmax.sv"),
-        (STREAM, REG_CHK, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), depth=4, bmc=16, cover=44,
+    Job("softmax", "softmax", "softmax", (REG, ROW, "softmax_pkg.sv", ITER, "div_seq.sv", "softmax.sv"),
+        (STREAM, REG_CHK, ROW_CHK, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), depth=4, bmc=16, cover=44,
         cut=("u_div",), prove_skip=("DivisorNonZero_A",)),
     # esact_top is not here: yosys (WebAssembly, 4 GiB address space) runs out of memory
     # flattening its buffers even at T 8, d 128, f 128 (the smallest sizes its 64-byte
     # load geometry elaborates with); its rules are checked in simulation (docs/formal.md)
-    Job("layernorm", "layernorm", "layernorm", (REG, ITER, "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
-        (STREAM, REG_CHK, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), depth=4,
+    Job("layernorm", "layernorm", "layernorm", (REG, ROW, ITER, "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
+        (STREAM, REG_CHK, ROW_CHK, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), depth=4,
         bmc=20, cover=20, cut=("u_div_n", "u_sqrt", "u_div_r")),
 ]
 
