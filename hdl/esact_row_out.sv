@@ -7,10 +7,11 @@
 // stream output register (esact_stream_reg).
 //
 // The engine starts a packet while the emitter is idle (start_i for a row, err_i for an
-// error; not both) and holds nbeats_i (>= 1) until done_o, which marks the cycle the
-// packet's last beat is loaded.  A beat is loaded in every cycle the register is free,
-// so a row leaves at one beat per cycle without back-pressure; the first beat is loaded
-// in the cycle after the start.  last is set only with valid.
+// error; not both) and holds nbeats_i (>= 1) while busy_o: from the cycle after the
+// start to the cycle the packet's last beat is loaded (the engine holds its input while
+// busy_o, so a new row is taken only once the packet has gone into the register).  A
+// beat is loaded in every cycle the register is free, so a row leaves at one beat per
+// cycle without back-pressure.  last is set only with valid.
 
 module esact_row_out #(
   parameter int unsigned Width = 8,   // payload bits of a beat
@@ -24,7 +25,7 @@ module esact_row_out #(
   input  logic [ChW-1:0]   nbeats_i,
   output logic [ChW-1:0]   beat_o,    // the row beat whose payload data_i carries
   input  logic [Width-1:0] data_i,
-  output logic             done_o,    // its last beat is loaded in this cycle
+  output logic             busy_o,    // a packet is being emitted (the engine holds its input)
 
   output logic             out_valid_o,
   input  logic             out_ready_i,
@@ -92,7 +93,7 @@ module esact_row_out #(
   end
 
   assign beat_o = beat_q;
-  assign done_o = load && last;
+  assign busy_o = (state_q != Idle);
 
   esact_stream_reg #(.Width(Width + 2)) u_out_reg (
     .clk_i,

@@ -52,17 +52,15 @@ module layernorm #(
   localparam int unsigned ZW        = 40;                 // z
   localparam int unsigned YW        = ZW + G_W + 2;       // z G + B
 
-  typedef enum logic [2:0] {Load, Cent, DivN, Sqrt, DivR, Emit} state_e;
+  typedef enum logic [2:0] {Load, Cent, DivN, Sqrt, DivR} state_e;
 
   state_e             state_d, state_q;
   logic [IN_W-1:0]    r_q [N_MAX];        // written directly (memory style)
   logic [G_W-1:0]     g_q [N_MAX];
   logic [B_W-1:0]     b_q [N_MAX];
-  logic [NW-1:0]      len_d, len_q;
+  logic [NW-1:0]      len_q;            // the row's length (esact_row_in)
   logic [3:0]         gf_d, gf_q;
-  logic               first_d, first_q;
-  logic               bad_d, bad_q;
-  logic [ChW-1:0]     beats_d, beats_q;
+  logic               big_d, big_q;     // a value of the row exceeds 2^16
   logic [ChW-1:0]     chunk_d, chunk_q;
   logic [SW-1:0]      s_d, s_q;
   logic [VW-1:0]      v_d, v_q;
@@ -70,7 +68,9 @@ module layernorm #(
   logic [RW-1:0]      rr_d, rr_q;
   logic               accept;
   logic [ChW-1:0]     nbeats;
+  logic               ld_first;         // the beat being loaded is the row's first
   logic [ChW-1:0]     ld_idx;
+  logic               ld_shape_ok;      // (last beat) the row's length and beat count are legal
   logic [NW-1:0]      ld_len;
   logic [LANES-1:0]   ld_in;            // lanes of the loading beat inside the row
   logic               ld_big;           // a value of the loading beat exceeds 2^16
@@ -87,14 +87,25 @@ module layernorm #(
   // the row emitter (esact_row_out): a row packet or an error beat
   logic               emit_start;
   logic               emit_err;
-  logic               emit_done;
+  logic               emit_busy;        // a packet is being output: the input waits
   logic [ChW-1:0]     emit_beat;        // the beat being output
 
-  assign in_ready_o = (state_q == Load);
+  assign in_ready_o = (state_q == Load) && !emit_busy;
   assign accept     = in_valid_i && in_ready_o;
-  assign nbeats     = ChW'((32'(len_q) + LANES - 1) / LANES);
-  assign ld_idx     = first_q ? '0 : beats_q;
-  assign ld_len     = first_q ? in_len_i : len_q;
+
+  esact_row_in #(.MAX(N_MAX), .LANES(LANES)) u_row_in (
+    .clk_i,
+    .rst_ni,
+    .take_i     (accept),
+    .last_i     (in_last_i),
+    .len_i      (in_len_i),
+    .first_o    (ld_first),
+    .idx_o      (ld_idx),
+    .len_o      (ld_len),
+    .shape_ok_o (ld_shape_ok),
+    .len_q_o    (len_q),
+    .nbeats_o   (nbeats)
+  );
 
   div_seq #(.NUM_W(VW), .DEN_W(NW)) u_div_n (
     .clk_i, .rst_ni, .start_i(dn_start), .num_i(v_q), .den_i(len_q),
@@ -180,11 +191,8 @@ module layernorm #(
 
   always_comb begin
     state_d  = state_q;
-    len_d    = len_q;
     gf_d     = gf_q;
-    first_d  = first_q;
-    bad_d    = bad_q;
-    beats_d  = beats_q;
+    big_d    = big_q;
     chunk_d  = chunk_q;
     s_d      = s_q;
     v_d      = v_q;
@@ -198,22 +206,13 @@ module layernorm #(
     unique case (state_q)
       Load: begin
         if (accept) begin
-          if (first_q) begin
-            len_d = in_len_i;
+          if (ld_first) begin
             gf_d  = in_gf_i;
-            bad_d = 1'b0;
-            s_d   = '0;
           end
-          if (32'(ld_idx) >= Chunks || ld_big) begin
-            bad_d = 1'b1;
-          end
-          s_d     = (first_q ? '0 : s_q) + ld_sum;
-          beats_d = ld_idx + ChW'(1);
-          first_d = in_last_i;
+          big_d = (!ld_first && big_q) || ld_big;
+          s_d   = (ld_first ? '0 : s_q) + ld_sum;
           if (in_last_i) begin
-            if (ld_len == '0 || 32'(ld_len) > N_MAX || bad_d ||
-                ChW'((32'(ld_len) + LANES - 1) / LANES) != beats_d) begin
-              state_d  = Emit;
+            if (!ld_shape_ok || big_d) begin
               emit_err = 1'b1;
             end else begin
               state_d = Cent;
@@ -247,20 +246,15 @@ module layernorm #(
       DivR: begin
         if (dd_q == '0) begin
           rr_d       = '0;
-          state_d    = Emit;
+          state_d    = Load;
           emit_start = 1'b1;
         end else begin
           dr_start = !dr_busy && !dr_done;
           if (dr_done) begin
             rr_d       = dr_quo;
-            state_d    = Emit;
+            state_d    = Load;
             emit_start = 1'b1;
           end
-        end
-      end
-      Emit: begin
-        if (emit_done) begin
-          state_d = Load;
         end
       end
       default: state_d = Load;
@@ -270,10 +264,8 @@ module layernorm #(
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= Load;
-      first_q <= 1'b1;
     end else begin
       state_q <= state_d;
-      first_q <= first_d;
     end
   end
 
@@ -290,10 +282,8 @@ module layernorm #(
   end
 
   always_ff @(posedge clk_i) begin
-    len_q   <= len_d;
     gf_q    <= gf_d;
-    bad_q   <= bad_d;
-    beats_q <= beats_d;
+    big_q   <= big_d;
     chunk_q <= chunk_d;
     s_q     <= s_d;
     v_q     <= v_d;
@@ -309,7 +299,7 @@ module layernorm #(
     .nbeats_i    (nbeats),
     .beat_o      (emit_beat),
     .data_i      (cur_y),
-    .done_o      (emit_done),
+    .busy_o      (emit_busy),
     .out_valid_o,
     .out_ready_i,
     .out_data_o  (out_y_o),

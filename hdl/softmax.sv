@@ -49,18 +49,15 @@ module softmax
   localparam int unsigned SumW   = 16 + LenW;
   localparam int unsigned NumW   = SM_RECIP_BITS + 1;
 
-  typedef enum logic [1:0] {Load, Exp, Div, Emit} state_e;
+  typedef enum logic [1:0] {Load, Exp, Div} state_e;
 
   state_e                state_d, state_q;
   logic [IN_W-1:0]       score_q [T_MAX];    // written directly (memory style)
   logic [T_MAX-1:0]      keep_d, keep_q;
   logic [15:0]           e_q [T_MAX];
-  logic [LenW-1:0]       len_d, len_q;
+  logic [LenW-1:0]       len_q;              // the row's length (esact_row_in)
   logic [14:0]           mult_d, mult_q;
   logic [5:0]            shift_d, shift_q;
-  logic                  first_d, first_q;
-  logic                  bad_d, bad_q;
-  logic [ChW-1:0]        beats_d, beats_q;
   logic [ChW-1:0]        chunk_d, chunk_q;
   logic                  any_d, any_q;       // some entry is kept
   logic [IN_W-1:0]       max_d, max_q;
@@ -75,19 +72,32 @@ module softmax
   // the row emitter (esact_row_out): a row packet or an error beat
   logic                  emit_start;
   logic                  emit_err;
-  logic                  emit_done;
+  logic                  emit_busy;          // a packet is being output: the input waits
   logic [ChW-1:0]        emit_beat;          // the beat being output
+  logic                  ld_first;           // the beat being loaded is the row's first
   logic [ChW-1:0]        ld_idx;             // chunk index of the beat being loaded
+  logic                  ld_shape_ok;        // (last beat) the row's length and beat count are legal
   logic [LenW-1:0]       ld_len;             // row length in force for that beat
   logic [LANES-1:0]      ld_keep;            // its keep bits, masked by the length
   logic [LANES*16-1:0]   ex_e;               // exponentials of the chunk being processed
   logic [LANES*8-1:0]    ot_p;               // probabilities of the chunk being output
 
-  assign in_ready_o = (state_q == Load);
+  assign in_ready_o = (state_q == Load) && !emit_busy;
   assign accept     = in_valid_i && in_ready_o;
-  assign nbeats     = ChW'((32'(len_q) + LANES - 1) / LANES);
-  assign ld_idx     = first_q ? '0 : beats_q;
-  assign ld_len     = first_q ? in_len_i : len_q;
+
+  esact_row_in #(.MAX(T_MAX), .LANES(LANES)) u_row_in (
+    .clk_i,
+    .rst_ni,
+    .take_i     (accept),
+    .last_i     (in_last_i),
+    .len_i      (in_len_i),
+    .first_o    (ld_first),
+    .idx_o      (ld_idx),
+    .len_o      (ld_len),
+    .shape_ok_o (ld_shape_ok),
+    .len_q_o    (len_q),
+    .nbeats_o   (nbeats)
+  );
 
   always_comb begin
     for (int unsigned l = 0; l < LANES; l++) begin
@@ -157,12 +167,8 @@ module softmax
   always_comb begin
     state_d  = state_q;
     keep_d   = keep_q;
-    len_d    = len_q;
     mult_d   = mult_q;
     shift_d  = shift_q;
-    first_d  = first_q;
-    bad_d    = bad_q;
-    beats_d  = beats_q;
     chunk_d  = chunk_q;
     any_d    = any_q;
     max_d    = max_q;
@@ -174,16 +180,11 @@ module softmax
     unique case (state_q)
       Load: begin
         if (accept) begin
-          if (first_q) begin
-            len_d   = in_len_i;
+          if (ld_first) begin
             mult_d  = in_mult_i;
             shift_d = in_shift_i;
-            bad_d   = 1'b0;
             any_d   = 1'b0;
             keep_d  = '0;
-          end
-          if (32'(ld_idx) >= Chunks) begin
-            bad_d = 1'b1;  // more beats than any legal row
           end
           for (int unsigned c = 0; c < Chunks; c++) begin
             if (ChW'(c) == ld_idx) begin
@@ -200,12 +201,8 @@ module softmax
               end
             end
           end
-          beats_d = ld_idx + ChW'(1);
-          first_d = in_last_i;
           if (in_last_i) begin
-            if (ld_len == '0 || 32'(ld_len) > T_MAX || !any_d || bad_d ||
-                ChW'((32'(ld_len) + LANES - 1) / LANES) != beats_d) begin
-              state_d  = Emit;
+            if (!ld_shape_ok || !any_d) begin
               emit_err = 1'b1;
             end else begin
               state_d = Exp;
@@ -228,13 +225,8 @@ module softmax
         div_start = !div_busy && !div_done;
         if (div_done) begin
           recip_d    = div_quo;
-          state_d    = Emit;
+          state_d    = Load;
           emit_start = 1'b1;
-        end
-      end
-      Emit: begin
-        if (emit_done) begin
-          state_d = Load;
         end
       end
       default: state_d = Load;
@@ -244,10 +236,8 @@ module softmax
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= Load;
-      first_q <= 1'b1;
     end else begin
       state_q <= state_d;
-      first_q <= first_d;
     end
   end
 
@@ -270,11 +260,8 @@ module softmax
 
   always_ff @(posedge clk_i) begin
     keep_q  <= keep_d;
-    len_q   <= len_d;
     mult_q  <= mult_d;
     shift_q <= shift_d;
-    bad_q   <= bad_d;
-    beats_q <= beats_d;
     chunk_q <= chunk_d;
     any_q   <= any_d;
     max_q   <= max_d;
@@ -290,7 +277,7 @@ module softmax
     .nbeats_i    (nbeats),
     .beat_o      (emit_beat),
     .data_i      (ot_p),
-    .done_o      (emit_done),
+    .busy_o      (emit_busy),
     .out_valid_o,
     .out_ready_i,
     .out_data_o  (out_p_o),

@@ -4,8 +4,9 @@
 // layernorm_assert: port rules of layernorm and its invariants: legal FSM state, the
 // chunk being centred inside the row (buffer index checked before use), a legal row
 // length while a row is processed and when its output starts, a non-zero N reaching the
-// V / N divider and a non-zero D the reciprocal divider, and the error beat ends its
-// packet.  The output side's rules are esact_row_out_assert's.
+// V / N divider and a non-zero D the reciprocal divider, the error beat ends its
+// packet, and a packet is output only while the row FSM waits in Load (the input
+// held).  The output side's own rules are esact_row_out_assert's.
 
 // checker code is not part of the RTL's code coverage
 /* verilator coverage_off */
@@ -44,10 +45,11 @@ module layernorm_assert #(
   input logic                  dn_start,
   input logic                  dr_start,
   input logic [31:0]           dd_q,
-  input logic                  emit_start
+  input logic                  emit_start,
+  input logic                  emit_busy
 );
 
-  localparam logic [2:0] Load = 3'd0, Cent = 3'd1, DivR = 3'd4, Emit = 3'd5;
+  localparam logic [2:0] Load = 3'd0, Cent = 3'd1, DivR = 3'd4;
 
   esact_stream_chk #(.DataW(LANES*(IN_W+G_W+B_W)+NW+4), .HasLast(1'b1), .LastGated(1'b0), .Assumed(1'b1))
   u_in_chk (
@@ -59,9 +61,10 @@ module layernorm_assert #(
     .data({out_y_o, out_err_o})
   );
 
-  `ASSERT(StateLegal_A, state_q <= Emit, clk_i, rst_ni)
+  `ASSERT(StateLegal_A, state_q <= DivR, clk_i, rst_ni)
+  `ASSERT_IF(EmitOnlyInLoad_A, state_q == Load && !in_ready_o, emit_busy, clk_i, rst_ni)
   `ASSERT_IF(CentChunkInRow_A, chunk_q < nbeats, state_q == Cent, clk_i, rst_ni)
-  `ASSERT_IF(RowLenLegal_A, len_q != '0 && 32'(len_q) <= N_MAX, (state_q != Load && state_q != Emit) || emit_start,
+  `ASSERT_IF(RowLenLegal_A, len_q != '0 && 32'(len_q) <= N_MAX, state_q != Load || emit_start,
              clk_i, rst_ni)
   `ASSERT_IF(DivByNNonZero_A, len_q != '0, dn_start, clk_i, rst_ni)
   `ASSERT_IF(RecipDivisorNonZero_A, dd_q != '0, dr_start, clk_i, rst_ni)

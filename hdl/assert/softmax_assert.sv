@@ -4,9 +4,10 @@
 // softmax_assert: port rules of softmax and its invariants: the chunk being
 // exponentiated inside the row (so the e_q write index is inside the buffer, checked
 // before the write), a legal row length while a row is processed and when its output
-// starts, a non-zero sum reaching the divider, and the error beat ends its packet.  The
-// row FSM's 2-bit state enum is complete (no illegal state); the output side's rules
-// are esact_row_out_assert's.
+// starts, a non-zero sum reaching the divider, the error beat ends its packet, and a
+// packet is output only while the row FSM waits in Load (the input held).  The output
+// side's own rules are esact_row_out_assert's, the input side's shape checks
+// esact_row_in's.
 
 // checker code is not part of the RTL's code coverage
 /* verilator coverage_off */
@@ -43,10 +44,11 @@ module softmax_assert #(
   input logic [LenW-1:0]        len_q,
   input logic [SumW-1:0]        sum_q,
   input logic                   div_start,
-  input logic                   emit_start
+  input logic                   emit_start,
+  input logic                   emit_busy
 );
 
-  localparam logic [1:0] Exp = 2'd1, Div = 2'd2;
+  localparam logic [1:0] Load = 2'd0, Exp = 2'd1, Div = 2'd2;
 
   esact_stream_chk #(.DataW(LANES*(IN_W+1)+LenW+21), .HasLast(1'b1), .LastGated(1'b0), .Assumed(1'b1))
   u_in_chk (
@@ -61,6 +63,8 @@ module softmax_assert #(
   logic busy_row;
   assign busy_row = state_q == Exp || state_q == Div || emit_start;
 
+  `ASSERT(StateLegal_A, state_q <= Div, clk_i, rst_ni)
+  `ASSERT_IF(EmitOnlyInLoad_A, state_q == Load && !in_ready_o, emit_busy, clk_i, rst_ni)
   `ASSERT_IF(RowLenLegal_A, len_q != '0 && 32'(len_q) <= T_MAX, busy_row, clk_i, rst_ni)
   `ASSERT_IF(ExpChunkInRow_A, chunk_q < nbeats, state_q == Exp, clk_i, rst_ni)
   `ASSERT_IF(DivisorNonZero_A, sum_q != '0, div_start, clk_i, rst_ni)

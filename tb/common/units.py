@@ -28,7 +28,7 @@ UNITS: dict[str, SimUnit] = {
     ),
     "softmax": SimUnit(
         name="softmax", toplevel="softmax",
-        sources=("esact_stream_reg.sv", "esact_row_out.sv", "softmax_pkg.sv", "esact_seq_iter.sv", "div_seq.sv", "softmax.sv"),
+        sources=("esact_stream_reg.sv", "esact_row_in.sv", "esact_row_out.sv", "softmax_pkg.sv", "esact_seq_iter.sv", "div_seq.sv", "softmax.sv"),
         test_module="tb.softmax.softmax_tests",
         checkers=("esact_stream_chk.sv", "esact_stream_reg_assert.sv", "esact_row_out_assert.sv",
                   "esact_seq_iter_assert.sv", "div_seq_assert.sv", "softmax_assert.sv"),
@@ -37,7 +37,7 @@ UNITS: dict[str, SimUnit] = {
                     checkers=("esact_stream_chk.sv", "gelu_assert.sv")),
     "layernorm": SimUnit(
         name="layernorm", toplevel="layernorm",
-        sources=("esact_stream_reg.sv", "esact_row_out.sv", "esact_seq_iter.sv", "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
+        sources=("esact_stream_reg.sv", "esact_row_in.sv", "esact_row_out.sv", "esact_seq_iter.sv", "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
         test_module="tb.layernorm.layernorm_tests",
         checkers=("esact_stream_chk.sv", "esact_stream_reg_assert.sv", "esact_row_out_assert.sv",
                   "esact_seq_iter_assert.sv", "div_seq_assert.sv", "isqrt_seq_assert.sv", "layernorm_assert.sv"),
@@ -55,7 +55,7 @@ UNITS: dict[str, SimUnit] = {
         name="esact_top",
         toplevel="esact_top",
         sources=(
-            "lint_waivers.vlt", "gen/esact_csr_pkg.sv", "gen/esact_csr.sv", "esact_pkg.sv", "esact_stream_reg.sv", "esact_row_out.sv",
+            "lint_waivers.vlt", "gen/esact_csr_pkg.sv", "gen/esact_csr.sv", "esact_pkg.sv", "esact_stream_reg.sv", "esact_row_in.sv", "esact_row_out.sv",
             "hlog_enc.sv", "hlog_mul.sv", "spls_predict.sv", "topk.sv", "local_sim.sv", "softmax_pkg.sv",
             "esact_seq_iter.sv", "div_seq.sv", "isqrt_seq.sv", "softmax.sv", "layernorm.sv", "gelu.sv", "requant.sv",
             "gemm_core.sv",

@@ -49,7 +49,8 @@ REG = "esact_stream_reg.sv"            # the output-register primitive (hdl/)
 REG_CHK = "esact_stream_reg_assert.sv"  # ... and its checker (hdl/assert/)
 ITER = "esact_seq_iter.sv"              # the sequential-iteration control (div_seq, isqrt_seq)
 ITER_CHK = "esact_seq_iter_assert.sv"
-ROW = "esact_row_out.sv"                # the row emitter of softmax and layernorm (hdl/)
+ROW_IN = "esact_row_in.sv"              # the row loader and emitter of softmax and layernorm (hdl/)
+ROW = "esact_row_out.sv"
 ROW_CHK = "esact_row_out_assert.sv"
 # the row emitter proven alone: a second copy of its checker makes the user's rules
 # assumptions (they constrain the inputs, so the asserted copy holds them too), and its
@@ -137,13 +138,13 @@ JOBS: list[Job] = [
     Job("gemm_core", "gemm_core", "gemm_core", (REG, "gemm_core.sv"), (STREAM, REG_CHK, "gemm_core_assert.sv"),
         params=dict(PE_R=2, PE_C=2, M_MAX=3, N_MAX=4, K_MAX=3), depth=4, bmc=16, cover=16,
         prove_skip=("ColTileInDepth_A", "DrainRowInTile_A", "RowTileInJob_A", "KStepInJob_A", "MacsInsideArray_A")),
-    Job("softmax", "softmax", "softmax", (REG, ROW, "softmax_pkg.sv", ITER, "div_seq.sv", "softmax.sv"),
+    Job("softmax", "softmax", "softmax", (REG, ROW_IN, ROW, "softmax_pkg.sv", ITER, "div_seq.sv", "softmax.sv"),
         (STREAM, REG_CHK, ROW_CHK, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), depth=4, bmc=16, cover=44,
         cut=("u_div",), prove_skip=("DivisorNonZero_A",)),
     # esact_top is not here: yosys (WebAssembly, 4 GiB address space) runs out of memory
     # flattening its buffers even at T 8, d 128, f 128 (the smallest sizes its 64-byte
     # load geometry elaborates with); its rules are checked in simulation (docs/formal.md)
-    Job("layernorm", "layernorm", "layernorm", (REG, ROW, ITER, "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
+    Job("layernorm", "layernorm", "layernorm", (REG, ROW_IN, ROW, ITER, "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
         (STREAM, REG_CHK, ROW_CHK, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), depth=4,
         bmc=20, cover=20, cut=("u_div_n", "u_sqrt", "u_div_r")),
 ]
