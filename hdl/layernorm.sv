@@ -51,13 +51,13 @@ module layernorm #(
   localparam int unsigned RW        = RecipBits + 1;      // R
   localparam int unsigned ZW        = 40;                 // z
   localparam int unsigned YW        = ZW + G_W + 2;       // z G + B
+  localparam int unsigned EW        = IN_W + G_W + B_W;   // a stored entry {r, G, B}
 
   typedef enum logic [2:0] {Load, Cent, DivN, Sqrt, DivR} state_e;
 
   state_e             state_d, state_q;
-  logic [IN_W-1:0]    r_q [N_MAX];        // written directly (memory style)
-  logic [G_W-1:0]     g_q [N_MAX];
-  logic [B_W-1:0]     b_q [N_MAX];
+  logic [EW-1:0]      row [N_MAX];        // the row's entries {r, G, B} (esact_row_in)
+  logic [LANES*EW-1:0] ld_entries;        // ... of the beat being loaded
   logic [NW-1:0]      len_q;            // the row's length (esact_row_in)
   logic [3:0]         gf_d, gf_q;
   logic               big_d, big_q;     // a value of the row exceeds 2^16
@@ -93,18 +93,26 @@ module layernorm #(
   assign in_ready_o = (state_q == Load) && !emit_busy;
   assign accept     = in_valid_i && in_ready_o;
 
-  esact_row_in #(.MAX(N_MAX), .LANES(LANES)) u_row_in (
+  always_comb begin
+    for (int unsigned l = 0; l < LANES; l++) begin
+      ld_entries[l*EW +: EW] = {in_r_i[l*IN_W +: IN_W], in_g_i[l*G_W +: G_W], in_b_i[l*B_W +: B_W]};
+    end
+  end
+
+  esact_row_in #(.MAX(N_MAX), .LANES(LANES), .W(EW)) u_row_in (
     .clk_i,
     .rst_ni,
     .take_i     (accept),
     .last_i     (in_last_i),
     .len_i      (in_len_i),
+    .data_i     (ld_entries),
     .first_o    (ld_first),
     .idx_o      (ld_idx),
     .len_o      (ld_len),
     .shape_ok_o (ld_shape_ok),
     .len_q_o    (len_q),
-    .nbeats_o   (nbeats)
+    .nbeats_o   (nbeats),
+    .row_o      (row)
   );
 
   div_seq #(.NUM_W(VW), .DEN_W(NW)) u_div_n (
@@ -141,17 +149,19 @@ module layernorm #(
 
   // the squares of c over the chunk being centred, and the outputs of the beat being output
   always_comb begin
+    logic [EW-1:0] e;
+    e      = '0;
     cur_sq = '0;
     cur_y  = '0;
     for (int unsigned c = 0; c < Chunks; c++) begin
       for (int unsigned l = 0; l < LANES; l++) begin
         if (c * LANES + l < N_MAX && 32'(c * LANES + l) < 32'(len_q)) begin
+          e = row[c*LANES+l];
           if (ChW'(c) == chunk_q) begin
-            cur_sq = cur_sq + sq_of(c_of(r_q[c*LANES+l], len_q, s_q));
+            cur_sq = cur_sq + sq_of(c_of(e[EW-1 -: IN_W], len_q, s_q));
           end
           if (ChW'(c) == emit_beat) begin
-            cur_y[l*8 +: 8] = y_of(c_of(r_q[c*LANES+l], len_q, s_q), rr_q, g_q[c*LANES+l],
-                                   b_q[c*LANES+l], gf_q);
+            cur_y[l*8 +: 8] = y_of(c_of(e[EW-1 -: IN_W], len_q, s_q), rr_q, e[B_W +: G_W], e[B_W-1:0], gf_q);
           end
         end
       end
@@ -266,18 +276,6 @@ module layernorm #(
       state_q <= Load;
     end else begin
       state_q <= state_d;
-    end
-  end
-
-  always_ff @(posedge clk_i) begin
-    if (state_q == Load && accept) begin
-      for (int unsigned l = 0; l < LANES; l++) begin
-        if (32'(ld_idx) * LANES + l < N_MAX) begin
-          r_q[32'(ld_idx) * LANES + l] <= in_r_i[l*IN_W +: IN_W];
-          g_q[32'(ld_idx) * LANES + l] <= in_g_i[l*G_W +: G_W];
-          b_q[32'(ld_idx) * LANES + l] <= in_b_i[l*B_W +: B_W];
-        end
-      end
     end
   end
 

@@ -52,7 +52,7 @@ module softmax
   typedef enum logic [1:0] {Load, Exp, Div} state_e;
 
   state_e                state_d, state_q;
-  logic [IN_W-1:0]       score_q [T_MAX];    // written directly (memory style)
+  logic [IN_W-1:0]       score [T_MAX];      // the row's scores (esact_row_in)
   logic [T_MAX-1:0]      keep_d, keep_q;
   logic [15:0]           e_q [T_MAX];
   logic [LenW-1:0]       len_q;              // the row's length (esact_row_in)
@@ -85,18 +85,20 @@ module softmax
   assign in_ready_o = (state_q == Load) && !emit_busy;
   assign accept     = in_valid_i && in_ready_o;
 
-  esact_row_in #(.MAX(T_MAX), .LANES(LANES)) u_row_in (
+  esact_row_in #(.MAX(T_MAX), .LANES(LANES), .W(IN_W)) u_row_in (
     .clk_i,
     .rst_ni,
     .take_i     (accept),
     .last_i     (in_last_i),
     .len_i      (in_len_i),
+    .data_i     (in_score_i),
     .first_o    (ld_first),
     .idx_o      (ld_idx),
     .len_o      (ld_len),
     .shape_ok_o (ld_shape_ok),
     .len_q_o    (len_q),
-    .nbeats_o   (nbeats)
+    .nbeats_o   (nbeats),
+    .row_o      (score)
   );
 
   always_comb begin
@@ -113,7 +115,7 @@ module softmax
       for (int unsigned l = 0; l < LANES; l++) begin
         if (c * LANES + l < T_MAX) begin
           if (ChW'(c) == chunk_q && keep_q[c*LANES+l]) begin
-            ex_e[l*16 +: 16] = exp_of(score_q[c*LANES+l], max_q, mult_q, shift_q);
+            ex_e[l*16 +: 16] = exp_of(score[c*LANES+l], max_q, mult_q, shift_q);
           end
           if (ChW'(c) == emit_beat) begin
             ot_p[l*8 +: 8] = prob_of(e_q[c*LANES+l], recip_q);
@@ -242,13 +244,6 @@ module softmax
   end
 
   always_ff @(posedge clk_i) begin
-    if (state_q == Load && accept) begin
-      for (int unsigned l = 0; l < LANES; l++) begin
-        if (32'(ld_idx) * LANES + l < T_MAX) begin
-          score_q[32'(ld_idx) * LANES + l] <= in_score_i[l*IN_W +: IN_W];
-        end
-      end
-    end
     if (state_q == Exp) begin
       for (int unsigned l = 0; l < LANES; l++) begin
         if (32'(chunk_q) * LANES + l < T_MAX) begin
