@@ -29,6 +29,10 @@ struct Harness {
   std::vector<uint8_t> out;
   bool out_last_seen = false;
   uint64_t max_clocks = 0;
+  // half a clock period in time steps: simulation time advances as in the cocotb
+  // simulation (10 ns clock), so $time-dependent logic -- the assertion checkers are
+  // off while `$time == 0` (hdl/assert/prim_assert.svh, ASSERT_OFF) -- runs as there
+  uint64_t half_steps = 5000;
   // outputs sampled just before the last rising edge
   bool pre_ld_ready = false, pre_pready = false, pre_pslverr = false;
   uint32_t pre_prdata = 0;
@@ -36,6 +40,10 @@ struct Harness {
   explicit Harness(int argc, char** argv) : ctx(new VerilatedContext) {
     ctx->commandArgs(argc, argv);
     top.reset(new Vtop{ctx.get()});
+    double steps = 5.0;  // ns
+    for (int p = ctx->timeprecision(); p < -9; ++p) steps *= 10.0;
+    for (int p = ctx->timeprecision(); p > -9; --p) steps /= 10.0;
+    half_steps = steps < 1.0 ? 1 : static_cast<uint64_t>(steps);
     top->clk_i = 0;
     top->rst_ni = 0;
     top->psel_i = 0;
@@ -63,8 +71,10 @@ struct Harness {
       out.insert(out.end(), p, p + kBeatBytes);
       if (top->out_last_o) out_last_seen = true;
     }
+    ctx->timeInc(half_steps);
     top->clk_i = 1;
     top->eval();
+    ctx->timeInc(half_steps);
     top->clk_i = 0;
     ++clocks;
     if (max_clocks && clocks > max_clocks) {

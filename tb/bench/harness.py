@@ -4,7 +4,9 @@ The Verilated model is built from the same sources, parameters and Verilator opt
 as the cocotb environment's (tb/common/sim.py: no --public-flat-rw, default -Os of the
 Verilator makefile; the bound assertion checkers and --assert unless ASSERTS=0, as
 make sim builds them), only with tb/bench/esact_harness.cpp as main instead of cocotb's
-VPI main, so the two throughputs compare the environments, not the models.
+VPI main, so the two throughputs compare the environments, not the models.  The harness
+advances simulation time as the cocotb simulation does (10 ns clock): the checkers are
+off while ``$time == 0`` (ASSERT_OFF), so a harness that kept time at 0 would skip them.
 """
 
 from __future__ import annotations

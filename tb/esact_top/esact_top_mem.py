@@ -168,9 +168,9 @@ class Mirror:
         n = len(addrs)
         if n == 0:
             return 0
-        a = np.asarray(addrs, np.int64)
-        if len(np.unique(a)) != n:  # an address written twice: the later beat wins, beat by beat
+        if len(set(addrs)) != n:  # an address written twice: the later beat wins, beat by beat
             return sum(not self.apply(x, d) for x, d in zip(addrs, datas))
+        a = np.asarray(addrs, np.int64)
         raw = np.frombuffer(b"".join(d.to_bytes(LD_BYTES, "little") for d in datas), np.uint8).reshape(n, LD_BYTES)
         region, idx = a >> 24, a & 0xFFFFFF
         bad = 0

@@ -3,6 +3,7 @@ sequence (factory override); `make sim UNIT=esact_top [TEST=...] [SEED=...]`."""
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 
@@ -52,6 +53,9 @@ class EsactBaseTest(uvm_test):
         self.seq.v = self.env.vsqr
         self.logger.info(f"SEED={os.environ.get('COCOTB_RANDOM_SEED')} params={self.cfg.params} "
                          f"sequence={type(self.seq).__name__} n={self.seq.n}")
+        # what exists now (modules, environment, register model) lives for the whole test:
+        # out of the collector's generations, so its full collections stop walking it
+        gc.freeze()
         start_clock(self.cfg.clk)
         await self.bring_up()
         self.env.start_bfms()

@@ -23,6 +23,88 @@ from cocotb_bus.bus import Bus
 from .stream_cfg import StreamCfg
 
 
+# -- per-beat signal access ------------------------------------------------------------
+# A bulk stream (esact_top's load port: 512-bit beats, one per clock) reads and writes
+# its ports every beat.  cocotb's public accessors build a LogicArray (or range-check
+# and format the value) on every access; these closures go to the same GPI calls
+# cocotb itself makes (``get_signal_val_binstr``, ``set_signal_val_int/_binstr`` with
+# the deposit action, written at once as cocotb does when it trusts inertial writes,
+# which its Verilator runner sets) without the objects in between.  Anything
+# unusual -- a value that is not 0/1 (X/Z), an int out of the port's unsigned range,
+# a simulator whose inertial writes cocotb does not trust -- takes cocotb's public
+# path, so errors are cocotb's own.
+
+def _raw(handle):
+    return getattr(handle, "_handle", None)
+
+
+def int_reader(handle):
+    """A callable returning ``int(handle.value)``."""
+    raw = _raw(handle)
+    get = getattr(raw, "get_signal_val_binstr", None)
+    if get is None:
+        return lambda: int(handle.value)
+
+    def read() -> int:
+        try:
+            return int(get(), 2)
+        except ValueError:  # X or Z: cocotb's conversion raises its own error
+            return int(handle.value)
+
+    return read
+
+
+def bit_reader(handle):
+    """A callable returning ``bool(handle.value)`` for a 1-bit port (a value other
+    than 0/1 takes the public path)."""
+    raw = _raw(handle)
+    get = getattr(raw, "get_signal_val_binstr", None)
+    if get is None:
+        return lambda: bool(handle.value)
+
+    def read() -> bool:
+        v = get()
+        if v == "1":
+            return True
+        if v == "0":
+            return False
+        return bool(handle.value)
+
+    return read
+
+
+def int_writer(handle):
+    """A callable doing ``handle.value = v`` for an int ``v``."""
+    import cocotb.handle as ch
+
+    raw = _raw(handle)
+    if raw is None or not getattr(ch, "_trust_inertial", False):
+        def public(v: int) -> None:
+            handle.value = v
+        return public
+    n = len(handle)
+    top = 1 << n
+    deposit = ch._GPISetAction.DEPOSIT.value
+    if n <= 32:
+        set_int = raw.set_signal_val_int
+
+        def write(v: int) -> None:
+            if 0 <= v < top:
+                set_int(deposit, v)
+            else:
+                handle.value = v
+    else:
+        set_bin = raw.set_signal_val_binstr
+        fmt = f"0{n}b"
+
+        def write(v: int) -> None:
+            if 0 <= v < top:
+                set_bin(deposit, format(v, fmt))
+            else:
+                handle.value = v
+    return write
+
+
 class StreamBfm:
     def __init__(self, dut, clk, cfg: StreamCfg):
         self.cfg = cfg
@@ -71,6 +153,8 @@ class StreamBfm:
 
     async def _source(self) -> None:
         bus, flow, clk = self.bus, self.cfg.flow, self.clk
+        edge = RisingEdge(clk)
+        ready = bit_reader(bus.ready)
         ports = {}
         valid_on = False
         while True:
@@ -87,17 +171,17 @@ class StreamBfm:
                     self._valid_up.clear()
                     await ClockCycles(clk, gap)
                 for name, val in beat.items():
-                    port = ports.get(name)
-                    if port is None:
-                        port = ports[name] = getattr(bus, name)
-                    port.value = val
+                    write = ports.get(name)
+                    if write is None:
+                        write = ports[name] = int_writer(getattr(bus, name))
+                    write(val)
                 if not valid_on:
                     bus.valid.value = 1
                     valid_on = True
                     self._valid_up.set()
-                await RisingEdge(clk)
-                while not bus.ready.value:
-                    await RisingEdge(clk)
+                await edge
+                while not ready():
+                    await edge
                 self.sent += 1
 
     # -- sink side ---------------------------------------------------------------------
@@ -164,7 +248,9 @@ class StreamBfm:
         """Every transfer as (beat, stall cycles, gap cycles) on ``rx_q``; with
         ``burst_beats`` > 1, (list of beats, stall cycles of the burst, gap before it)."""
         bus, fields, clk = self.bus, self.cfg.data_fields, self.clk
-        signals = [(f, getattr(bus, f)) for f in fields]
+        readers = [(f, int_reader(getattr(bus, f))) for f in fields]
+        valid, ready = bit_reader(bus.valid), bit_reader(bus.ready)
+        edge = RisingEdge(clk)
         burst_max = self.cfg.burst_beats
         burst: list = []
         burst_stall = burst_gap = 0
@@ -172,14 +258,14 @@ class StreamBfm:
         last_t = get_sim_time("step")
         period = None
         while True:
-            await RisingEdge(clk)
+            await edge
             if period is None:
                 now = get_sim_time("step")
                 if now > last_t:
                     period = now - last_t
-            if bus.valid.value:
-                if bus.ready.value:
-                    beat = {f: int(s.value) for f, s in signals}
+            if valid():
+                if ready():
+                    beat = {f: read() for f, read in readers}
                     self.beats += 1
                     if burst_max == 1:
                         self.rx_q.put_nowait((beat, stall, gap))
