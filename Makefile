@@ -46,6 +46,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 # outputs (allocator checkpoints) go to the build tree; `make clean` removes them
 export ESACT_CACHE_DIR ?= $(CURDIR)/build/cache
 export ESACT_OUT_DIR ?= $(CURDIR)/build
+# torch.compile's kernels of the batched integer layer (models/fused.py) are cached there too
+export TORCHINDUCTOR_CACHE_DIR ?= $(CURDIR)/build/cache/inductor
 
 PYTEST  := $(VPY) -m pytest -p no:cacheprovider
 # work stealing: an idle worker takes tests queued behind a long one on another worker

@@ -6,10 +6,14 @@ with dense layers 0-1, the allocator's candidates that differ in one late layer)
 compute those layers once: the jobs form a trie keyed by the per-layer parameters
 (a digest of the layer's integer parameters, so two weight sets that share a layer
 share it too) and the layer's setting, walked depth first with every node's layer
-outputs kept only while its subtree runs.  Texts are split into chunks that worker
-processes take in turn (one BLAS thread each); the per-text arithmetic is exactly
-:func:`models.int_layer.int_layer`'s, so every embedding equals
-:func:`models.encoder.embed_int`'s bit for bit (``tests/models/test_embed_eval.py``).
+outputs kept only while its subtree runs; the settings that run one layer on one input
+share its Q/K/V and prediction.  Texts are split into chunks of one length (the longest
+first) that worker processes take in turn (one thread each); a chunk runs through each
+layer as one batch (:func:`models.fused.int_layer_batch`, fused kernels compiled once in
+the parent before it forks), whose arithmetic is exactly
+:func:`models.int_layer.int_layer`'s text by text, so every embedding equals
+:func:`models.encoder.embed_int`'s bit for bit (``tests/models/test_embed_eval.py``,
+``tests/models/test_fused.py``).
 
 Float jobs (``schedule=None``) embed with the float model of their weights.  With
 ``cache=True`` and a cache folder (``$ESACT_CACHE_DIR``, :mod:`models.paths`) every
@@ -97,12 +101,19 @@ def _init_worker(models, int_models) -> None:
 
 
 def _run_chunk(args):
-    """All jobs on one chunk of token-id arrays: {job index: (emb, OpCount, per-layer ops)}."""
+    """All jobs on one chunk of token-id arrays of one length: {job index: (emb, OpCount,
+    per-layer ops)}.  The chunk's texts run through each layer together
+    (:func:`models.fused.int_layer_batch`)."""
     ids_list, jobs = args
     from ..encoder import int_input
-    from ..int_layer import dequantize, int_layer
+    import torch
+
+    from ..fused import int_layer_batch
+    from ..int_layer import dequantize
     from ..minilm import encode_float, pool
 
+    if len({len(ids) for ids in ids_list}) != 1:
+        raise ValueError("a chunk holds texts of one length")
     out: dict = {}
     for j, job in enumerate(jobs):
         if job.schedule is None:
@@ -121,7 +132,7 @@ def _run_chunk(args):
             for j in members:
                 im = _W["ims"][jobs[j].weights]
                 s_out = im.layers[-1].scales["s_out"]
-                emb = np.stack([pool(dequantize(x, s_out)) for x in xs])
+                emb = np.stack([pool(dequantize(x, s_out)) for x in xs.numpy()])
                 total = OpCount(pred_weight=jobs[j].schedule.pred_weight)
                 for o in ops_path:
                     total += o
@@ -132,25 +143,42 @@ def _run_chunk(args):
             w = jobs[j].weights
             key = (_W["digests"][w][depth], jobs[j].schedule.layers[depth])
             groups.setdefault(key, []).append(j)
-        for (_, cfg), grp in groups.items():
+        # what depends only on the input and the layer (Q/K/V, the prediction) is
+        # computed once for the settings that run this layer on xs
+        shared: dict = {}
+        runs = []
+        for (dig, cfg), grp in groups.items():
             lq = _W["ims"][jobs[grp[0]].weights].layers[depth]
-            ys = []
-            ops = OpCount(pred_weight=cfg.pred_weight)
-            for x in xs:
-                y, o = int_layer(x, lq, cfg)
-                ys.append(y.astype(np.int8))
-                ops += o
+            ys, ops = int_layer_batch(xs, lq, cfg, shared.setdefault(dig, {}))
+            runs.append((ys, grp, ops))
+        shared.clear()
+        for ys, grp, ops in runs:
             dfs(ys, depth + 1, grp, ops_path + [ops])
 
     for (_, _), members in roots.items():
         w = jobs[members[0]].weights
         im, m = _W["ims"][w], _W["models"][w]
-        xs = [int_input(ids, im, m).astype(np.int8) for ids in ids_list]
+        xs = torch.from_numpy(np.stack([int_input(ids, im, m).astype(np.int8) for ids in ids_list]))
         n_layers = {len(jobs[j].schedule.for_layers(len(im.layers)).layers) for j in members}
         if n_layers != {len(im.layers)}:
             raise ValueError(f"schedule: every job must have {len(im.layers)} layer settings")
         dfs(xs, 0, members, [])
     return out
+
+
+def length_chunks(ids_list, chunk: int) -> list[list[int]]:
+    """Indices of ``ids_list`` in work units of at most ``chunk`` texts of one length,
+    the longest texts first (the largest units start first)."""
+    by_len: dict = {}
+    for i, ids in enumerate(ids_list):
+        by_len.setdefault(len(ids), []).append(i)
+    units = []
+    for T in sorted(by_len, reverse=True):
+        idx = by_len[T]
+        n = math.ceil(len(idx) / chunk)
+        size = math.ceil(len(idx) / n)  # even units
+        units += [idx[i : i + size] for i in range(0, len(idx), size)]
+    return units
 
 
 # ----------------------------------------------------------------------------------
@@ -240,13 +268,17 @@ def embed_jobs(
             todo.append(j)
     if todo:
         sub = [jobs[j] for j in todo]
-        n = len(ids_list)
-        parts = [(ids_list[i : i + chunk], sub) for i in range(0, n, chunk)]
+        units = length_chunks(ids_list, chunk)
+        parts = [([ids_list[i] for i in u], sub) for u in units]
+        order = np.concatenate(units)
+        inv = np.empty(len(order), np.int64)
+        inv[order] = np.arange(len(order))  # row of text i in the concatenated unit results
         outs: list = [None] * len(parts)
         if jobs_n > 1 and len(parts) > 1:
             import multiprocessing as mp
 
             ctx = mp.get_context("fork")
+            _warm_up(int_models, sub)  # compile the kernels once, before the fork
             with ctx.Pool(min(jobs_n, len(parts)), initializer=_init_worker, initargs=(models, int_models)) as pool:
                 for done, (i, o) in enumerate(pool.imap_unordered(_indexed, list(enumerate(parts))), 1):
                     outs[i] = o
@@ -257,7 +289,7 @@ def embed_jobs(
                 outs[i] = _run_chunk(p)
                 _progress(progress, i + 1, len(parts), t0)
         for k, j in enumerate(todo):
-            emb = np.concatenate([o[k][0] for o in outs])
+            emb = np.concatenate([o[k][0] for o in outs])[inv]
             ops = None
             per_layer = []
             if jobs[j].schedule is not None:
@@ -283,6 +315,14 @@ def embed_jobs(
                 np.savez(tmp, **arrays)
                 tmp.replace(folder / f"{key}_{idig}.npz")
     return results  # type: ignore[return-value]
+
+
+def _warm_up(int_models: dict, jobs: list) -> None:
+    from ..fused import warm_up
+
+    for w in {job.weights for job in jobs if job.schedule is not None}:
+        warm_up(int_models[w].layers[0])
+        return
 
 
 def _indexed(arg):
