@@ -326,7 +326,7 @@ def markdown(report: dict, png: Path) -> str:
         "",
         f"**Default point** `{report.get('default_scheme')}` (weights `{s['default_weights']}`), "
         f"{report.get('regime_of_headline')} regime: **{d.get('reduction_pct')} % reduction at "
-        f"{d.get('accuracy_loss_pts')} points of top-1 loss** (95 % CI {d.get('accuracy_loss_ci')}; "
+        f"{d.get('accuracy_loss_pts')} points of top-1 loss** (95 % CI {_fmt_ci(d.get('accuracy_loss_ci'))}; "
         f"lost/gained {d.get('lost')}/{d.get('gained')}, McNemar p = {_fmt_p(d.get('mcnemar_p'))}); "
         f"MRR loss {d.get('loss_mrr')}, 10-way loss {d.get('loss_acc10_pts')} points.  The paper "
         f"reports {PAPER_REDUCTION} % at < 1 point on its benchmarks.",
@@ -335,7 +335,7 @@ def markdown(report: dict, png: Path) -> str:
     for w, v in (report.get("by_weights") or {}).items():
         if v:
             lines.append(f"* the default schedule with `{w}` weights: {v['reduction_pct']} % at "
-                         f"{v['accuracy_loss_pts']} points (CI {v['accuracy_loss_ci']}), 10-way loss "
+                         f"{v['accuracy_loss_pts']} points (CI {_fmt_ci(v['accuracy_loss_ci'])}), 10-way loss "
                          f"{v['loss_acc10_pts']} points")
     lines += ["", f"![frontier]({png.name})", ""]
     for reg, info in report["regimes"].items():
@@ -414,6 +414,13 @@ def provenance() -> list[str]:
     return out
 
 
+def _fmt_ci(ci) -> str:
+    """A 95 % CI [lo, hi] as plain numbers (NumPy scalars print as np.float64(...))."""
+    if not ci:
+        return "n/a"
+    return f"[{float(ci[0]):.2f}, {float(ci[1]):.2f}]"
+
+
 def _fmt_p(p) -> str:
     return "-" if p is None else f"{p:.3g}"
 
@@ -451,7 +458,7 @@ def summary_table(report: dict) -> None:
     print("=" * 118)
     d = report.get("default") or {}
     print(f"default {report.get('default_scheme')}: {report.get('regime_of_headline')}-regime reduction "
-          f"{d.get('reduction_pct')} %, top-1 loss {d.get('accuracy_loss_pts')} pts (CI {d.get('accuracy_loss_ci')}); "
+          f"{d.get('reduction_pct')} %, top-1 loss {d.get('accuracy_loss_pts')} pts (CI {_fmt_ci(d.get('accuracy_loss_ci'))}); "
           f"wall {report['settings']['wall_s']} s")
 
 
