@@ -5,8 +5,8 @@
 // load beat (esact_load drops and flags a beat that addresses no buffer) must land
 // inside its buffer: the row below the buffer's depth and the word's first column or
 // tile, or the vector's first value, below the buffer's width -- checked in the cycle of
-// the write, before a power-of-two array could wrap the index.  The read ports of the
-// engines that carry an enable (prediction, LayerNorm) must address inside the buffers.
+// the write, before a power-of-two array could wrap the index.  (The read ports carry
+// no such rule: their enables span a whole stage, indices past the end read zero.)
 // Covers: the last row and the last word of the input, the last row of W2, the last
 // value group of an FFN-wide and of a hidden-wide vector.
 //
@@ -26,8 +26,6 @@ module esact_param_buf_assert
   parameter int unsigned F_MAX        = 1536,
   parameter int unsigned PE_C         = 8,
   parameter int unsigned LdBytes      = 64,
-  localparam int unsigned RowIdxW     = $clog2(T_MAX),
-  localparam int unsigned ChIdxW      = $clog2(D_MAX),
   localparam int unsigned LdWordIdxW  = $clog2((F_MAX + LdBytes - 1) / LdBytes),
   localparam int unsigned DTiles      = D_MAX / PE_C,
   localparam int unsigned FTiles      = F_MAX / PE_C,
@@ -40,12 +38,7 @@ module esact_param_buf_assert
   input  logic                  wr_i,
   input  ld_region_e            wr_region_i,
   input  logic [23:0]           wr_row_i,
-  input  logic [LdWordIdxW-1:0] wr_word_i,
-  input  logic                  pred_en_i,
-  input  logic [RowIdxW-1:0]    pred_row_i,
-  input  logic [31:0]           pred_k0_i,
-  input  logic                  ln_en_i,
-  input  logic [ChIdxW-1:0]     ln_chunk_i
+  input  logic [LdWordIdxW-1:0] wr_word_i
 );
 
   logic [31:0] row, word;
@@ -70,9 +63,6 @@ module esact_param_buf_assert
   `ASSERT_IF(W2WriteInDepth_A, row < F_MAX && word * TilesPerWord < DTiles, wr_w2, clk_i, rst_ni)
   `ASSERT_IF(VecFfnWriteInDepth_A, row * VecVals < F_MAX, wr_vf, clk_i, rst_ni)
   `ASSERT_IF(VecHidWriteInDepth_A, row * VecVals < D_MAX, wr_vd, clk_i, rst_ni)
-
-  `ASSERT_IF(PredReadInDepth_A, 32'(pred_row_i) < T_MAX && pred_k0_i < D_MAX, pred_en_i, clk_i, rst_ni)
-  `ASSERT_IF(LnReadInDepth_A, 32'(ln_chunk_i) * PE_C < D_MAX, ln_en_i, clk_i, rst_ni)
 
   `COVER(XLastRow_C, wr_x && row == T_MAX - 1, clk_i, rst_ni)
   `COVER(XLastWord_C, wr_x && word == DWords - 1, clk_i, rst_ni)
