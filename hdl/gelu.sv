@@ -42,9 +42,6 @@ module gelu #(
   localparam int unsigned FW = LW + 2;        // 2 qc - L (signed)
 
   logic                   en;
-  logic                   v1_q, v2_q;
-  logic                   last1_q, last2_q;
-  logic [TAG_W-1:0]       tag1_q, tag2_q;
   logic                   err_in;
   logic                   err1_q, err2_q;
   logic [LANES*LW-1:0]    l_d, l_q;
@@ -52,8 +49,21 @@ module gelu #(
   logic [QC_W-1:0]        qc1_q;
   logic [LANES*OutW-1:0]  t_d, t_q;
 
-  assign en         = !v2_q || out_ready_i;
-  assign in_ready_o = en;
+  // valid, last and tag of the two stages; the stage registers below load with en
+  esact_pipe_ctrl #(.STAGES(2), .TAG_W(TAG_W)) u_ctrl (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i,
+    .in_ready_o,
+    .in_last_i,
+    .in_tag_i,
+    .en_o        (en),
+    .out_valid_o,
+    .out_ready_i,
+    .out_last_o,
+    .out_tag_o
+  );
+
   assign err_in     = !in_qb_i[QB_W-1] && (in_qb_i != '0);  // qb > 0
 
   // stage 1: L = (min(|q|, -qb) + qb)^2
@@ -85,34 +95,17 @@ module gelu #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      v1_q <= 1'b0;
-      v2_q <= 1'b0;
-    end else if (en) begin
-      v1_q <= in_valid_i;
-      v2_q <= v1_q;
-    end
-  end
-
-  always_ff @(posedge clk_i) begin
     if (en) begin
       l_q     <= l_d;
       q1_q    <= in_q_i;
       qc1_q   <= in_qc_i;
       err1_q  <= err_in;
-      last1_q <= in_last_i;
-      tag1_q  <= in_tag_i;
       t_q     <= t_d;
       err2_q  <= err1_q;
-      last2_q <= last1_q;
-      tag2_q  <= tag1_q;
     end
   end
 
-  assign out_valid_o = v2_q;
-  assign out_t_o     = t_q;
-  assign out_err_o   = err2_q;
-  assign out_last_o  = v2_q && last2_q;  // last only with valid
-  assign out_tag_o   = tag2_q;
+  assign out_t_o   = t_q;
+  assign out_err_o = err2_q;
 
 endmodule

@@ -44,17 +44,26 @@ module requant #(
   localparam int unsigned ProdW = SumW + MULT_W + 1;
 
   logic                    en;
-  logic                    v1_q, v2_q;
-  logic                    last1_q, last2_q;
-  logic [TAG_W-1:0]        tag1_q, tag2_q;
   logic                    out16_q;
   logic [LANES*ProdW-1:0]  prod_d, prod_q;
   logic [LANES*SH_W-1:0]   shift_q;
   logic [LANES*OutW-1:0]   y_d, y_q;
 
-  // the whole pipeline advances unless the output holds a beat that is not taken
-  assign en         = !v2_q || out_ready_i;
-  assign in_ready_o = en;
+  // valid, last and tag of the two stages: the whole pipeline advances (en) unless the
+  // output holds a beat that is not taken; the stage registers below load with en
+  esact_pipe_ctrl #(.STAGES(2), .TAG_W(TAG_W)) u_ctrl (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i,
+    .in_ready_o,
+    .in_last_i,
+    .in_tag_i,
+    .en_o        (en),
+    .out_valid_o,
+    .out_ready_i,
+    .out_last_o,
+    .out_tag_o
+  );
 
   // stage 1: (acc + bias) * mult
   always_comb begin
@@ -101,31 +110,14 @@ module requant #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      v1_q <= 1'b0;
-      v2_q <= 1'b0;
-    end else if (en) begin
-      v1_q <= in_valid_i;
-      v2_q <= v1_q;
-    end
-  end
-
-  always_ff @(posedge clk_i) begin
     if (en) begin
       prod_q  <= prod_d;
       shift_q <= in_shift_i;
       out16_q <= in_out16_i;
-      last1_q <= in_last_i;
-      tag1_q  <= in_tag_i;
       y_q     <= y_d;
-      last2_q <= last1_q;
-      tag2_q  <= tag1_q;
     end
   end
 
-  assign out_valid_o = v2_q;
-  assign out_data_o  = y_q;
-  assign out_last_o  = v2_q && last2_q;  // last only with valid
-  assign out_tag_o   = tag2_q;
+  assign out_data_o = y_q;
 
 endmodule

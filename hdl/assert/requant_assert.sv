@@ -1,9 +1,8 @@
 // Copyright ESACT verification project contributors.
 // SPDX-License-Identifier: Apache-2.0
 //
-// requant_assert: port rules of requant and its pipeline invariant: the beats accepted
-// and not yet delivered are exactly the valid pipeline stages (no beat lost or
-// duplicated).
+// requant_assert: port rules of requant.  Its pipeline invariant (no beat lost or
+// duplicated) and the full-pipeline cover are its control's (esact_pipe_ctrl_assert).
 
 // checker code is not part of the RTL's code coverage
 /* verilator coverage_off */
@@ -34,9 +33,7 @@ module requant_assert #(
   input logic                    out_ready_i,
   input logic [LANES*OutW-1:0]   out_data_o,
   input logic                    out_last_o,
-  input logic [TAG_W-1:0]        out_tag_o,
-  input logic                    v1_q,
-  input logic                    v2_q
+  input logic [TAG_W-1:0]        out_tag_o
 );
 
   esact_stream_chk #(.DataW(LANES*(IN_W+BIAS_W+MULT_W+SH_W)+1+TAG_W), .HasLast(1'b1), .LastGated(1'b0),
@@ -48,19 +45,6 @@ module requant_assert #(
     .clk_i, .rst_ni, .valid(out_valid_o), .ready(out_ready_i), .last(out_last_o),
     .data({out_data_o, out_tag_o})
   );
-
-  // beats inside the unit: +1 per accepted beat, -1 per delivered beat
-  logic [1:0] occ_q;
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      occ_q <= '0;
-    end else begin
-      occ_q <= occ_q + 2'(in_valid_i && in_ready_o) - 2'(out_valid_o && out_ready_i);
-    end
-  end
-
-  `ASSERT(NoBeatLostOrDuplicated_A, 32'(occ_q) == 32'(v1_q) + 32'(v2_q), clk_i, rst_ni)
-  `COVER(PipelineFull_C, v1_q && v2_q && !out_ready_i, clk_i, rst_ni)
 
 endmodule
 

@@ -52,6 +52,8 @@ ITER_CHK = "esact_seq_iter_assert.sv"
 ROW_IN = "esact_row_in.sv"              # the row loader and emitter of softmax and layernorm (hdl/)
 ROW = "esact_row_out.sv"
 ROW_CHK = "esact_row_out_assert.sv"
+PIPE = "esact_pipe_ctrl.sv"              # the control of the fixed-depth pipelines (gelu, requant)
+PIPE_CHK = "esact_pipe_ctrl_assert.sv"
 # the row emitter proven alone: a second copy of its checker makes the user's rules
 # assumptions (they constrain the inputs, so the asserted copy holds them too), and its
 # output stream is checked
@@ -111,9 +113,9 @@ JOBS: list[Job] = [
         ("hlog_enc_fpv.sv",), params=dict(WIDTH=8, ROUND=1), depth=1, cover=3),
     Job("hlog_mul", "hlog_mul", "hlog_mul_fpv", ("hlog_enc.sv", "hlog_mul.sv"), (), ("hlog_mul_fpv.sv",),
         params=dict(WIDTH=8, ROUND=0), depth=1, cover=3, fast=True),
-    Job("requant", "requant", "requant", ("requant.sv",), (STREAM, "requant_assert.sv"),
+    Job("requant", "requant", "requant", (PIPE, "requant.sv"), (STREAM, PIPE_CHK, "requant_assert.sv"),
         params=dict(LANES=1, IN_W=12, BIAS_W=8, MULT_W=4, SH_W=3, TAG_W=2), depth=4, cover=8, fast=True),
-    Job("gelu", "gelu", "gelu", ("gelu.sv",), (STREAM, "gelu_assert.sv"),
+    Job("gelu", "gelu", "gelu", (PIPE, "gelu.sv"), (STREAM, PIPE_CHK, "gelu_assert.sv"),
         params=dict(LANES=1, IN_W=4, QB_W=4, QC_W=4, TAG_W=2), depth=4, cover=8),
     Job("div_seq", "div_seq", "div_seq", (ITER, "div_seq.sv"), (ITER_CHK, "div_seq_assert.sv"),
         params=dict(NUM_W=8, DEN_W=4), depth=12, cover=14, fast=True),
