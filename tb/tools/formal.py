@@ -52,6 +52,7 @@ ITER_CHK = "esact_seq_iter_assert.sv"
 ROW_IN = "esact_row_in.sv"              # the row loader and emitter of softmax and layernorm (hdl/)
 ROW = "esact_row_out.sv"
 ROW_CHK = "esact_row_out_assert.sv"
+ROW_IN_CHK = "esact_row_in_assert.sv"
 PIPE = "esact_pipe_ctrl.sv"              # the control of the fixed-depth pipelines (gelu, requant)
 PIPE_CHK = "esact_pipe_ctrl_assert.sv"
 # the row emitter proven alone: a second copy of its checker makes the user's rules
@@ -123,6 +124,10 @@ JOBS: list[Job] = [
         params=dict(RAD_W=8), depth=8, cover=10, fast=True),
     Job("esact_row_out", "esact_row_out", "esact_row_out", (REG, ROW), (STREAM, REG_CHK, ROW_CHK),
         params=dict(Width=2, ChW=2), depth=4, cover=8, bind=ROW_BIND, fast=True),
+    # the row loader alone, every input free (MAX not a multiple of LANES: the last beat's
+    # lanes past MAX are dropped)
+    Job("esact_row_in", "esact_row_in", "esact_row_in", (ROW_IN,), (ROW_IN_CHK,),
+        params=dict(MAX=5, LANES=2, W=2), depth=8, cover=8, fast=True),
     Job("topk", "topk", "topk", ("topk.sv",), (STREAM, "topk_assert.sv"),
         params=dict(T_MAX=6, LANES=2, W=3), depth=6, bmc=16, cover=16,
         prove_only=("u_in_chk", "u_out_chk", "StateLegal_A", "SearchBitInRange_A", "FillChunkInDepth_A",
@@ -141,13 +146,13 @@ JOBS: list[Job] = [
         params=dict(PE_R=2, PE_C=2, M_MAX=3, N_MAX=4, K_MAX=3), depth=4, bmc=16, cover=16,
         prove_skip=("ColTileInDepth_A", "DrainRowInTile_A", "RowTileInJob_A", "KStepInJob_A", "MacsInsideArray_A")),
     Job("softmax", "softmax", "softmax", (REG, ROW_IN, ROW, "softmax_pkg.sv", ITER, "div_seq.sv", "softmax.sv"),
-        (STREAM, REG_CHK, ROW_CHK, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), depth=4, bmc=16, cover=44,
+        (STREAM, REG_CHK, ROW_IN_CHK, ROW_CHK, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), depth=4, bmc=16, cover=44,
         cut=("u_div",), prove_skip=("DivisorNonZero_A",)),
     # esact_top is not here: yosys (WebAssembly, 4 GiB address space) runs out of memory
     # flattening its buffers even at T 8, d 128, f 128 (the smallest sizes its 64-byte
     # load geometry elaborates with); its rules are checked in simulation (docs/formal.md)
     Job("layernorm", "layernorm", "layernorm", (REG, ROW_IN, ROW, ITER, "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
-        (STREAM, REG_CHK, ROW_CHK, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), depth=4,
+        (STREAM, REG_CHK, ROW_IN_CHK, ROW_CHK, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), depth=4,
         bmc=20, cover=20, cut=("u_div_n", "u_sqrt", "u_div_r")),
 ]
 
