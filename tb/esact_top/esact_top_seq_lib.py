@@ -222,6 +222,29 @@ class EsactRandomVseq(EsactBaseVseq):
                              f"T={x.shape[0]}, d={lq.hidden}, f={lq.ffn})", overlap=overlap)
 
 
+class EsactFullShapeVseq(EsactBaseVseq):
+    """One sparse layer at the build's full shape: T = T_MAX, every head the hidden width
+    holds (d = heads * HEAD_DIM <= D_MAX), f = F_MAX; then its debug taps.  The random and
+    directed tests run the small build and the trace test replays short sentences through
+    layer 0, which the default schedule keeps dense: in the MiniLM build no mask, row,
+    column or head index above those sizes ever changes without this run.  Its keep
+    ratio, window and threshold are drawn at random (k <= T/4, a window of 2..8, a
+    threshold inside 1..H*k-1), FFN reuse on, so the reuse paths run at full length."""
+
+    async def body(self):
+        from models.synthetic import synthetic_layer
+
+        p = self.v.params
+        h = min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"])
+        t, d, f = p["T_MAX"], h * p["HEAD_DIM"], p["F_MAX"]
+        lq, x = synthetic_layer(np.random.default_rng(random.getrandbits(32)), t, d, h, f, 1.0)
+        k = random.randint(max(1, t // 8), max(1, t // 4))
+        cfg = SplsConfig("spls", k=k, window=random.randint(2, 8), thr=random.randint(1, max(1, h * k - 1)),
+                         ffn_reuse=True)
+        await self.layer(lq, x, cfg, f"full-shape sparse run (T={t}, heads={h}, d={d}, f={f})")
+        await self.localize()
+
+
 class EsactTraceVseq(EsactBaseVseq):
     """All layers for the sentences of a trace set (default: the committed MiniLM ones;
     ``$ESACT_TRACE_SET``: one `make trace` wrote), dense and SPLS, each layer fed with

@@ -22,6 +22,7 @@ from .esact_top_seq_lib import (
     EsactBaseVseq,
     EsactDumpVseq,
     EsactErrorVseq,
+    EsactFullShapeVseq,
     EsactRandomVseq,
     EsactTraceVseq,
 )
@@ -109,6 +110,11 @@ class EsactErrorTest(EsactBaseTest):
 @uvm_test_decorator()
 class EsactDumpTest(EsactBaseTest):
     SEQ_OVERRIDE = EsactDumpVseq
+
+
+@uvm_test_decorator()
+class EsactFullShapeTest(EsactBaseTest):
+    SEQ_OVERRIDE = EsactFullShapeVseq
 
 
 @uvm_test_decorator()

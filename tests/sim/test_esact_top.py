@@ -31,6 +31,13 @@ def test_esact_directed(test, reseed):
 
 
 @pytest.mark.sim
+def test_esact_full_shape(reseed):
+    """One sparse layer at the MiniLM build's full shape (T_MAX, every head, F_MAX) and
+    its debug taps: the mask, row, column and head indices above the small build's."""
+    run(UNIT, "EsactFullShapeTest", MINILM, instance=reseed)
+
+
+@pytest.mark.sim
 @pytest.mark.long
 def test_esact_minilm_traces(reseed):
     """All 6 MiniLM layers for the committed short sentences, dense and SPLS, chained."""
