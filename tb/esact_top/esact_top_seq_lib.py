@@ -368,6 +368,24 @@ class EsactErrorVseq(EsactBaseVseq):
         await ClockCycles(cocotb.top.clk_i, random.randint(5, 200))
         await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
         await self.expect_error("start_busy")
+        # the configuration check belongs to an accepted start and the selector check to
+        # an accepted dump: a configuration with every checked field illegal (zero
+        # dimensions, k and window; a sparse start) or an unknown selector written during
+        # a run, then START (or DUMP) while busy, sets start_busy and nothing else (the
+        # scoreboard compares every bit of ERROR)
+        for req in ("start", "dump"):
+            await self.configure(lq, 6, good)
+            await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
+            await ClockCycles(cocotb.top.clk_i, random.randint(5, 100))
+            if req == "start":
+                await self.wr(self.regs.dim0, seq_len=0, hidden=0)
+                await self.wr(self.regs.dim1, heads=0, ffn=0)
+                await self.wr(self.regs.spls0, topk=0, window=0)
+                await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
+            else:
+                await self.wr(self.regs.debug, sel=200)
+                await self.wr(self.regs.ctrl, dump=1)
+            await self.expect_error("start_busy")
         # a load beat that addresses no buffer
         await self.load([((40 << 24) | 3, 0x1234)])
         await self.expect_error("load_addr")
@@ -430,7 +448,10 @@ class EsactDumpVseq(EsactBaseVseq):
         lq, x, cfg = EsactRandomVseq.random_config(self)
         if cfg.scheme != "spls":  # k = T/4: the keep-ratio corner cg_spls.keep/k<=T/4 (T >= 8)
             cfg = SplsConfig("spls", k=max(1, x.shape[0] // 4), window=2, thr=1)
-        await self.layer(lq, x, cfg, "dump source run (sparse)")
+        # without progressive generation (overlap off): the random test draws overlap at
+        # random, so this is the run that every seed has of a sparse layer generating K/V
+        # after the prediction (its counters are checked against the cycle model)
+        await self.layer(lq, x, cfg, "dump source run (sparse, no overlap)", overlap=False)
         await self.localize()
         # a dense run is dumped too (identity reuse map, all-ones column masks)
         await self.layer(lq, x, SplsConfig("dense"), "dump source run (dense)", load_weights=False)
