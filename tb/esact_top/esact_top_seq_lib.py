@@ -20,7 +20,7 @@ from models.spls import SplsConfig, similarity_threshold
 from tb.common.unit_env import ItemsSeq
 
 from .esact_top_item import LOAD_BURST, EsactLd
-from .esact_top_mem import MemMap, input_beats, layer_beats
+from .esact_top_mem import LD_BYTES, VALS_PER_WORD, MemMap, input_beats, layer_beats
 from .esact_top_regs import DUMP_STAGES, field_values, reg_value
 
 
@@ -389,6 +389,21 @@ class EsactErrorVseq(EsactBaseVseq):
         # a load beat that addresses no buffer
         await self.load([((40 << 24) | 3, 0x1234)])
         await self.expect_error("load_addr")
+        # a beat exactly one past the end of each kind of buffer (row T_MAX of x, D_MAX of
+        # a d x d matrix and of W1, F_MAX of W2; the first word past a row when the row
+        # stride leaves room for one; the first value group past a d- and an f-wide
+        # vector), one at a time: ERROR.load_addr is sticky
+        mm = self.mm
+        past = [MemMap.addr("x", mm.T_MAX << mm.dsh), MemMap.addr("wq", mm.D_MAX << mm.dsh),
+                MemMap.addr("w1", mm.D_MAX << mm.fsh), MemMap.addr("w2", mm.F_MAX << mm.dsh),
+                MemMap.addr("bq", mm.D_MAX // VALS_PER_WORD), MemMap.addr("b1", mm.F_MAX // VALS_PER_WORD)]
+        if -(-mm.D_MAX // LD_BYTES) < (1 << mm.dsh):
+            past.append(MemMap.addr("x", -(-mm.D_MAX // LD_BYTES)))
+        if -(-mm.F_MAX // LD_BYTES) < (1 << mm.fsh):
+            past.append(MemMap.addr("w1", -(-mm.F_MAX // LD_BYTES)))
+        for addr in past:
+            await self.load([(addr, random.getrandbits(8 * LD_BYTES))])
+            await self.expect_error("load_addr")
         # an unknown dump selector
         await self.wr(self.regs.debug, sel=200)
         await self.wr(self.regs.ctrl, dump=1)

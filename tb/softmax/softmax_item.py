@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from tb.common.lane_item import LaneField, LanePacket
 
 
@@ -22,10 +24,13 @@ def item_types(p: dict) -> dict[str, type]:
 
 
 def row(cls, scores, keep, length, mult, shift, lanes) -> SoftmaxIn:
+    """A row packet; the lanes of the last beat past the row carry random scores and keep
+    bits (the unit ignores every position at or past the row length)."""
     scores, keep = list(scores), [int(k) for k in keep]
     n_beats = max(1, -(-len(scores) // lanes))
-    scores += [0] * (n_beats * lanes - len(scores))
-    keep += [0] * (n_beats * lanes - len(keep))
+    pad = n_beats * lanes - len(scores)
+    scores += [random.randint(-128, 127) for _ in range(pad)]
+    keep += [random.randint(0, 1) for _ in range(n_beats * lanes - len(keep))]
     pkt = cls()
     for i in range(n_beats):
         sl = slice(i * lanes, (i + 1) * lanes)
