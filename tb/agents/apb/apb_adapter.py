@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from pyuvm import uvm_reg_adapter
 from pyuvm._reg.uvm_reg_model import uvm_access_e, uvm_status_e
 
@@ -15,8 +17,11 @@ class ApbRegAdapter(uvm_reg_adapter):
         self.provides_responses = False
 
     def reg2bus(self, rw):
+        """The register access as an APB transfer; its protection attribute (PPROT) is
+        drawn at random: the register block has no protection checks, so every value must
+        give the same response."""
         write = rw.kind == uvm_access_e.UVM_WRITE
-        return ApbItem("reg_apb", int(rw.addr), write, int(rw.data) if write else 0)
+        return ApbItem("reg_apb", int(rw.addr), write, int(rw.data) if write else 0, prot=random.getrandbits(3))
 
     def bus2reg(self, bus_item, rw):
         rw.kind = uvm_access_e.UVM_WRITE if bus_item.write else uvm_access_e.UVM_READ

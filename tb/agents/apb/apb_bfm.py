@@ -28,9 +28,10 @@ class ApbBfm:
         self.pstrb.value = 0
         self.pprot.value = 0
 
-    async def transfer(self, addr: int, write: bool, data: int = 0, strb: int = 0xF) -> tuple[int, bool]:
+    async def transfer(self, addr: int, write: bool, data: int = 0, strb: int = 0xF, prot: int = 0) -> tuple[int, bool]:
         """Perform one transfer; returns (read data, slverr)."""
         self.paddr.value = addr
+        self.pprot.value = prot
         self.pwrite.value = int(write)
         self.pwdata.value = data if write else 0
         self.pstrb.value = strb if write else 0

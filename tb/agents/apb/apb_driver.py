@@ -13,7 +13,7 @@ class ApbDriver(uvm_driver):
     async def run_phase(self):
         while True:
             item = await self.seq_item_port.get_next_item()
-            rdata, err = await self.bfm.transfer(item.addr, item.write, item.data, item.strb)
+            rdata, err = await self.bfm.transfer(item.addr, item.write, item.data, item.strb, item.prot)
             if not item.write:
                 item.data = rdata
             item.slverr = err

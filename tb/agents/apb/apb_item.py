@@ -6,12 +6,16 @@ from pyuvm import uvm_sequence_item
 
 
 class ApbItem(uvm_sequence_item):
-    def __init__(self, name: str = "apb_item", addr: int = 0, write: bool = False, data: int = 0, strb: int = 0xF):
+    def __init__(self, name: str = "apb_item", addr: int = 0, write: bool = False, data: int = 0, strb: int = 0xF,
+                 prot: int = 0):
         super().__init__(name)
+        if not 0 <= prot <= 7:
+            raise ValueError(f"prot={prot}: PPROT is 3 bits (0..7)")
         self.addr = addr
         self.write = write
         self.data = data  # write data, or read data after the transfer
         self.strb = strb
+        self.prot = prot  # PPROT (privileged, non-secure, instruction)
         self.slverr = False
         self.time = None  # monitored transfers: simulation time (steps) of the completing edge
 
