@@ -35,6 +35,7 @@ class EsactBaseVseq(uvm_sequence):
         self.n = self.n_default
         self.results: list[dict] = []
         self.context = ""  # what the sequence is doing (its log lines and messages)
+        self._during = None  # the task started with a run (start_and_wait's ``during``)
 
     @property
     def regs(self):
@@ -86,10 +87,15 @@ class EsactBaseVseq(uvm_sequence):
         cycles = macs / (p["PE_R"] * p["PE_C"]) + pred / (p["PRED_LANES"] * p["PRED_ELEMS"])
         return int(10 * (4 * cycles + 200 * t * (h + 8) + 20000))
 
-    async def start_and_wait(self, sparse: bool, ffn_reuse: bool, timeout_ns: int, overlap: bool = True):
-        """Start the run, wait for the interrupt and the output packet; clear done."""
+    async def start_and_wait(self, sparse: bool, ffn_reuse: bool, timeout_ns: int, overlap: bool = True,
+                             during=None):
+        """Start the run, wait for the interrupt and the output packet; clear done.
+        ``during``: a coroutine started once START is written (e.g. a load, which the
+        engine holds off until it is idle)."""
         await self.wr(self.regs.ctrl, start=1, sparse=int(sparse), ffn_reuse=int(ffn_reuse), irq_en=1,
                       overlap=int(overlap))
+        if during is not None:
+            self._during = cocotb.start_soon(during)
         irq = cocotb.top.irq_o
         try:
             if not irq.value:
@@ -114,8 +120,10 @@ class EsactBaseVseq(uvm_sequence):
         return c
 
     async def layer(self, lq, x: np.ndarray, cfg: SplsConfig, context: str, load_weights: bool = True,
-                    overlap: bool = True) -> np.ndarray:
-        """Load (weights and) input, configure, run; returns the RTL output (T, d)."""
+                    overlap: bool = True, load_during=None) -> np.ndarray:
+        """Load (weights and) input, configure, run; returns the RTL output (T, d).
+        ``load_during``: load beats offered as soon as the run starts (the engine takes
+        them once it is idle again: the run computes with the buffers it started with)."""
         t, d = x.shape
         self.context = context
         self.v.logger.info(f"{context}: T={t} d={d} heads={lq.heads} ffn={lq.ffn} "
@@ -129,17 +137,33 @@ class EsactBaseVseq(uvm_sequence):
         await self.configure(lq, t, cfg)
         checked = len(self.v.results.checks)
         t0 = time.perf_counter()
+        self._during = None
         pkt = await self.start_and_wait(cfg.scheme == "spls", cfg.ffn_reuse,
-                                        self.timeout_ns(t, d, lq.ffn, lq.heads), overlap)
+                                        self.timeout_ns(t, d, lq.ffn, lq.heads), overlap,
+                                        None if load_during is None else self._load_when_busy(load_during))
         wall = time.perf_counter() - t0
         out = pkt.matrix(t, d)
         c = await self.counters()  # checked by the scoreboard against the cycle model
         c.update(context=context, tokens=t, mode=cfg.scheme, overlap=bool(overlap and cfg.scheme == "spls"),
                  run_wall_s=round(wall, 3), load_wall_s=round(load_wall, 3))
         self.results.append(c)
+        if self._during is not None:
+            await self._during
         if any(not ch.ok for ch in self.v.results.checks[checked:]):
             await self.localize()
         return out
+
+    async def _load_when_busy(self, beats) -> None:
+        """Offer load beats once the engine has left idle (the START written over APB takes
+        effect a few cycles after the write completes; a load accepted before that is
+        part of the run's input, as for any load that precedes START)."""
+        for _ in range(16):
+            await ClockCycles(cocotb.top.clk_i, 1)
+            if not cocotb.top.ld_ready_o.value:
+                break
+        else:
+            raise AssertionError(f"the engine did not leave idle within 16 cycles of START ({self.context})")
+        await self.load(beats)
 
     async def localize(self) -> None:
         """After a mismatch: dump every stage's buffer; the scoreboard's dump checks
@@ -408,8 +432,12 @@ class EsactErrorVseq(EsactBaseVseq):
         await self.wr(self.regs.debug, sel=200)
         await self.wr(self.regs.ctrl, dump=1)
         await self.expect_error("dump_sel")
-        # and the engine still computes correctly
-        await self.layer(lq, x, good, "legal run after errors", load_weights=False)
+        # and the engine still computes correctly; a new input offered as soon as START
+        # is written waits (LD_READY low) until the run is over: the run computes with the
+        # input it started with, and the new one is in the buffer afterwards
+        x2 = rng.integers(-128, 128, x.shape)
+        await self.layer(lq, x, good, "legal run after errors, a new input offered while it computes",
+                         load_weights=False, load_during=input_beats(x2, self.mm))
         # START written while the layer output streams and while a debug dump streams:
         # the stream completes (the scoreboard checks it bit for bit), only
         # ERROR.start_busy is set, nothing is aborted

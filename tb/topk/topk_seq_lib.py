@@ -62,11 +62,26 @@ class TopkCornerSeq(TopkBaseSeq):
 
 
 class TopkErrorSeq(TopkBaseSeq):
-    """Illegal rows interleaved with legal ones: each must give err and no hang."""
+    """Illegal rows interleaved with legal ones: each must give err and no hang.  The
+    first rows take every kind once (in random order), the rest are drawn at random."""
+
+    KINDS = ("len0", "len_over", "k0", "k_over", "beats", "wrap", "legal")
 
     def one(self):
         t, lanes = self.params["T_MAX"], self.params["LANES"]
-        kind = random.choice(["len0", "len_over", "k0", "k_over", "beats", "legal"])
+        if not hasattr(self, "_first_kinds"):  # every kind once, in random order
+            self._first_kinds = random.sample(self.KINDS, len(self.KINDS))
+        kind = self._first_kinds.pop() if self._first_kinds else random.choice(self.KINDS)
+        if kind == "wrap":
+            # 2^ChW beats more than the row needs: a beat counter of ChW bits wraps back to
+            # the right count, so only the sticky "more beats than any legal row" flag
+            # tells this row from a legal one
+            n = random.randint(1, t)
+            pkt = self.row(self.scores(n), n, 1, lanes)
+            chunks = -(-t // lanes)
+            extra = 1 << chunks.bit_length()  # 2^ceil(log2(chunks + 1))
+            pkt.beats += [dict(pkt.beats[-1]) for _ in range(extra)]
+            return pkt
         if kind == "legal":
             return super().one()
         if kind == "len0":
