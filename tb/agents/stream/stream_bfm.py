@@ -14,6 +14,8 @@ Python time.
 
 from __future__ import annotations
 
+import random
+
 import cocotb
 from cocotb.queue import Queue
 from cocotb.triggers import ClockCycles, Event, FallingEdge, RisingEdge
@@ -156,10 +158,21 @@ class StreamBfm:
         edge = RisingEdge(clk)
         ready = bit_reader(bus.ready)
         ports = {}
+        widths = {}
         valid_on = False
+
+        def scramble() -> None:
+            # while valid is low the payload is don't-care: random bits, not the last
+            # beat held, so a DUT that takes payload without valid takes garbage
+            if self.cfg.idle_payload == "random":
+                for name, write in ports.items():
+                    write(random.getrandbits(widths[name]))
+
         while True:
             if self._tx_q.empty():
                 bus.valid.value = 0
+                if valid_on:
+                    scramble()
                 valid_on = False
                 self._valid_up.clear()
                 self.idle.set()
@@ -167,13 +180,17 @@ class StreamBfm:
                 gap = flow.idle_run()
                 if gap:
                     bus.valid.value = 0
+                    if valid_on:
+                        scramble()
                     valid_on = False
                     self._valid_up.clear()
                     await ClockCycles(clk, gap)
                 for name, val in beat.items():
                     write = ports.get(name)
                     if write is None:
-                        write = ports[name] = int_writer(getattr(bus, name))
+                        handle = getattr(bus, name)
+                        write = ports[name] = int_writer(handle)
+                        widths[name] = len(handle)
                     write(val)
                 if not valid_on:
                     bus.valid.value = 1

@@ -65,6 +65,9 @@ class StreamCfg:
     ``burst_beats`` beats, a burst ending early when valid drops -- so every valid gap
     still starts a transaction (its ``gap_cycles``), and the per-transaction costs
     (item, analysis write, coverage, scoreboard) are paid per burst, not per beat.
+    ``idle_payload``: what a source drives on the payload while valid is low --
+    ``"random"`` bits (default: a DUT that takes payload without valid takes garbage,
+    not a copy of the last beat) or ``"hold"`` the last beat.
     """
 
     prefix: str
@@ -79,6 +82,7 @@ class StreamCfg:
     cov_name: str = ""  # its coverpoint, e.g. "topk.cg_handshake.in"
     watch_valid: bool = False  # the monitor also reports every change of valid (valid_ap)
     burst_beats: int = 1  # streams without `last`: beats per transaction (a burst), see above
+    idle_payload: str = "random"  # source payload while valid is low: "random" bits or "hold" the last beat
 
     def __post_init__(self) -> None:
         if self.role not in ("source", "sink"):
@@ -91,6 +95,8 @@ class StreamCfg:
                              f"got {self.burst_beats}")
         if self.en_cov and not self.cov_name:
             raise ValueError("StreamCfg.en_cov needs a cov_name (<unit>.cg_handshake.<stream>)")
+        if self.idle_payload not in ("random", "hold"):
+            raise ValueError(f"StreamCfg.idle_payload must be 'random' or 'hold', got {self.idle_payload!r}")
 
     @property
     def data_fields(self) -> list[str]:
