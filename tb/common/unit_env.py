@@ -178,8 +178,9 @@ class ItemsSeq(uvm_sequence):
 
 class UnitVirtualSeq(uvm_sequence):
     """Base virtual sequence: ``self.cfg`` is the environment's configuration (DUT
-    parameters, item types), ``self.sqr`` maps stream names to sequencers; ``self.n`` a
-    size knob (``$JOBS_N``)."""
+    parameters, item types), ``self.sqr`` maps input stream names to sequencers,
+    ``self.agents`` every stream name to its agent; ``self.n`` a size knob
+    (``$JOBS_N``)."""
 
     n_default = 20
 
@@ -228,7 +229,8 @@ class UnitBaseTest(uvm_test):
         cfg = self.cfg
         self.seq.cfg = cfg
         self.seq.sqr = {n: self.env.agents[n].sequencer for n in cfg.inputs}
-        self.seq.agents = {n: self.env.agents[n] for n in cfg.inputs}
+        # sources (to wait until their items are in) and sinks (e.g. to hold ready low)
+        self.seq.agents = {n: self.env.agents[n] for n in cfg.inputs + cfg.outputs}
         self.logger.info(
             f"SEED={os.environ.get('COCOTB_RANDOM_SEED')} params={cfg.params} "
             f"sequence={type(self.seq).__name__} n={self.seq.n}"

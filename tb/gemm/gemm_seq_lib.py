@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import random
 
+import cocotb
 import numpy as np
+from cocotb.triggers import ClockCycles
 
 from tb.common.unit_env import UnitVirtualSeq
 
@@ -155,6 +157,27 @@ class GemmErrorSeq(GemmBaseSeq):
         elif kind == "empty_tiles":
             beat["ctile_mask"] = 0
         return a, b, cmd
+
+    async def body(self):
+        for i in range(self.n):
+            a, b, cmd = self.job()
+            if i % 2 == 0:
+                await self.run_job(a, b, cmd)
+                continue
+            # a legal command on the operands just loaded, offered right behind the
+            # (possibly illegal) one while the sink holds ready low: the engine may take
+            # it only once the first job's last beat (an error or "none" beat included)
+            # has left the output register (gemm_core_assert.CmdOnlyWhenIdle_A)
+            m, k, n = a.shape[0], a.shape[1], b.shape[1]
+            await self.send("ld", self.loads_a(a) + self.loads_b(b))
+            await self.wait_idle("ld")
+            out = self.agents["out"].bfm
+            out.hold_ready(True)
+            sending = cocotb.start_soon(self.send("cmd", [cmd, self.command(m, n, k)]))
+            await ClockCycles(self.cfg.clk, random.randint(8, 40))
+            out.hold_ready(False)
+            await sending
+            await self.wait_idle("cmd")
 
 
 class GemmTraceSeq(GemmBaseSeq):
