@@ -81,7 +81,7 @@ module esact_top
   // Register interface: commands, configuration, status
   // ---------------------------------------------------------------------------------
   stage_e             stage;
-  logic               run_start, dump_start, abort, abort_q, done;
+  logic               run_start, dump_start, abort, done;
   dump_sel_e          dump_sel;
   logic               req_sparse, req_overlap;
   cfg_t               cfg;
@@ -209,19 +209,19 @@ module esact_top
       step_q  <= StepIdle;
       bg_q    <= BgOff;
       head_q  <= '0;
-      abort_q <= 1'b0;
     end else begin
       step_q  <= step_d;
       bg_q    <= bg_d;
       head_q  <= head_d;
-      abort_q <= abort;
     end
   end
 
   // An aborted job leaves the datapath units mid-packet: they get a one-cycle
-  // synchronous reset of their control state so the next job starts clean.
+  // synchronous reset of their control state at the edge the abort is taken, with the
+  // engines' own clearing, so the next job starts clean and no unit offers a stale beat
+  // to an engine that has already dropped its row.
   logic dp_rst_n;
-  assign dp_rst_n = rst_ni && !abort_q;
+  assign dp_rst_n = rst_ni && !abort;
 
   // ---------------------------------------------------------------------------------
   // Engines and buffers

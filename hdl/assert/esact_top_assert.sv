@@ -47,7 +47,7 @@ module esact_top_assert
   input  step_e               step_q,
   input  stage_e              stage,
   input  logic [HeadCntW-1:0] head_q,
-  input  logic                abort_q,
+  input  logic                abort,
   input  cfg_t                cfg,
   // engines
   input  logic                pred_feeding,
@@ -88,7 +88,7 @@ module esact_top_assert
 
   `COVER(PredWhileGemmBusy_C, stage == StagePred && pred_feeding && gemm_busy, clk_i, rst_ni)
   `COVER(OutStallOnLast_C, out_valid_o && !out_ready_i && out_last_o && stage == StageOut, clk_i, rst_ni)
-  `COVER(AbortRun_C, abort_q, clk_i, rst_ni)
+  `COVER(AbortRun_C, abort, clk_i, rst_ni)
 
 endmodule
 

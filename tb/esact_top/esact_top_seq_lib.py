@@ -446,6 +446,19 @@ class EsactErrorVseq(EsactBaseVseq):
         await self.start_while_streaming(True, limit)
         # a run after the long stall clears the counters it grew (STAGE_CYCLES[7] bits 0-17)
         await self.layer(lq, x, good, "legal run after a long output stall", load_weights=False)
+        # aborts anywhere in a run (not only near its start): START written while busy at
+        # a random cycle of the run's measured length, then a legal run must be bit-exact
+        # (the abort resets every engine: one left mid-row would corrupt the next run)
+        cycles = max(10, int(self.results[-1]["cycles"]))
+        for i in range(3):
+            await self.configure(lq, 6, good)
+            await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
+            await ClockCycles(cocotb.top.clk_i, random.randint(5, cycles - 5))
+            if not (await self.rd(self.regs.status)) & 1:
+                continue  # the run ended before the abort (the APB reads take cycles too)
+            await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
+            await self.expect_error("start_busy")
+            await self.layer(lq, x, good, f"legal run after abort {i + 1} at a random point", load_weights=False)
 
     async def start_while_streaming(self, dump: bool, limit_ns: int, hold: int = 0) -> None:
         """START while a packet streams, the sink holding ready low; ``hold`` more clocks of
