@@ -321,6 +321,9 @@ def sample(all_sites: dict[str, list[Mutant]], n: int, seed: int) -> list[Mutant
 
 
 # ------------------------------------------------------------------------ running
+CLEAN_RUN = "*"  # `--run-one *`: every unit's subset but esact_top's (run first, timed)
+
+
 def units_using(file: str) -> list[str]:
     from tb.common.units import UNITS
 
@@ -444,7 +447,7 @@ def run_one(file: str, lint_only: bool = False) -> dict:
     from tb.common.units import PARAM_SETS, UNITS
     from tb.tools.lint import lint_one
 
-    units = units_using(file)
+    units = [u for u in SUBSET if u != "esact_top"] if file == CLEAN_RUN else units_using(file)
     for u in units:
         pset, _ = SUBSET[u]
         msgs = [m for m in lint_one(UNITS[u], PARAM_SETS[u][pset]) if lint_counts(m)]
@@ -471,7 +474,10 @@ def _simulate(units: list[str]) -> dict:
         pset, tests = SUBSET[u]
         for t in tests:
             try:
-                run(UNITS[u], t, PARAM_SETS[u][pset])
+                # the X-randomizing build: uninitialized state and X assignments get random
+                # values (seeded by $SEED), so a dropped reset or a wrong reset value is no
+                # longer hidden by Verilator's zero initial state
+                run(UNITS[u], t, PARAM_SETS[u][pset], x_unique=True)
             except AssertionError as exc:
                 msg = str(exc)
                 return {"status": "killed", "killer": killer(msg),
@@ -559,19 +565,23 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     if args.lint_only:
         return lint_campaign(muts, args.jobs)
-    # a clean run first: the subset must pass on the unmutated RTL, and it sets the timeout
-    t0 = time.time()
+    # a clean run first: every unit's subset must pass on the unmutated RTL (a failing
+    # subset would count each mutant of its unit as killed).  The esact_top subset, cold
+    # as a mutant's is (its build included), sets the timeout; the other units follow
     clean_log = WORK / "clean.log"
-    env_ok = run_tool([sys.executable, "-m", "tb.tools.mutate", "--run-one", "esact_top.sv"], clean_log,
-                      "the clean RTL's subset run", check=False, cwd=REPO,
-                      env=dict(os.environ, SEED=str(args.seed), ESACT_SIM_BUILD=str(WORK / "clean")))
-    base = time.time() - t0
-    out = env_ok.stdout.strip().splitlines()
-    verdict = json.loads(out[-1]) if out and out[-1].startswith("{") else {"status": "?"}
-    if verdict["status"] != "survived":
-        print(f"mutate: the clean RTL does not pass the subset: {verdict}\n"
-              + failure("the clean RTL's subset run", exit_status(env_ok.returncode), clean_log, env_ok.stderr))
-        return 2
+    clean_env = dict(os.environ, SEED=str(args.seed), ESACT_SIM_BUILD=str(WORK / "clean"))
+    base = 0.0
+    for what in ("esact_top.sv", CLEAN_RUN):
+        t0 = time.time()
+        env_ok = run_tool([sys.executable, "-m", "tb.tools.mutate", "--run-one", what], clean_log,
+                          "the clean RTL's subset run", check=False, cwd=REPO, env=clean_env)
+        base = base or time.time() - t0
+        out = env_ok.stdout.strip().splitlines()
+        verdict = json.loads(out[-1]) if out and out[-1].startswith("{") else {"status": "?"}
+        if verdict["status"] != "survived":
+            print(f"mutate: the clean RTL does not pass the subset: {verdict}\n"
+                  + failure("the clean RTL's subset run", exit_status(env_ok.returncode), clean_log, env_ok.stderr))
+            return 2
     timeout = args.timeout or max(300.0, 5 * base)
     print(f"[mutate] {sum(len(v) for v in all_sites.values())} sites in {len(all_sites)} files; running {len(muts)} "
           f"mutants, {args.jobs} at a time, timeout {timeout:.0f} s (clean esact_top subset: {base:.0f} s)")
