@@ -150,3 +150,19 @@ def test_bad_point_exclusion_names_the_parameter(tmp_path, bad, word):
                                                                             "match": "x"}]}}))
     with pytest.raises(ValueError, match="no reason"):
         cr.load_testplan(p)
+
+
+def test_toggle_holes_group_by_signal_largest_first():
+    from tb.tools.coverage_report import toggle_holes
+
+    pts = [("hdl/a.sv", 3, f"x_q[{b}]:0->1") for b in (3, 4, 5, 9)] + [
+        ("hdl/a.sv", 3, "x_q[5]:1->0"),
+        ("hdl/b.sv", 7, "mem[2][7]:0->1"), ("hdl/b.sv", 7, "mem[3][6]:1->0"),
+        ("hdl/b.sv", 9, "busy:0->1"),
+    ]
+    holes = toggle_holes(pts)
+    assert [(h["file"], h["signal"], h["points"]) for h in holes] == [
+        ("hdl/a.sv", "x_q", 5), ("hdl/b.sv", "mem[*]", 2), ("hdl/b.sv", "busy", 1)]
+    assert holes[0]["bits"] == "3-5,9" and holes[0]["directions"] == "0->1, 1->0"
+    assert holes[1]["bits"] == "6-7" and holes[2]["bits"] == ""
+    assert len(toggle_holes(pts, top=2)) == 2

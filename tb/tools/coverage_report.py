@@ -321,6 +321,30 @@ def code_figures(pts: dict, excluded_lines: dict[str, set[int]], excluded_points
     }
 
 
+_TOGGLE_POINT = re.compile(r"^(?P<sig>.*?)(?:\[(?P<bit>\d+)\])?:(?P<dir>[01]->[01])$")
+
+
+def toggle_holes(uncovered: Sequence[tuple[str, int, str]], top: int = 40) -> list[dict]:
+    """The unseen toggle points grouped by signal (the last index of a point is its bit,
+    the indices before it, an array's elements, fold into `[*]`), largest first: {file, signal, points, bits (ranges), directions} -- where stimulus or a
+    reviewed exclusion would move the toggle figure most."""
+    groups: dict[tuple[str, str], dict] = {}
+    for src, _line, comment in uncovered:
+        m = _TOGGLE_POINT.match(comment)
+        sig, bit, d = (m.group("sig"), m.group("bit"), m.group("dir")) if m else (comment, None, "?")
+        sig = re.sub(r"\[\d+\]", "[*]", sig)  # a memory's or an array's elements: one group
+        g = groups.setdefault((src, sig), {"points": 0, "bits": set(), "dirs": set()})
+        g["points"] += 1
+        g["dirs"].add(d)
+        if bit is not None:
+            g["bits"].add(int(bit))
+    out = [{"file": f, "signal": sig, "points": g["points"], "bits": ranges(sorted(g["bits"])),
+            "directions": ", ".join(sorted(g["dirs"]))}
+           for (f, sig), g in groups.items()]
+    out.sort(key=lambda h: (-h["points"], h["file"], h["signal"]))
+    return out[:top]
+
+
 def ranges(nums: list[int]) -> str:
     out, start, prev = [], None, None
     for n in nums:
@@ -444,6 +468,7 @@ def build_report(root: Path | Iterable[Path], plan: dict) -> dict:
         "excluded_lines": [{"file": e["file"], "lines": ranges(sorted(exclusion_lines(e))), "reason": e["reason"]}
                            for e in plan["exclusions"]["lines"]],
         "uncovered_points": {k: [f"{s}:{ln} {c}" for s, ln, c in v] for k, v in code["uncovered_points"].items()},
+        "toggle_holes": toggle_holes(code["uncovered_points"]["toggle"]),
         "excluded_points": excluded_points,
         "stale_point_exclusions": stale_points,
         "hit_point_exclusions": hit_points,
@@ -664,6 +689,16 @@ def write_markdown(rep: dict, path: Path) -> None:
     for f, v in rep["per_file"].items():
         for n in sorted(parse_lines(v["uncovered"])) if v["uncovered"] else []:
             L.append(f"- `{f}:{n}` `{source_line(f, n)}`")
+    holes = rep.get("toggle_holes", [])
+    L += ["", "## Largest toggle holes", "",
+          f"Unseen toggle points grouped by signal, the {len(holes)} largest (all of them: "
+          "`uncovered_points.toggle` in coverage.json).", ""]
+    if holes:
+        L += ["| file | signal | unseen points | bits | directions |", "|---|---|---:|---|---|"]
+        L += [f"| {h['file']} | `{h['signal']}` | {h['points']} | {h['bits'] or '-'} | {h['directions']} |"
+              for h in holes]
+    else:
+        L.append("none")
     L += ["", "## Excluded lines", ""]
     L += [f"- `{e['file']}:{e['lines']}`: {e['reason']}" for e in rep["excluded_lines"]] or ["none"]
     L += ["", "## Excluded code points", "",
