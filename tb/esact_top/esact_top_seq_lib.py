@@ -207,17 +207,21 @@ class EsactRandomVseq(EsactBaseVseq):
         self.v.logger.info(f"directed SPLS corner {target} of instance {inst}: T={t} heads={h} k={k} window={w} thr={thr}")
         return lq, x, SplsConfig("spls", k=k, window=w, thr=thr, ffn_reuse=random.random() < 0.5)
 
-    def random_config(self):
+    def random_config(self, widest: bool = False):
         """A random legal layer and configuration.  Besides uniform choices, corners are
         drawn on purpose (coverage holes of uniform stimulus): k = 1, T/4 and T, window 1,
         4 and >= T, threshold 0 and H*k, and "skip-heavy" runs (one head, k = 1,
-        threshold 0: few representatives keeping few keys, most K/V rows unneeded)."""
+        threshold 0: few representatives keeping few keys, most K/V rows unneeded).
+        ``widest``: the most heads the random test uses, so the hidden rows of the input
+        and the weights span more than one load word whenever the build allows it (a
+        load's word index is exercised by construction, not by the seed)."""
         from models.synthetic import synthetic_layer
 
         p = self.v.params
         rng = np.random.default_rng(random.getrandbits(32))
-        skip_heavy = random.random() < 0.1
-        h = 1 if skip_heavy else random.randint(1, min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"], 3))
+        skip_heavy = not widest and random.random() < 0.1
+        h_max = min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"], 3)
+        h = 1 if skip_heavy else h_max if widest else random.randint(1, h_max)
         d = h * p["HEAD_DIM"]
         f = p["PE_C"] * random.randint(1, min(p["F_MAX"] // p["PE_C"], 32))
         short = min(p["T_MAX"], 24)
@@ -240,7 +244,7 @@ class EsactRandomVseq(EsactBaseVseq):
 
     async def body(self):
         for i in range(self.n):
-            lq, x, cfg = (self.corner_config() if i == 0 else None) or self.random_config()
+            lq, x, cfg = (self.corner_config() if i == 0 else None) or self.random_config(widest=i == 1)
             overlap = random.random() < 0.5  # ignored by the RTL in dense mode
             await self.layer(lq, x, cfg, f"random config {i} ({cfg.label}{', overlap' if overlap else ''}, "
                              f"T={x.shape[0]}, d={lq.hidden}, f={lq.ffn})", overlap=overlap)

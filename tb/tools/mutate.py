@@ -521,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=200, help="mutants to run (default 200)")
     ap.add_argument("--seed", type=int, default=1, help="sampling seed (default 1)")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--timeout", type=float, default=0, help="seconds per mutant (default: 5x the clean run)")
+    ap.add_argument("--timeout", type=float, default=0, help="seconds per mutant (default: 5x the clean esact_top subset run, at least 600)")
     ap.add_argument("--list", action="store_true", help="count the sites per file and operator, run nothing")
     ap.add_argument("--only", action="append", default=[], metavar="KEY",
                     help="run the mutants whose key contains KEY (repeatable; e.g. to recheck a survivor)")
@@ -582,7 +582,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"mutate: the clean RTL does not pass the subset: {verdict}\n"
                   + failure("the clean RTL's subset run", exit_status(env_ok.returncode), clean_log, env_ok.stderr))
             return 2
-    timeout = args.timeout or max(300.0, 5 * base)
+    # the floor: a mutant rebuilds its units (ccache misses the mutated module) while the
+    # other job runs, up to ~4 min for esact_top measured; only a hang should reach it
+    timeout = args.timeout or max(600.0, 5 * base)
     print(f"[mutate] {sum(len(v) for v in all_sites.values())} sites in {len(all_sites)} files; running {len(muts)} "
           f"mutants, {args.jobs} at a time, timeout {timeout:.0f} s (clean esact_top subset: {base:.0f} s)")
     equiv = load_equivalent()
