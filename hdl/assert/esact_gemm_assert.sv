@@ -4,7 +4,7 @@
 // esact_gemm_assert (bound): the GEMM engine's rules: the issuer's command stream into
 // gemm_core (valid held, command stable while offered), no error beat from gemm_core
 // for the issuer's (legal) commands, and the residual pass inside the rows and column
-// tiles of the run.
+// tiles of the run, offering rows only while it is active.
 
 // checker code is not part of the RTL's code coverage
 /* verilator coverage_off */
@@ -38,6 +38,7 @@ module esact_gemm_assert
   input  logic [F_MAX-1:0]    cmd_k_mask,
   input  logic                core_out_valid,
   input  logic                core_out_err,
+  input  logic                res_active_q,
   input  logic                res_valid_q,
   input  logic [RowIdxW-1:0]  res_row_q,
   input  logic [TileIdxW-1:0] res_tile_q
@@ -49,6 +50,9 @@ module esact_gemm_assert
   );
 
   `ASSERT_IF(GemmNoError_A, !core_out_err, core_out_valid, clk_i, rst_ni)
+  // the residual pass offers rows only while it owns requant B (set together by
+  // res_req_i, valid cleared first by the last row, both by an abort)
+  `ASSERT_IF(ResidualValidOnlyActive_A, res_active_q, res_valid_q, clk_i, rst_ni)
   `ASSERT_IF(ResidualInRows_A, 32'(res_row_q) < 32'(cfg_i.seq_len) && 32'(res_tile_q) * PE_C < 32'(cfg_i.hidden),
              res_valid_q, clk_i, rst_ni)
 

@@ -467,17 +467,20 @@ def run_one(file: str, lint_only: bool = False) -> dict:
 
 
 def _simulate(units: list[str]) -> dict:
-    from tb.common.sim import run
+    from tb.common.sim import get_seed, run
     from tb.common.units import PARAM_SETS, UNITS
 
+    seed = get_seed()
     for u in units:
         pset, tests = SUBSET[u]
-        for t in tests:
+        for j, t in enumerate(tests):
             try:
                 # the X-randomizing build: uninitialized state and X assignments get random
-                # values (seeded by $SEED), so a dropped reset or a wrong reset value is no
-                # longer hidden by Verilator's zero initial state
-                run(UNITS[u], t, PARAM_SETS[u][pset], x_unique=True)
+                # values, so a dropped reset or a wrong reset value is no longer hidden by
+                # Verilator's zero initial state.  Each test of the subset its own seed
+                # ($SEED + j): a missing reset whose random value happens to equal the reset
+                # value in one draw is caught by another
+                run(UNITS[u], t, PARAM_SETS[u][pset], seed=seed + j, x_unique=True)
             except AssertionError as exc:
                 msg = str(exc)
                 return {"status": "killed", "killer": killer(msg),
