@@ -115,6 +115,44 @@ def test_rescore_applies_documented_equivalents(tmp_path):
     assert out["score_pct"] == 50.0
 
 
+def test_recheck_timeouts_reruns_them_and_rescores(tmp_path, monkeypatch):
+    """--recheck-timeouts reruns only the timed-out mutants (found again by key, with the
+    longer limit), keeps the first outcome, applies documented equivalents, rescores."""
+    sites = {m.key(): m for m in mutate.sites(mutate.HDL_SRC / "esact_stream.sv")}
+    equiv_key = next(k for k in mutate.load_equivalent() if k in sites)
+    hang_key = next(k for k in sites if k != equiv_key)
+    calls = []
+
+    def fake_run(m, limit, seed):
+        calls.append((m.key(), limit, seed))
+        return {"status": "survived" if m.key() == equiv_key else "timeout", "detail": "d", "seconds": 1.0}
+
+    monkeypatch.setattr(mutate, "run_mutant", fake_run)
+    monkeypatch.setattr(mutate, "_SLOTS", __import__("queue").Queue())
+
+    def row(key, status):
+        m = sites[key]
+        return {"file": m.file, "line": m.line, "op": m.op, "orig": m.orig, "repl": m.repl, "start": m.start,
+                "end": m.end, "key": key, "status": status, "detail": "x", "seconds": 300.0}
+
+    killed_key = next(k for k in sites if k not in (equiv_key, hang_key))
+    results = [row(equiv_key, "timeout"), row(hang_key, "timeout"), row(killed_key, "killed")]
+    rep = tmp_path / "m.json"
+    rep.write_text(json.dumps({"results": results, "seed": 7, "jobs": 2, "timeout_s": 319, "run_seconds": 1.0}))
+    assert mutate.main(["--recheck-timeouts", "--report", str(rep)]) == 0
+    assert sorted(calls) == sorted([(equiv_key, 900.0, 7), (hang_key, 900.0, 7)])
+    out = json.loads(rep.read_text())
+    assert [r["status"] for r in out["results"]] == ["equivalent", "timeout", "killed"]
+    assert out["results"][0]["first_run"]["status"] == "timeout"
+    assert (out["killed"], out["timeout"], out["equivalent"], out["score_pct"]) == (1, 1, 1, 100.0)
+    assert out["rechecked_timeouts"]["outcomes"] == {"equivalent": 1, "timeout": 1}
+    # a report of other RTL (a key with no site) is refused
+    results[1]["key"] = "esact_stream.sv:op:nothing"
+    results[1]["status"] = "timeout"
+    rep.write_text(json.dumps({"results": results, "seed": 7, "jobs": 2, "timeout_s": 319, "run_seconds": 1.0}))
+    assert mutate.main(["--recheck-timeouts", "--report", str(rep)]) == 2
+
+
 def test_keys_are_unique_and_documented_equivalents_exist():
     """Every site has a key of its own (an equivalence can never cover another
     mutant), and every equivalent documented in docs/mutation.md names a current site."""

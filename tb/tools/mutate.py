@@ -532,6 +532,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rescore", action="store_true",
                     help="re-apply docs/mutation.md's equivalents to the report's results (no simulation): "
                          "after survivors of a finished run were examined and documented")
+    ap.add_argument("--recheck-timeouts", action="store_true",
+                    help="rerun the report's timed-out mutants one at a time (--timeout, default 2x the "
+                         "campaign's, at least 900 s) on the same RTL and put their new outcome into the "
+                         "report: a timeout on a loaded machine is a kill only if the mutant still hangs")
     ap.add_argument("--formal", action="store_true",
                     help="also run the proving FPV jobs of `make formal` on each mutant of a fully proven "
                          "unit: a counterexample kills it (recorded per mutant under 'formal')")
@@ -542,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.rescore:
         return rescore(args.report)
+    if args.recheck_timeouts:
+        return recheck_timeouts(args.report, args.timeout)
     if args.formal:
         os.environ["ESACT_MUTATE_FORMAL"] = "1"  # inherited by every mutant's runner
     if args.run_one:
@@ -701,6 +707,43 @@ def rescore(report: Path) -> int:
                 r["status"], r["detail"] = "survived", "every test passed"
     args = argparse.Namespace(seed=rep["seed"], jobs=rep["jobs"])
     new = summarize(rep["results"], rep["timeout_s"], rep["run_seconds"], args)
+    report.write_text(json.dumps(new, indent=1))
+    print_table(new, report)
+    return 0
+
+
+def recheck_timeouts(report: Path, timeout: float = 0.0) -> int:
+    """Rerun the timed-out mutants of ``report`` alone (one job), each with a longer timeout,
+    and record their new outcome (the first outcome stays under ``first_run``).  The RTL
+    must be the report's: every timed-out mutant is found again by its key."""
+    if not report.exists():
+        print(f"mutate --recheck-timeouts: no report at {report} (run make mutate first)")
+        return 2
+    rep = json.loads(report.read_text())
+    todo = [r for r in rep["results"] if r["status"] == "timeout"]
+    if not todo:
+        print(f"mutate --recheck-timeouts: no timed-out mutant in {report}")
+        return 0
+    by_key = {m.key(): m for f in {r["file"] for r in todo} for m in sites(HDL_SRC / f)}
+    missing = [r["key"] for r in todo if r["key"] not in by_key]
+    if missing:
+        print("mutate --recheck-timeouts: the RTL is not the report's; no site for:\n  " + "\n  ".join(missing))
+        return 2
+    limit = timeout or max(900.0, 2 * rep["timeout_s"])
+    equiv = load_equivalent()
+    _SLOTS.put(0)
+    for i, r in enumerate(todo, 1):
+        v = run_mutant(by_key[r["key"]], limit, rep["seed"])
+        first = {k: r.get(k) for k in ("status", "detail", "seconds")}
+        r.update(v, first_run=first)
+        if v["status"] == "survived" and r["key"] in equiv:
+            r["status"], r["detail"] = "equivalent", equiv[r["key"]]
+        print(f"[mutate --recheck-timeouts {i}/{len(todo)}] {r['status']:10s} {r['file']}:{r['line']} {r['op']} "
+              f"({v['seconds']} s, limit {limit:.0f} s)", flush=True)
+    args = argparse.Namespace(seed=rep["seed"], jobs=rep["jobs"])
+    new = summarize(rep["results"], rep["timeout_s"], rep["run_seconds"], args)
+    new["rechecked_timeouts"] = {"mutants": len(todo), "timeout_s": limit,
+                                 "outcomes": dict(collections.Counter(r["status"] for r in todo))}
     report.write_text(json.dumps(new, indent=1))
     print_table(new, report)
     return 0
