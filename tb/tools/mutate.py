@@ -22,7 +22,8 @@ the same bits move); enum-typed targets are stuck at values cast to their type.
 
 Sites are enumerated per file, then a deterministic sample (``--seed``) spread over
 all files picks ``--n`` mutants.  Each mutant is a copy of hdl/ with one edit; it is
-linted (`verilator --lint-only -Wall`, the project's standard) and, if clean, every unit
+linted (`verilator --lint-only -Wall` and slang's elaboration errors and out-of-range
+selects, as `make lint`) and, if clean, every unit
 whose sources include the mutated file runs its fast regression subset on it
 (build dirs in build/mutate/, tests through tb.common.sim.run).  Outcomes:
 
@@ -445,12 +446,15 @@ def run_one(file: str, lint_only: bool = False) -> dict:
     """Inside the mutant's environment: lint, then the subset of each unit using file
     (with ``lint_only``: the lint verdict alone, ``lint-clean`` or ``invalid``)."""
     from tb.common.units import PARAM_SETS, UNITS
-    from tb.tools.lint import lint_one
+    from tb.tools.lint import lint_one, slang_one
 
     units = [u for u in SUBSET if u != "esact_top"] if file == CLEAN_RUN else units_using(file)
     for u in units:
         pset, _ = SUBSET[u]
-        msgs = [m for m in lint_one(UNITS[u], PARAM_SETS[u][pset]) if lint_counts(m)]
+        # Verilator's lint, then slang's elaboration (`make lint` runs both): a constant
+        # select out of its vector is one that Verilator silently masks
+        msgs = ([m for m in lint_one(UNITS[u], PARAM_SETS[u][pset]) if lint_counts(m)]
+                or slang_one(UNITS[u], PARAM_SETS[u][pset]))
         if msgs:
             return {"status": "invalid", "detail": f"lint ({u}): {msgs[0][:300]}"}
     if lint_only:
