@@ -579,8 +579,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.lint_only:
         return lint_campaign(muts, args.jobs)
     # a clean run first: every unit's subset must pass on the unmutated RTL (a failing
-    # subset would count each mutant of its unit as killed).  The esact_top subset, cold
-    # as a mutant's is (its build included), sets the timeout; the other units follow
+    # subset would count each mutant of its unit as killed).  The esact_top subset (its
+    # build included, which ccache may serve) sets the timeout; the other units follow
     clean_log = WORK / "clean.log"
     clean_env = dict(os.environ, SEED=str(args.seed), ESACT_SIM_BUILD=str(WORK / "clean"))
     base = 0.0
