@@ -10,6 +10,8 @@
 #       make formal   formal proofs of the units (SymbiYosys): reports/formal.json, docs/formal.md
 #       make schedule [WEIGHTS=base|finetuned BUDGET=<E>]   greedy per-layer SPLS allocator
 #       make finetune [FT_STEPS=2000 FT_SEED=0]   sparsity-aware distillation (LoRA delta)
+#       make select [WEIGHTS=finetuned MAX_LOSS=0.5 SCHEDULE_DEFAULT=1]   the default schedule by
+#            retrieval top-1 on held-out text (vectors/schedules/selection_<w>.json)
 #       make bench [BENCH_LAYERS=all]   throughput, cycle efficiency, cycle model (docs/bench.md)
 #       make sim REGRESSION=full   adds the long MiniLM sentence to the trace regression
 #       make trace TEXT="any sentence" | TEXTS=<file, one text a line>   your text through the float
@@ -70,7 +72,7 @@ FT_SEED   ?= 0
 FT_THREADS ?= 1
 
 
-.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule finetune finetune-check coverage coverage-merge report mutate mutate-sample bench trace formal fst-deps ccache-deps report-deps clean distclean help
+.PHONY: all venv sim test lint csr synth vectors vectors-check accuracy schedule select finetune finetune-check coverage coverage-merge report mutate mutate-sample bench trace formal fst-deps ccache-deps report-deps clean distclean help
 
 all: test
 
@@ -198,6 +200,12 @@ accuracy: $(STAMP)
 schedule: $(STAMP)
 	$(VPY) -m models.accuracy.allocate --weights $(or $(WEIGHTS),base) $(if $(BUDGET),--budget $(BUDGET),) --jobs $(JOBS) \
 	  $(if $(filter 1,$(SCHEDULE_DEFAULT)),--write-default,)
+
+# the default schedule by retrieval top-1 on the training corpus's held-out selection split
+# (vectors/schedules/selection_<w>.json); SCHEDULE_DEFAULT=1 also writes vectors/schedules/default.json
+select: $(STAMP)
+	$(VPY) -m models.accuracy.select --weights $(or $(WEIGHTS),finetuned) $(if $(MAX_LOSS),--max-loss $(MAX_LOSS),) \
+	  --jobs $(JOBS) $(if $(filter 1,$(SCHEDULE_DEFAULT)),--write-default,)
 
 # sparsity-aware distillation: LoRA delta (vectors/finetune/), then the finetuned
 # weights' calibration ranges (vectors/calibration_finetuned.npz)

@@ -377,6 +377,21 @@ def provenance() -> list[str]:
         out += [f"Default schedule (`vectors/schedules/default.json`): `{doc.get('name')}`, weights "
                 f"`{doc.get('weights')}`, found by `{doc.get('found_by', 'hand')}`.", ""]
     for w in ("base", "finetuned"):
+        f = REPO / "vectors" / "schedules" / f"selection_{w}.json"
+        if not f.exists():
+            continue
+        sel = json.loads(f.read_text())
+        out += [f"### Selection, {w} weights (`vectors/schedules/selection_{w}.json`, `make select`)", "",
+                f"Rule: {sel['rule']}.  Text: {sel['pairs']} pairs ({sel['tokens']} tokens) of the {sel['text']}; "
+                f"dense float top-1 there {sel['dense_float_top1']} %; {sel['wall_s']} s.", "",
+                "| red. % | top-1 loss [95 % CI] | 10-way loss | lost | gained | schedule (candidate of) |",
+                "|---:|---:|---:|---:|---:|---|"]
+        for r in sorted(sel["candidates"], key=lambda r: r["reduction_pct"]):
+            mark = " **chosen**" if sel.get("chosen") and r["label"] == sel["chosen"]["label"] else ""
+            out.append(f"| {r['reduction_pct']:.2f} | {r['loss_top1']:.2f} {_fmt_ci(r['loss_top1_ci'])} | "
+                       f"{r['loss_acc10']:.2f} | {r['lost']} | {r['gained']} | `{r['label']}` ({r['source']}){mark} |")
+        out.append("")
+    for w in ("base", "finetuned"):
         a = load_allocation(w)
         if not a:
             continue

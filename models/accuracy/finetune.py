@@ -81,6 +81,7 @@ from ..quant import int8_operand, quantize
 from ..schedule import DEFAULT_SCHEDULE_FILE, Schedule
 from ..spls import SplsConfig, local_similarity, predict_pam, predict_qk, reuse_map, topk_mask
 from ..weights import DELTA_FILE
+from . import train_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = DELTA_FILE.parent  # vectors/finetune/: the delta models.weights reads
@@ -458,6 +459,9 @@ class FinetuneConfig:
     threads: int = 1  # 1 = the same floats whatever else runs (the committed delta's setting)
     packages: tuple[str, ...] | None = None  # restrict the training corpus (tests)
     max_train_texts: int | None = None
+    # one document in holdout_mod is the selection split (train_corpus.selection_mask), kept
+    # out of training and validation for models.accuracy.select; 0 = none held out
+    holdout_mod: int = train_corpus.SELECT_MOD
     progress: bool = True
     stop_after: int | None = None  # --verify: stop after this many steps, write nothing
 
@@ -536,7 +540,11 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
     base = load_minilm()
     im = int_model("base")  # scales of the masks: the base integer model's
     tc = tc or train_corpus.load_train_corpus(cfg.packages)
-    tr_idx, va_idx = train_corpus.train_val_split(len(tc), min(cfg.val_texts, len(tc) // 4))
+    if cfg.holdout_mod != 0 and (not isinstance(cfg.holdout_mod, int) or cfg.holdout_mod < 2):
+        raise ValueError(f"holdout_mod must be 0 (none) or an integer >= 2, got {cfg.holdout_mod!r}")
+    held = train_corpus.selection_mask(tc, cfg.holdout_mod) if cfg.holdout_mod else None
+    n_pool = len(tc) - (int(held.sum()) if held is not None else 0)
+    tr_idx, va_idx = train_corpus.train_val_split(len(tc), min(cfg.val_texts, n_pool // 4), exclude=held)
     if cfg.max_train_texts:
         tr_idx = tr_idx[: cfg.max_train_texts]
     lengths = np.array([len(i) for i in tc.ids])
@@ -614,6 +622,7 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
                   "dtype": cfg.delta_dtype, "n_params": delta.n_params, **delta.meta()},
         "corpus": {"digest": tc.digest, "inputs_digest": tc.inputs_digest, "texts": len(tc),
                    "train_texts": len(tr_idx), "val_texts": len(va_idx), "tokens": tc.n_tokens,
+                   "selection_texts_held_out": int(held.sum()) if held is not None else 0,
                    "packages": [f"{n}=={v}" for n, v in tc.packages]},
         "final": {"train_loss_last50": float(np.mean([r["loss"] for r in tail])),
                   "train_mse_last50": float(np.mean([r["mse"] for r in tail])),
@@ -746,6 +755,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=d.threads)
     ap.add_argument("--packages", nargs="+", default=None, help="restrict the training corpus to these packages")
     ap.add_argument("--max-train-texts", type=int, default=None)
+    ap.add_argument("--holdout-mod", type=int, default=d.holdout_mod,
+                    help="hold one document in N out of training as the selection split (0 = none)")
     ap.add_argument("--no-progress", action="store_true")
     ap.add_argument("--verify", type=int, default=0, metavar="N",
                     help="rerun the first N steps of the committed run and compare the losses (writes nothing)")
@@ -759,7 +770,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         hidden_weight=a.hidden_weight, warmup=a.warmup, decay=a.decay, weight_decay=a.weight_decay,
         eval_every=a.eval_every, val_texts=a.val_texts, bucket=a.bucket, out=a.out, docs_png=a.docs_png or None,
         delta_dtype=a.delta_dtype, threads=a.threads, packages=tuple(a.packages) if a.packages else None,
-        max_train_texts=a.max_train_texts, progress=not a.no_progress,
+        max_train_texts=a.max_train_texts, holdout_mod=a.holdout_mod, progress=not a.no_progress,
     )
     r = train(cfg)
     f = r["final"]

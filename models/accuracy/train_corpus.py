@@ -379,14 +379,79 @@ def load_train_corpus(packages: Iterable[str] | None = None, use_cache: bool = T
     return TrainCorpus(tuple(texts), tuple(sources), ids, dig, idig, pk, stats)
 
 
-def train_val_split(n: int, n_val: int = VAL_TEXTS, seed: int = VAL_SEED) -> tuple[np.ndarray, np.ndarray]:
+def train_val_split(n: int, n_val: int = VAL_TEXTS, seed: int = VAL_SEED,
+                    exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the training and of the held-out validation texts (a fixed seeded
-    sample of ``n_val`` texts, independent of the training seed)."""
-    if not 0 < n_val < n:
-        raise ValueError(f"n_val must be in (0, {n}), got {n_val}")
-    val = np.sort(np.asarray(random.Random(seed).sample(range(n), n_val), np.int64))
-    train = np.setdiff1d(np.arange(n), val)
+    sample of ``n_val`` texts, independent of the training seed).  ``exclude`` (a bool
+    mask over the ``n`` texts, e.g. :func:`selection_mask`) removes texts from both."""
+    idx = np.arange(n)
+    if exclude is not None:
+        exclude = np.asarray(exclude, bool)
+        if exclude.shape != (n,):
+            raise ValueError(f"exclude must be a bool mask of shape ({n},), got shape {exclude.shape}")
+        idx = np.flatnonzero(~exclude)
+    if not 0 < n_val < len(idx):
+        raise ValueError(f"n_val must be in (0, {len(idx)}), got {n_val}")
+    pop = range(n) if exclude is None else idx.tolist()
+    val = np.sort(np.asarray(random.Random(seed).sample(pop, n_val), np.int64))
+    train = np.setdiff1d(idx, val)
     return train, val
+
+
+# --------------------------------------------------------------------------- selection split
+#
+# One document in SELECT_MOD (by the digest of its source "pkg:path") is held out of
+# training and validation: the *selection* split.  Its consecutive texts form retrieval
+# pairs (first -> second, the shape of the evaluation's halves) on which the default
+# schedule is chosen (models.accuracy.select): text neither the distillation nor the
+# evaluation sees.
+
+SELECT_MOD = 4
+SELECT_MIN_TOKENS = 64  # both texts of a selection pair have at least this many ids ([CLS]/[SEP] included)
+
+
+def is_selection_doc(source: str, mod: int = SELECT_MOD) -> bool:
+    """The document ``source`` ("pkg:path") belongs to the selection split."""
+    if not isinstance(mod, int) or mod < 2:
+        raise ValueError(f"mod must be an integer >= 2, got {mod!r}")
+    return int(hashlib.sha256(source.encode("utf-8")).hexdigest()[:8], 16) % mod == 0
+
+
+def selection_mask(tc: "TrainCorpus", mod: int = SELECT_MOD) -> np.ndarray:
+    """Per text of ``tc``: True when its document is in the selection split."""
+    memo: dict[str, bool] = {}
+    out = np.empty(len(tc.sources), bool)
+    for i, s in enumerate(tc.sources):
+        if s not in memo:
+            memo[s] = is_selection_doc(s, mod)
+        out[i] = memo[s]
+    return out
+
+
+def selection_pairs(tc: "TrainCorpus", min_tokens: int = SELECT_MIN_TOKENS,
+                    mod: int = SELECT_MOD) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Retrieval pairs of the selection split: in each held-out document, consecutive
+    texts (t0, t1), then the next two, ... (a text pairs once), both at least
+    ``min_tokens`` ids long; a pair whose texts are shorter is skipped by one text.
+    Returns the token ids of the first and of the second texts."""
+    if not isinstance(min_tokens, int) or not 3 <= min_tokens <= MAX_TOKENS + 2:
+        raise ValueError(f"min_tokens must be an integer in [3, {MAX_TOKENS + 2}], got {min_tokens!r}")
+    sel = selection_mask(tc, mod)
+    docs: dict[str, list[int]] = {}
+    for i in np.flatnonzero(sel):
+        docs.setdefault(tc.sources[i], []).append(int(i))
+    first, second = [], []
+    for idx in docs.values():
+        k = 0
+        while k + 1 < len(idx):
+            a, b = idx[k], idx[k + 1]
+            if len(tc.ids[a]) >= min_tokens and len(tc.ids[b]) >= min_tokens:
+                first.append(tc.ids[a])
+                second.append(tc.ids[b])
+                k += 2
+            else:
+                k += 1
+    return first, second
 
 
 def summary(tc: TrainCorpus) -> dict:

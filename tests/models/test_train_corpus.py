@@ -106,3 +106,45 @@ def test_train_val_split():
     assert np.array_equal(va, train_val_split(1000, 64)[1])
     with pytest.raises(ValueError):
         train_val_split(10, 10)
+
+
+def test_train_val_split_excludes_held_out_texts():
+    held = np.zeros(1000, bool)
+    held[::4] = True
+    tr, va = train_val_split(1000, 64, exclude=held)
+    assert len(va) == 64 and len(tr) == 750 - 64
+    assert not (set(tr) | set(va)) & set(np.flatnonzero(held))
+    # without a mask the split is the one recorded runs used
+    assert np.array_equal(train_val_split(1000, 64)[1], train_val_split(1000, 64, exclude=None)[1])
+    with pytest.raises(ValueError, match="exclude"):
+        train_val_split(1000, 64, exclude=np.zeros(999, bool))
+    with pytest.raises(ValueError, match="n_val"):
+        train_val_split(8, 2, exclude=np.array([True] * 6 + [False] * 2))
+
+
+def test_selection_split_is_whole_documents_and_pairs_are_consecutive(small):
+    mask = train_corpus.selection_mask(small)
+    assert 0 < mask.sum() < len(small)
+    by_doc = {}
+    for s, m in zip(small.sources, mask):
+        by_doc.setdefault(s, set()).add(bool(m))
+    assert all(len(v) == 1 for v in by_doc.values())  # a document is held out whole
+    names = [f"pkg{i}:mod{i}.py" for i in range(4000)]
+    frac = sum(map(train_corpus.is_selection_doc, names)) / len(names)
+    assert abs(frac - 1 / train_corpus.SELECT_MOD) < 0.02  # one document in SELECT_MOD
+    first, second = train_corpus.selection_pairs(small, min_tokens=32)
+    assert len(first) == len(second) > 0
+    pos = {id(a): i for i, a in enumerate(small.ids)}
+    for a, b in zip(first, second):
+        i, j = pos[id(a)], pos[id(b)]
+        assert j == i + 1 and mask[i] and small.sources[i] == small.sources[j]
+        assert len(a) >= 32 and len(b) >= 32
+    used = [pos[id(a)] for a in first] + [pos[id(b)] for b in second]
+    assert len(used) == len(set(used))  # a text pairs once
+    longer = train_corpus.selection_pairs(small, min_tokens=64)[0]
+    assert len(longer) < len(first)
+    for bad in (2, 200, 64.0):
+        with pytest.raises(ValueError, match="min_tokens"):
+            train_corpus.selection_pairs(small, min_tokens=bad)
+    with pytest.raises(ValueError, match="mod"):
+        train_corpus.is_selection_doc("pkg:x.py", mod=1)
