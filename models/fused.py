@@ -26,7 +26,8 @@ as in the specification: |acc * M| < 2**47, the i-GELU table times its multiplie
 checked below 2**63 per layer), float32 only for matrix products whose every partial
 sum is an integer below 2**24 (INT8 x INT8 over a 32-wide head: 2**19; probabilities
 <= 255 x INT8 over <= 128 rows: 2**22; HLog values <= 128 over a head: 2**19), INT8
-GEMMs with int32 accumulation (``torch._int_mm``, as :func:`models.quant.imatmul_int8`).
+GEMMs by :func:`models.quant.int8_mm` (float32 over K-chunks of <= 1024, every partial sum
+<= 2**24; chunks summed in int32), as :func:`models.quant.imatmul_int8`.
 
 ``ESACT_FUSED=eager`` runs the kernels uncompiled (the same functions, op by op).
 """
@@ -40,7 +41,7 @@ import numpy as np
 from . import checks, intops
 from .hlog import _hlog_table
 from .int_layer import T_MAX, LayerQuant, OpCount
-from .quant import SHIFT_HW_MAX
+from .quant import SHIFT_HW_MAX, int8_mm
 from .spls import SplsConfig, sanger_mask, similarity_threshold, topk_mask
 
 _F32_EXACT = 1 << 24
@@ -253,12 +254,9 @@ def _ln_t(g, b, gf):
 
 
 def _mm(a, b):
-    """Exact int8 x int8 -> int32 GEMM (torch._int_mm; float64 where a shape has no kernel)."""
-    torch = _torch()
-    try:
-        return torch._int_mm(a, b)
-    except RuntimeError:
-        return torch.matmul(a.double(), b.double()).to(torch.int32)
+    """Exact int8 x int8 -> int32 GEMM (:func:`models.quant.int8_mm`: float32 over K-chunks
+    whose partial sums stay below 2**24)."""
+    return int8_mm(a, b)
 
 
 def _hlog_w(lq: LayerQuant, name: str, mode: str) -> np.ndarray:

@@ -61,3 +61,27 @@ def test_check_int_names_the_parameter():
     with pytest.raises(ValueError, match=r"^x: value 200 outside the INT8 range \[-128, 127\]"):
         int_array(np.array([200]), "x", bits=8)
     assert sat([300, -300], 8).tolist() == [127, -128]
+
+
+def test_int8_mm_exact_at_the_float32_bound_and_across_chunks():
+    """int8_mm: float32 per K-chunk of 1024 is exact at the worst case (every product
+    (-128) x (-128) = 2**14, a chunk's sum exactly 2**24) and across chunks."""
+    import torch
+
+    from models.quant import INT8_F32_CHUNK, int8_mm
+
+    assert INT8_F32_CHUNK * 128 * 128 == 1 << 24
+    for K in (1, 383, INT8_F32_CHUNK, INT8_F32_CHUNK + 1, 1536, 3 * INT8_F32_CHUNK + 7):
+        a = torch.full((3, K), -128, dtype=torch.int8)
+        b = torch.full((K, 2), -128, dtype=torch.int8)
+        got = int8_mm(a, b)
+        assert got.dtype == torch.int32 and int(got[0, 0]) == K * (1 << 14)
+        a[1, ::2] = 127
+        want = a.to(torch.int64) @ b.to(torch.int64)
+        assert torch.equal(int8_mm(a, b).to(torch.int64), want)
+    rng = np.random.default_rng(5)
+    a = rng.integers(-128, 128, (37, 1536)).astype(np.int8)
+    b = rng.integers(-128, 128, (1536, 29)).astype(np.int8)
+    assert np.array_equal(int8_mm(torch.from_numpy(a), torch.from_numpy(b)).numpy(),
+                          a.astype(np.int64) @ b.astype(np.int64))
+    assert int8_mm(torch.zeros((2, 0), dtype=torch.int8), torch.zeros((0, 3), dtype=torch.int8)).shape == (2, 3)
