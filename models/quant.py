@@ -192,16 +192,73 @@ INT8_K_MAX = 1 << 17  # K * 128 * 128 < 2**31: an int32 accumulator is exact
 INT8_F32_CHUNK = F32_EXACT // (128 * 128)  # 1024 INT8 products (|p| <= 2**14): partial sums <= 2**24
 
 
-def int8_mm(a8, b8):
-    """Exact INT8 x INT8 -> int32 product of two 2-D torch int8 tensors.
+INT8_KERNELS = ("auto", "f32", "int_mm")
+_int8_kernel: list[str] = []  # the kernel this process uses, chosen on first use
 
-    Float32 matrix products over K-chunks of at most ``INT8_F32_CHUNK`` = 1024: every
-    partial sum of a chunk is an integer of magnitude <= 1024 * 2**14 = 2**24, which
-    float32 holds exactly whatever the summation order or FMA; the chunk results are
-    summed in int32 (exact for K <= ``INT8_K_MAX``).  ``torch._int_mm`` computes the same
-    integers, but without a VNNI kernel (an AVX2 CPU, as the project's machine) it was
-    24x slower than this (33 ms against 1.4 ms for 128 x 384 x 384, one thread), which
-    made it the largest cost of the distillation step and of ``make accuracy``."""
+
+def int8_kernel() -> str:
+    """``f32`` or ``int_mm``: how :func:`int8_mm` multiplies, chosen once per process.
+
+    Both give the same integers (exact); they differ only in speed, by a factor of 24
+    either way depending on the CPU: ``torch._int_mm`` is fast with VNNI/AMX int8 kernels
+    and 24x slower than float32 without them (AMD EPYC, AVX2 only: 33 ms against 1.4 ms
+    for 128 x 384 x 384 on one thread).  ``$ESACT_INT8_MM`` = ``f32`` | ``int_mm`` forces
+    one; ``auto`` (default) times both once on that shape and keeps the faster."""
+    if _int8_kernel:
+        return _int8_kernel[0]
+    import os
+    import time
+
+    import torch
+
+    want = os.environ.get("ESACT_INT8_MM", "auto")
+    if want not in INT8_KERNELS:
+        raise ValueError(f"ESACT_INT8_MM must be one of {INT8_KERNELS}, got {want!r}")
+    a = torch.randint(-128, 128, (128, 384), dtype=torch.int8, generator=torch.Generator().manual_seed(0))
+    b = torch.randint(-128, 128, (384, 384), dtype=torch.int8, generator=torch.Generator().manual_seed(1))
+    try:
+        torch._int_mm(a, b)
+        has_int_mm = True
+    except RuntimeError:  # a torch build without a CPU int8 kernel
+        has_int_mm = False
+    if want == "auto":
+        if not has_int_mm:
+            want = "f32"
+        else:
+            def best(f) -> float:
+                f()
+                ts = []
+                for _ in range(3):
+                    t = time.perf_counter()
+                    f()
+                    ts.append(time.perf_counter() - t)
+                return min(ts)
+
+            want = "int_mm" if best(lambda: torch._int_mm(a, b)) < best(lambda: _int8_mm_f32(a, b)) else "f32"
+    elif want == "int_mm" and not has_int_mm:
+        raise ValueError("ESACT_INT8_MM=int_mm: this torch build has no CPU torch._int_mm kernel")
+    _int8_kernel.append(want)
+    return want
+
+
+def int8_mm(a8, b8):
+    """Exact INT8 x INT8 -> int32 product of two 2-D torch int8 tensors, by the kernel
+    :func:`int8_kernel` chose: ``torch._int_mm`` (int32 accumulation, exact for K <=
+    ``INT8_K_MAX``) or float32 matrix products over K-chunks of at most
+    ``INT8_F32_CHUNK`` = 1024 -- every partial sum of a chunk is an integer of magnitude
+    <= 1024 * 2**14 = 2**24, which float32 holds exactly whatever the summation order or
+    FMA, and the chunk results are summed in int32."""
+    import torch
+
+    if a8.shape[-1] and int8_kernel() == "int_mm":
+        try:
+            return torch._int_mm(a8, b8)
+        except RuntimeError:  # a shape this build's kernel does not take
+            pass
+    return _int8_mm_f32(a8, b8)
+
+
+def _int8_mm_f32(a8, b8):
     import torch
 
     K = a8.shape[-1]

@@ -63,12 +63,17 @@ def test_check_int_names_the_parameter():
     assert sat([300, -300], 8).tolist() == [127, -128]
 
 
-def test_int8_mm_exact_at_the_float32_bound_and_across_chunks():
-    """int8_mm: float32 per K-chunk of 1024 is exact at the worst case (every product
-    (-128) x (-128) = 2**14, a chunk's sum exactly 2**24) and across chunks."""
+@pytest.mark.parametrize("kernel", ["f32", "int_mm"])
+def test_int8_mm_exact_at_the_float32_bound_and_across_chunks(kernel, monkeypatch):
+    """int8_mm, either kernel: float32 per K-chunk of 1024 is exact at the worst case
+    (every product (-128) x (-128) = 2**14, a chunk's sum exactly 2**24) and across
+    chunks; torch._int_mm gives the same integers."""
     import torch
 
+    from models import quant
     from models.quant import INT8_F32_CHUNK, int8_mm
+
+    monkeypatch.setattr(quant, "_int8_kernel", [kernel])
 
     assert INT8_F32_CHUNK * 128 * 128 == 1 << 24
     for K in (1, 383, INT8_F32_CHUNK, INT8_F32_CHUNK + 1, 1536, 3 * INT8_F32_CHUNK + 7):
@@ -85,3 +90,18 @@ def test_int8_mm_exact_at_the_float32_bound_and_across_chunks():
     assert np.array_equal(int8_mm(torch.from_numpy(a), torch.from_numpy(b)).numpy(),
                           a.astype(np.int64) @ b.astype(np.int64))
     assert int8_mm(torch.zeros((2, 0), dtype=torch.int8), torch.zeros((0, 3), dtype=torch.int8)).shape == (2, 3)
+
+
+def test_int8_kernel_choice(monkeypatch):
+    from models import quant
+
+    monkeypatch.setattr(quant, "_int8_kernel", [])
+    monkeypatch.setenv("ESACT_INT8_MM", "fast")
+    with pytest.raises(ValueError, match="ESACT_INT8_MM"):
+        quant.int8_kernel()
+    monkeypatch.setenv("ESACT_INT8_MM", "f32")
+    assert quant.int8_kernel() == "f32"
+    monkeypatch.setattr(quant, "_int8_kernel", [])
+    monkeypatch.setenv("ESACT_INT8_MM", "auto")
+    assert quant.int8_kernel() in ("f32", "int_mm")  # timed once, kept
+    assert quant._int8_kernel == [quant.int8_kernel()]
