@@ -88,8 +88,9 @@ def candidates(min_reduction: float = MIN_REDUCTION, schedule_dir: Path = SCHEDU
     return out
 
 
-def check_holdout(weights: str) -> dict:
-    """The finetuned delta must have been trained with the selection split held out."""
+def check_holdout(weights: str, tc) -> dict:
+    """The finetuned delta must have been trained with the selection split of ``tc``
+    (this environment's training corpus) held out."""
     from . import train_corpus
     from ..weights import DELTA_FILE
 
@@ -100,7 +101,7 @@ def check_holdout(weights: str) -> dict:
     if mod != train_corpus.SELECT_MOD:
         raise ValueError(f"weights={weights!r}: its delta was trained with holdout_mod={mod}, so the selection split "
                          f"(holdout_mod={train_corpus.SELECT_MOD}) was in its training text; rerun make finetune")
-    if meta["corpus"]["digest"] != train_corpus.load_train_corpus().digest:
+    if meta["corpus"]["digest"] != tc.digest:
         raise ValueError(f"weights={weights!r}: the delta's training corpus digest differs from this environment's "
                          f"(the selection split would not be the one held out)")
     return {"weights": weights, "holdout_mod": mod, "corpus_digest": meta["corpus"]["digest"]}
@@ -117,8 +118,8 @@ def select(weights: str, max_loss: float, min_reduction: float, jobs: int, cache
     if not 0 < max_loss <= 10:
         raise ValueError(f"max_loss must be in (0, 10] points, got {max_loss}")
     t0 = time.time()
-    holdout = check_holdout(weights)
     tc = train_corpus.load_train_corpus()
+    holdout = check_holdout(weights, tc)
     first, second = train_corpus.selection_pairs(tc)
     n = len(first)
     if n < 100:

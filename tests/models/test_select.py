@@ -69,3 +69,22 @@ def test_entry_errors():
         select.select("nope", 0.5, 20.0, 1)
     with pytest.raises(ValueError, match="max_loss"):
         select.select("base", 0.0, 20.0, 1)
+
+
+def test_holdout_guard_refuses_a_delta_trained_on_the_selection_split(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from models import weights
+
+    monkeypatch.setattr(weights, "DELTA_FILE", tmp_path / "lora_delta.npz")
+    tc = SimpleNamespace(digest="abc")
+    assert select.check_holdout("base", tc) == {"weights": "base"}
+    meta = {"config": {}, "corpus": {"digest": "abc"}}
+    (tmp_path / "finetune.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="holdout_mod=0"):  # a delta from before the split
+        select.check_holdout("finetuned", tc)
+    meta["config"]["holdout_mod"] = 4
+    (tmp_path / "finetune.json").write_text(json.dumps(meta))
+    assert select.check_holdout("finetuned", tc)["holdout_mod"] == 4
+    with pytest.raises(ValueError, match="digest"):
+        select.check_holdout("finetuned", SimpleNamespace(digest="other"))
