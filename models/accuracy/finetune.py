@@ -710,6 +710,7 @@ def verify(n_steps: int, out: Path = DEFAULT_OUT, tol: float = 1e-4) -> int:
         raise ValueError(f"n_steps must be in [1, {len(ref)}] (the committed run's steps), got {n_steps}")
     fields = {f.name for f in dataclasses.fields(FinetuneConfig)}
     c = {k: (tuple(v) if isinstance(v, list) else v) for k, v in res["config"].items() if k in fields}
+    c.setdefault("holdout_mod", 0)  # a run recorded before the selection split held nothing out
     cfg = dataclasses.replace(FinetuneConfig(**c), stop_after=n_steps, progress=False, docs_png=None)
     got = train(cfg)["train_curve"]
     bad = 0
