@@ -257,7 +257,10 @@ class EsactFullShapeVseq(EsactBaseVseq):
     layer 0, which the default schedule keeps dense: in the MiniLM build no mask, row,
     column or head index above those sizes ever changes without this run.  Its keep
     ratio, window and threshold are drawn at random (k <= T/4, a window of 2..8, a
-    threshold inside 1..H*k-1), FFN reuse on, so the reuse paths run at full length."""
+    threshold inside 1..H*k-1), FFN reuse on, so the reuse paths run at full length.
+    Then a second, skip-heavy layer at T_MAX (k <= T/16, a low threshold, a third of the
+    heads, a short FFN): its start clears the first run's masks and its reuse rewrites
+    the representatives, so their high bits also fall."""
 
     async def body(self):
         from models.synthetic import synthetic_layer
@@ -271,6 +274,18 @@ class EsactFullShapeVseq(EsactBaseVseq):
                          ffn_reuse=True)
         await self.layer(lq, x, cfg, f"full-shape sparse run (T={t}, heads={h}, d={d}, f={f})")
         await self.localize()
+        # a second sparse layer at T_MAX, skip-heavy (k <= T/16, a threshold low enough
+        # that random rows reuse their neighbours), with a third of the heads and a short
+        # FFN (a quarter of the first run's cycles): its start clears the masks the first
+        # run set and its reuse rewrites the representatives, so the bits above the small
+        # build's sizes also fall (1 -> 0), not only rise
+        h2 = max(1, h // 3)
+        f2 = min(f, 8 * random.randint(2, 8))
+        lq2, x2 = synthetic_layer(np.random.default_rng(random.getrandbits(32)), t, h2 * p["HEAD_DIM"], h2, f2, 1.0)
+        k2 = random.randint(1, max(1, t // 16))
+        cfg2 = SplsConfig("spls", k=k2, window=random.randint(2, 8), thr=random.randint(0, max(0, h2 * k2 // 8)),
+                          ffn_reuse=True)
+        await self.layer(lq2, x2, cfg2, f"full-shape skip-heavy run (T={t}, heads={h2}, d={h2 * p['HEAD_DIM']}, f={f2})")
 
 
 class EsactTraceVseq(EsactBaseVseq):
