@@ -614,7 +614,7 @@ def train(cfg: FinetuneConfig, tc=None) -> dict:
     tail = train_curve[-min(50, len(train_curve)):]
     result = {
         "command": shlex.join(["python", "-m", "models.accuracy.finetune", *_cli_args(cfg)]),
-        "config": dataclasses.asdict(cfg),
+        "config": _portable_config(cfg),
         "schedule": schedule.as_dict(),
         "schedules": [sc.as_dict() for sc in schedules],
         "schedule_source": sched_src,
@@ -695,6 +695,18 @@ def _cli_args(cfg: FinetuneConfig) -> list[str]:
         else:
             a += [flag, str(v)]
     return a
+
+
+def _portable_config(cfg: "FinetuneConfig") -> dict:
+    """The run's settings with its output paths relative to the checkout when they lie
+    inside it (the record is committed: no machine's absolute path in it)."""
+    c = dataclasses.asdict(cfg)
+    for k in ("out", "docs_png"):
+        if c.get(k):
+            p = Path(c[k]).resolve()
+            if p.is_relative_to(REPO):
+                c[k] = str(p.relative_to(REPO))
+    return c
 
 
 def verify(n_steps: int, out: Path = DEFAULT_OUT, tol: float = 1e-4) -> int:

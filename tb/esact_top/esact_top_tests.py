@@ -193,6 +193,11 @@ class EsactTraceTest(EsactBaseTest):
                 weights = str(tr["weights"]) if "weights" in tr else "base"
                 key = key if weights == "base" else f"{key}@{weights}"  # the row of make accuracy's report
                 regime = "short" if name.startswith("short") else "long"
+                if key not in tol.get(regime, {}):
+                    raise AssertionError(
+                        f"{name}: docs/accuracy_tolerances.json has no cosine floor for {key} on {regime} texts "
+                        f"(it has {sorted(tol.get(regime, {}))}): the trace's schedule is not one `make accuracy` "
+                        "measured -- rerun make accuracy after changing the default schedule or the weights")
                 floor = tol[regime][key]["cosine_min"]
                 self.logger.info(f"{name}: RTL sentence embedding == golden integer embedding: {same}; "
                                  f"cosine with float MiniLM {cos:.5f} "
