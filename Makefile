@@ -135,11 +135,12 @@ report: $(STAMP) report-deps
 	$(VPY) -m tb.tools.report
 
 # RTL mutation testing (pyslang syntax-tree mutants, fast regression subset per mutant):
-# reports/mutation.json.  MUTANTS=<n> (default 200), MUTATE_SEED=<sampling seed>
+# reports/mutation.json.  MUTANTS=<n> (default 200), MUTATE_SEED=<sampling seed>;
+# RESUME=1 continues a campaign cut short from its journal (reports/mutation.journal.jsonl)
 MUTANTS     ?= 200
 MUTATE_SEED ?= 1
 mutate: $(STAMP) ccache-deps
-	$(VPY) -m tb.tools.mutate --n $(MUTANTS) --seed $(MUTATE_SEED) --jobs $(JOBS)
+	$(VPY) -m tb.tools.mutate --n $(MUTANTS) --seed $(MUTATE_SEED) --jobs $(JOBS) $(if $(filter 1,$(RESUME)),--resume,)
 
 BENCH_LAYERS ?= all
 bench: $(STAMP) ccache-deps

@@ -258,3 +258,46 @@ def test_formal_kills_a_broken_hlog_encoder(tmp_path):
     v = json.loads(res.stdout.strip().splitlines()[-1])
     assert not v["errors"], v
     assert any(f.endswith("HlogEncSpecEquiv_A") for f in v["failed"]), v
+
+
+def test_an_interrupted_campaign_resumes_from_its_journal(tmp_path, monkeypatch):
+    """Each judged mutant goes to the journal as it finishes; --resume runs only the rest,
+    the report holds every mutant once in sample order, the run time spans both sessions;
+    a journal of another campaign (other --n) or no journal is refused by name."""
+    import types
+
+    monkeypatch.setattr(mutate, "WORK", tmp_path / "work")
+    monkeypatch.setattr(mutate, "run_tool", lambda *a, **k: types.SimpleNamespace(
+        stdout='{"status": "survived"}\n', stderr="", returncode=0))
+    monkeypatch.setattr(mutate, "_SLOTS", __import__("queue").Queue())
+    calls = []
+    stop_after = [3]
+
+    def fake_run(m, limit, seed):
+        if len(calls) == stop_after[0]:
+            raise KeyboardInterrupt  # the session ends mid-campaign
+        calls.append(m.key())
+        return {"status": "killed", "detail": "d", "seconds": 1.0}
+
+    monkeypatch.setattr(mutate, "run_mutant", fake_run)
+    rep = tmp_path / "m.json"
+    argv = ["--n", "8", "--seed", "3", "--jobs", "1", "--timeout", "600", "--report", str(rep)]
+    with pytest.raises(KeyboardInterrupt):
+        mutate.main(argv)
+    journal = rep.with_suffix(".journal.jsonl")
+    first = list(calls)
+    assert len(first) == 3 and len(journal.read_text().splitlines()) == 1 + 3 and not rep.exists()
+    stop_after[0] = -1
+    monkeypatch.setattr(mutate, "_SLOTS", __import__("queue").Queue())
+    assert mutate.main(argv + ["--resume"]) == 0
+    assert len(calls) == 8 and not set(calls[3:]) & set(first)  # judged mutants are not rerun
+    out = json.loads(rep.read_text())
+    assert out["mutants"] == 8 and out["killed"] == 8
+    assert [r["index"] for r in out["results"]] == list(range(8))
+    assert [r["key"] for r in out["results"]] == [m.key() for m in mutate.sample(
+        {f: v for f, v in {p.name: mutate.sites(p) for p in mutate.rtl_files()}.items() if mutate.units_using(f)}, 8, 3)]
+    # another campaign's journal, or none, is refused with the reason
+    monkeypatch.setattr(mutate, "_SLOTS", __import__("queue").Queue())
+    assert mutate.main(["--n", "9"] + argv[2:] + ["--resume"]) == 2
+    journal.unlink()
+    assert mutate.main(argv + ["--resume"]) == 2

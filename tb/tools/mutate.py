@@ -53,7 +53,8 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
+import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -523,6 +524,57 @@ def load_equivalent() -> dict[str, str]:
     return out
 
 
+class Journal:
+    """One line per judged mutant, written as each finishes, so that a campaign cut short
+    (a session's end, a crash) continues with ``--resume`` instead of starting over.  The
+    first line names the campaign: the hash of hdl/, the sample (--n, --seed, the keys) and
+    the subset; a journal of another campaign is refused, never mixed in."""
+
+    def __init__(self, path: Path, muts: list, args):
+        self.path = path
+        def digest(paths) -> str:
+            h = hashlib.sha256()
+            for f in sorted(paths):
+                h.update(str(f.relative_to(REPO)).encode() + b"\0" + f.read_bytes())
+            return h.hexdigest()[:16]
+
+        keys = hashlib.sha256("\n".join(m.key() for m in muts).encode()).hexdigest()[:16]
+        # what decides a verdict: the RTL (hdl/, its assertions included) and the testbench
+        # with the tests (a testbench edited mid-campaign would mix two environments' kills)
+        self.header = {"campaign": {
+            "hdl_sha256": digest(p for p in HDL_SRC.rglob("*") if p.is_file()),
+            "tb_sha256": digest([*(REPO / "tb").rglob("*.py"), *(REPO / "tests" / "sim").rglob("*.py")]),
+            "n": args.n, "seed": args.seed, "sample": keys}}
+        self.prior_seconds = 0.0
+        self._session = 0
+
+    def open(self, resume: bool) -> dict:
+        """The results of earlier sessions by sample index ({} for a new campaign)."""
+        prior: dict = {}
+        if resume:
+            if not self.path.exists():
+                raise ValueError(f"--resume: no journal at {self.path} (start the campaign without --resume)")
+            lines = [json.loads(x) for x in self.path.read_text().splitlines() if x.strip()]
+            if not lines or lines[0] != self.header:
+                have = lines[0].get("campaign") if lines else None
+                raise ValueError(f"--resume: the journal {self.path} is of another campaign {have}, "
+                                 f"not {self.header['campaign']} (hdl/, tb/, tests/sim, --n or --seed changed)")
+            spans: dict = {}
+            for x in lines[1:]:
+                prior[x["result"]["index"]] = x["result"]
+                spans[x["session"]] = max(spans.get(x["session"], 0.0), x["elapsed"])
+            self.prior_seconds = sum(spans.values())
+            self._session = max(spans, default=-1) + 1
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.header) + "\n")
+        return prior
+
+    def add(self, result: dict, elapsed: float) -> None:
+        with self.path.open("a") as f:
+            f.write(json.dumps({"session": self._session, "elapsed": round(elapsed, 1), "result": result}) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=200, help="mutants to run (default 200)")
@@ -546,6 +598,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lint-only", action="store_true",
                     help="only lint the sampled mutants: the invalid share per operator in minutes, "
                          "no simulation and no report")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue an interrupted campaign from its journal (<report>.journal.jsonl): the "
+                         "mutants it already judged are not rerun; the RTL, --n and --seed must be the "
+                         "journal's")
     ap.add_argument("--run-one", metavar="FILE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.rescore:
@@ -601,28 +657,41 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[mutate] {sum(len(v) for v in all_sites.values())} sites in {len(all_sites)} files; running {len(muts)} "
           f"mutants, {args.jobs} at a time, timeout {timeout:.0f} s (clean esact_top subset: {base:.0f} s)")
     equiv = load_equivalent()
-    results = []
-    done = 0
+    journal = Journal(args.report.with_suffix(".journal.jsonl"), muts, args)
+    try:
+        prior = journal.open(args.resume)
+    except ValueError as e:
+        print(f"mutate: {e}")
+        return 2
+    results = [r for r in prior.values()]
+    todo = [(i, m) for i, m in enumerate(muts) if i not in prior]
+    if prior:
+        print(f"[mutate] resuming: {len(prior)} of {len(muts)} mutants judged in earlier sessions "
+              f"({journal.prior_seconds / 60:.1f} min), {len(todo)} to run")
+    done = len(prior)
     t_start = time.time()
 
     for slot in range(args.jobs):
         _SLOTS.put(slot)
 
-    def work(m):
-        return m, run_mutant(m, timeout, args.seed)
-
     with ThreadPoolExecutor(max_workers=args.jobs) as ex:
-        for m, v in ex.map(work, muts):
+        futs = {ex.submit(run_mutant, m, timeout, args.seed): (i, m) for i, m in todo}
+        for fut in as_completed(futs):
+            i, m = futs[fut]
+            v = fut.result()
             done += 1
-            r = asdict(m) | v | {"key": m.key()}
+            r = asdict(m) | v | {"key": m.key(), "index": i}
             if v["status"] == "survived" and m.key() in equiv:
                 r["status"] = "equivalent"
                 r["detail"] = equiv[m.key()]
             results.append(r)
             el = time.time() - t_start
+            journal.add(r, el)
             print(f"[mutate {done:3d}/{len(muts)} {el / 60:5.1f} min] {v['status']:9s} {m.file}:{m.line} {m.op} "
                   f"`{m.orig.strip()[:40]}` -> `{m.repl.strip()[:40]}` ({v['seconds']} s)"
                   + (f" by {v['killer']}" if v.get("killer") else ""), flush=True)
+    results.sort(key=lambda r: r["index"])
+    t_start -= journal.prior_seconds  # run time over every session of the campaign
     rep = summarize(results, timeout, time.time() - t_start, args)
     args.report.parent.mkdir(exist_ok=True)
     args.report.write_text(json.dumps(rep, indent=1))
