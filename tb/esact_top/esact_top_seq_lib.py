@@ -260,7 +260,8 @@ class EsactFullShapeVseq(EsactBaseVseq):
     threshold inside 1..H*k-1), FFN reuse on, so the reuse paths run at full length.
     Then a second, skip-heavy layer at T_MAX (k <= T/16, a low threshold, a third of the
     heads, a short FFN): its start clears the first run's masks and its reuse rewrites
-    the representatives, so their high bits also fall."""
+    the representatives, so their high bits also fall.  Last, a short layer (T < T_MAX,
+    one head), so the sequence-length decode falls too."""
 
     async def body(self):
         from models.synthetic import synthetic_layer
@@ -286,6 +287,16 @@ class EsactFullShapeVseq(EsactBaseVseq):
         cfg2 = SplsConfig("spls", k=k2, window=random.randint(2, 8), thr=random.randint(0, max(0, h2 * k2 // 8)),
                           ffn_reuse=True)
         await self.layer(lq2, x2, cfg2, f"full-shape skip-heavy run (T={t}, heads={h2}, d={h2 * p['HEAD_DIM']}, f={f2})")
+        # a third, short layer (T < T_MAX, one head, a short FFN): the sequence-length
+        # decode (`all_rows`) and the row masks above its length fall 1 -> 0 after a run
+        # at T_MAX (the two runs above have the same length)
+        t3 = random.randint(max(1, t // 4), max(1, t - 1))
+        f3 = 8 * random.randint(2, 4)
+        lq3, x3 = synthetic_layer(np.random.default_rng(random.getrandbits(32)), t3, p["HEAD_DIM"], 1, min(f, f3), 1.0)
+        k3 = random.randint(1, max(1, t3 // 4))
+        cfg3 = SplsConfig("spls", k=k3, window=random.randint(2, 8), thr=random.randint(0, max(0, k3 - 1)),
+                          ffn_reuse=True)
+        await self.layer(lq3, x3, cfg3, f"short run after the full shape (T={t3}, heads=1, f={min(f, f3)})")
 
 
 class EsactTraceVseq(EsactBaseVseq):
