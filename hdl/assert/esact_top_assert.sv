@@ -45,7 +45,9 @@ module esact_top_assert
   input  logic                irq_o,
   // sequencer
   input  step_e               step_q,
+  input  step_e               step_d,
   input  stage_e              stage,
+  input  logic                done,
   input  logic [HeadCntW-1:0] head_q,
   input  logic                abort,
   input  cfg_t                cfg,
@@ -83,6 +85,10 @@ module esact_top_assert
   `ASSERT_IF(ConfigStableDuringRun_A, cfg_same, run && run_q, clk_i, rst_ni)
   `ASSERT_IF(HeadInRange_A, 32'(head_q) < 32'(cfg.heads), stage == StageAttn, clk_i, rst_ni)
   `ASSERT_KNOWN(IrqKnown_A, irq_o, clk_i, rst_ni)
+  // STATUS.done (and the irq) means the layer output is complete: it is set only in the
+  // cycle LN2 writes its last row, where the sequencer hands over to the output stream
+  // (or a start/dump aborting the run in that same cycle)
+  `ASSERT_IF(DoneAtOutStart_A, step_q == StepLn2Rows && (step_d == StepOut || abort), done, clk_i, rst_ni)
   logic unused_x_only;  // read only by the X checks (empty in 2-state tools)
   assign unused_x_only = irq_o;
 
