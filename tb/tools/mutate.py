@@ -54,7 +54,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -527,8 +526,9 @@ def load_equivalent() -> dict[str, str]:
 class Journal:
     """One line per judged mutant, written as each finishes, so that a campaign cut short
     (a session's end, a crash) continues with ``--resume`` instead of starting over.  The
-    first line names the campaign: the hash of hdl/, the sample (--n, --seed, the keys) and
-    the subset; a journal of another campaign is refused, never mixed in."""
+    first line names the campaign: hashes of hdl/ and of the testbench (tb/, tests/sim),
+    the sample (--n, --seed, the keys); a journal of another campaign is refused, never
+    mixed in."""
 
     def __init__(self, path: Path, muts: list, args):
         self.path = path
@@ -634,6 +634,13 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     if args.lint_only:
         return lint_campaign(muts, args.jobs)
+    # the journal first: a refused --resume costs no simulation
+    journal = Journal(args.report.with_suffix(".journal.jsonl"), muts, args)
+    try:
+        prior = journal.open(args.resume)
+    except ValueError as e:
+        print(f"mutate: {e}")
+        return 2
     # a clean run first: every unit's subset must pass on the unmutated RTL (a failing
     # subset would count each mutant of its unit as killed).  The esact_top subset (its
     # build included, which ccache may serve) sets the timeout; the other units follow
@@ -657,12 +664,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"[mutate] {sum(len(v) for v in all_sites.values())} sites in {len(all_sites)} files; running {len(muts)} "
           f"mutants, {args.jobs} at a time, timeout {timeout:.0f} s (clean esact_top subset: {base:.0f} s)")
     equiv = load_equivalent()
-    journal = Journal(args.report.with_suffix(".journal.jsonl"), muts, args)
-    try:
-        prior = journal.open(args.resume)
-    except ValueError as e:
-        print(f"mutate: {e}")
-        return 2
     results = [r for r in prior.values()]
     todo = [(i, m) for i, m in enumerate(muts) if i not in prior]
     if prior:
