@@ -23,6 +23,7 @@ module esact_gemm_jobs
   localparam int unsigned GemmN    = F_MAX,                // gemm_core maxima (N_MAX = K_MAX)
   localparam int unsigned GemmK    = F_MAX,
   localparam int unsigned Tiles    = GemmN / PE_C,
+  localparam int unsigned KeyTiles = (T_MAX + PE_C - 1) / PE_C,  // column tiles a key reaches
   localparam int unsigned MCntW    = $clog2(T_MAX + 1),
   localparam int unsigned NCntW    = $clog2(GemmN + 1),
   localparam int unsigned KCntW    = $clog2(GemmK + 1)
@@ -83,8 +84,10 @@ module esact_gemm_jobs
   // row and key masks of the job
   logic [T_MAX-1:0] all_rows;          // rows of the sequence
   logic [T_MAX-1:0] ffn_rows;          // rows the FFN computes
-  logic [Tiles-1:0] head_tiles;        // key tiles some representative keeps (this head)
-  logic [GemmK-1:0] head_keys;         // keys some representative keeps (this head)
+  // keys and key tiles some representative keeps (this head): only the first T_MAX keys
+  // (KeyTiles tiles) exist, the command's wider masks take them zero-extended
+  logic [KeyTiles-1:0] head_tiles;
+  logic [T_MAX-1:0]    head_keys;
 
   always_comb begin
     for (int unsigned i = 0; i < T_MAX; i++) begin
@@ -131,7 +134,7 @@ module esact_gemm_jobs
         off_d    = ChIdxW'(32'(head_i) * HEAD_DIM);
         n_d      = NCntW'(cfg_i.seq_len);
         k_d      = KCntW'(HEAD_DIM);
-        ctiles_d = head_tiles;
+        ctiles_d = Tiles'(head_tiles);
       end
       JobPv: begin
         a_src_d = ASrcP;
@@ -141,7 +144,7 @@ module esact_gemm_jobs
         n_d     = NCntW'(HEAD_DIM);
         k_d     = KCntW'(cfg_i.seq_len);
         aus_d   = 1'b1;
-        kmask_d = head_keys;
+        kmask_d = GemmK'(head_keys);
       end
       JobOproj:  begin a_src_d = ASrcCtx; b_src_d = BSrcWo; dst_d = DstYo; end
       JobFfn1:   begin a_src_d = ASrcH1; b_src_d = BSrcW1; dst_d = DstF; n_d = NCntW'(cfg_i.ffn); rows_d = ffn_rows; end

@@ -49,6 +49,9 @@ module esact_gemm_assert
     .data({cmd_m, cmd_n, cmd_k, cmd_a_unsigned, cmd_row_mask, cmd_ctile_mask, cmd_k_mask})
   );
 
+  // the issuer's key masks cover T_MAX keys zero-extended into gemm_core's F_MAX-wide
+  // column masks: the score GEMM's N = seq_len needs F_MAX >= T_MAX
+  `ASSERT_INIT(KeysFitGemmN_A, F_MAX >= T_MAX)
   `ASSERT_IF(GemmNoError_A, !core_out_err, core_out_valid, clk_i, rst_ni)
   // the residual pass offers rows only while it owns requant B (set together by
   // res_req_i, valid cleared first by the last row, both by an abort)
