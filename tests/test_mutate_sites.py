@@ -55,6 +55,18 @@ def test_declarations_are_not_mutated(tmp_path):
         assert m.line not in (5, 6, 8), f"declaration mutated: {m.key()}"
 
 
+def test_lint_sinks_are_not_mutated(tmp_path):
+    """`assign unused_x = ^{...};` drives nothing: a mutant there is equivalent by
+    construction, so the generator makes none; a real assignment beside it still gets
+    its mutants."""
+    p = tmp_path / "s.sv"
+    p.write_text(SNIPPET.replace("endmodule", "  logic unused_a;\n  assign unused_a = ^{a_i[7:1], en_i && a_i[0]};\n"
+                                               "  logic used;\n  assign used = ^{a_i[7:1], en_i && a_i[0]};\nendmodule"))
+    ms = mutate.sites(p)
+    assert not [m.key() for m in ms if "unused_a" in m.ctx]
+    assert {m.op for m in ms if "assign used =" in m.ctx} >= {"stuck0", "stuck1", "dropterm"}
+
+
 def test_mutant_applies_exactly_one_edit(tmp_path):
     p, ms = snippet_sites(tmp_path)
     for m in ms:
@@ -105,13 +117,17 @@ def test_rescore_applies_documented_equivalents(tmp_path):
     base = {"file": "x.sv", "line": 1, "op": "op", "orig": "a", "repl": "b", "start": 0, "end": 1}
     results = [base | {"key": key, "status": "survived", "detail": "u"},
                base | {"key": "x.sv:op:a->b @ other", "status": "killed", "detail": "u"},
-               base | {"key": "x.sv:op:a->b @ gone", "status": "equivalent", "detail": "old reason"}]
+               base | {"key": "x.sv:op:a->b @ gone", "status": "equivalent", "detail": "old reason"},
+               # a lint-sink mutant of an earlier generator: equivalent by rule
+               base | {"key": "x.sv:stuck0:^a->'0 @ assign unused_a = ^a;", "ctx": "assign unused_a = ^a;",
+                       "status": "survived", "detail": "u"}]
     rep = tmp_path / "m.json"
     rep.write_text(json.dumps({"results": results, "seed": 1, "jobs": 2, "timeout_s": 300, "run_seconds": 1.0}))
     assert mutate.main(["--rescore", "--report", str(rep)]) == 0
     out = json.loads(rep.read_text())
-    assert [r["status"] for r in out["results"]] == ["equivalent", "killed", "survived"]
-    assert (out["killed"], out["survived"], out["equivalent"]) == (1, 1, 1)
+    assert [r["status"] for r in out["results"]] == ["equivalent", "killed", "survived", "equivalent"]
+    assert out["results"][3]["detail"] == mutate.LINT_SINK_REASON
+    assert (out["killed"], out["survived"], out["equivalent"]) == (1, 1, 2)
     assert out["score_pct"] == 50.0
 
 
