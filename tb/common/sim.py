@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .tools import BUILD, CACHE, HDL, REPO, SIM_BUILD, model_dirs, setup_verilator_env
+from .tools import BUILD, CACHE, HDL, REPO, SIM_BUILD, model_dirs, setup_verilator_env, verilator_root
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,45 @@ def build_dir_of(unit: SimUnit, parameters: dict[str, object] | None = None, wav
     return SIM_BUILD / unit.name / tag
 
 
+# Verilator 5.048's toggle counter of a signal wider than 64 bits (VL_COV_TOGGLE_CHG_ST_W /
+# _MT_W in include/verilated_cov.h) runs the bit loop of word i up to width - 32*i instead
+# of 32, and shifts a 32-bit word by j >= 32 (x86: by j mod 32): every change of bit b of
+# word i is also counted at bits 32*i + b + 32*m above it, so the high bits of a wide
+# vector show toggles they never made (esact_gemm_jobs' 192-bit head_tiles showed bits
+# 32-47 toggling with exactly the counts of bits 0-15).  Coverage builds compile with a
+# copy of the header whose loop stops at the word's end; it sits in the model's build
+# directory, which the generated sources search first ("-I." and the including file's
+# directory).
+COV_HEADER_BUG = "for (int j = 0; j < width - i * VL_EDATASIZE; ++j) {"
+COV_HEADER_FIX = "for (int j = 0; j < VL_EDATASIZE && j < width - i * VL_EDATASIZE; ++j) {"
+
+
+def patched_cov_header() -> str:
+    """verilated_cov.h of the installed Verilator with the wide-toggle loop bound fixed;
+    a RuntimeError if the header does not have the code this fix is written for."""
+    src = verilator_root() / "include" / "verilated_cov.h"
+    text = src.read_text()
+    if text.count(COV_HEADER_BUG) != 2:
+        raise RuntimeError(f"{src}: expected the wide-toggle loop `{COV_HEADER_BUG}` twice (ST and MT), "
+                           f"found {text.count(COV_HEADER_BUG)}: a Verilator other than the pinned 5.048? "
+                           "Check whether its VL_COV_TOGGLE_CHG_*_W still needs tb/common/sim.py's fix")
+    return text.replace(COV_HEADER_BUG, COV_HEADER_FIX)
+
+
+def _install_cov_header(sim_build: Path) -> None:
+    """Put the fixed verilated_cov.h into a coverage model's build directory; objects
+    compiled against another header are deleted, so make rebuilds them."""
+    sim_build.mkdir(parents=True, exist_ok=True)
+    dst = sim_build / "verilated_cov.h"
+    text = patched_cov_header()
+    if dst.exists() and dst.read_text() == text:
+        return
+    for pat in ("*.o", "*.a", "*.gch", "Vtop"):
+        for f in sim_build.glob(pat):
+            f.unlink()
+    dst.write_text(text)
+
+
 def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: bool = False,
           x_unique: bool = False) -> Path:
     """Build (or reuse) the Verilator model of ``unit`` with ``parameters``.  ``x_unique``:
@@ -193,6 +232,8 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
     if "OBJCACHE" not in os.environ and shutil.which("ccache"):
         os.environ["OBJCACHE"] = "ccache"
     with _locked(SIM_BUILD / unit.name / f".{tag}.lock"):
+        if cov:
+            _install_cov_header(build_dir / "sim_build")
         runner.build(
             sources=sources,
             hdl_toplevel=unit.toplevel,
