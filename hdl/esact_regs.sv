@@ -4,12 +4,13 @@
 // esact_regs: the register interface of esact_top around the generated CSR block
 // (hdl/esact_csr.rdl, `make csr`): CTRL writes become the sequencer's commands
 //   run_start_o   start while idle with a legal configuration (cfg_o latches it)
-//   dump_start_o  dump while idle (and no run starting) with a known DEBUG.sel
+//   dump_start_o  dump while idle (and no run starting) with a known DEBUG.sel, after a
+//                 legal run has started since reset
 //   abort_o       start or dump while a job computes (nothing is streamed; an output
 //                 already streaming completes)
 // and the status side: STATUS (busy, done, error, stage), the sticky ERROR bits (the
 // configuration check of a start, start/dump while busy, a load to no buffer, an
-// unknown DEBUG.sel), the performance counters CYCLES, EXEC_MACS, SKIP_MACS (dense
+// unknown DEBUG.sel or a dump before any run), the performance counters CYCLES, EXEC_MACS, SKIP_MACS (dense
 // MACs of the configuration minus executed ones), STAGE_CYCLES[8], and irq_o.
 
 module esact_regs
@@ -78,6 +79,7 @@ module esact_regs
   );
 
   logic                               start, dump, busy, streaming;
+  logic                               ran;                     // a legal run started since reset
   logic [5:0]                         cfg_err;                 // illegal: seq_len hidden heads ffn topk window
   cfg_t                               cfg_req;                 // the configuration a start latches
   cfg_t                               cfg_q;
@@ -129,8 +131,12 @@ module esact_regs
   // ---------------------------------------------------------------------------------
   // Commands
   // ---------------------------------------------------------------------------------
+  // a dump streams a buffer in the geometry of the last run's configuration: before the
+  // first legal start since reset cfg_q is all zero (no rows, no words: the stream would
+  // never reach its last beat), so such a dump is refused with ERROR.dump_sel
+  assign ran           = (cfg_q.seq_len != '0);
   assign run_start_o   = !busy && start && !(|cfg_err);
-  assign dump_start_o  = !busy && !run_start_o && dump && (hwif_out.debug.sel.value <= DumpSelMax);
+  assign dump_start_o  = !busy && !run_start_o && dump && ran && (hwif_out.debug.sel.value <= DumpSelMax);
   assign dump_sel_o    = dump_sel_e'(hwif_out.debug.sel.value[3:0]);  // (<= DumpSelMax at a dump start)
   assign req_sparse_o  = cfg_req.sparse;
   assign req_overlap_o = cfg_req.overlap;
@@ -204,7 +210,8 @@ module esact_regs
     hwif_in.error.window.hwset     = start && !busy && cfg_err[5];
     hwif_in.error.start_busy.hwset = (start || dump) && busy;
     hwif_in.error.load_addr.hwset  = ld_err_i;
-    hwif_in.error.dump_sel.hwset   = dump && !busy && (hwif_out.debug.sel.value > DumpSelMax);
+    hwif_in.error.dump_sel.hwset   = dump && !busy && ((hwif_out.debug.sel.value > DumpSelMax)
+                                                        || (!ran && !run_start_o));
     hwif_in.cycles.count.next       = cycles_q;
     hwif_in.exec_macs_lo.count.next = exec_macs_q[31:0];
     hwif_in.exec_macs_hi.count.next = exec_macs_q[63:32];

@@ -50,6 +50,7 @@ module esact_top_assert
   input  logic                done,
   input  logic [HeadCntW-1:0] head_q,
   input  logic                abort,
+  input  logic                dump_start,
   input  cfg_t                cfg,
   // engines
   input  logic                pred_feeding,
@@ -89,6 +90,9 @@ module esact_top_assert
   // cycle LN2 writes its last row, where the sequencer hands over to the output stream
   // (or a start/dump aborting the run in that same cycle)
   `ASSERT_IF(DoneAtOutStart_A, step_q == StepLn2Rows && (step_d == StepOut || abort), done, clk_i, rst_ni)
+  // a dump streams in the geometry of the latched configuration: only after a legal run
+  // started since reset (cfg's reset value has no rows: the stream would never end)
+  `ASSERT_IF(DumpAfterRun_A, cfg.seq_len != '0, dump_start, clk_i, rst_ni)
   logic unused_x_only;  // read only by the X checks (empty in 2-state tools)
   assign unused_x_only = irq_o;
 

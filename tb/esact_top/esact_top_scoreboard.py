@@ -131,6 +131,7 @@ class EsactScoreboard(InOrderScoreboard):
         self.completed = False
         self.counters_read.clear()
         self.err_pred.clear()
+        self.last = None  # the latched configuration is cleared: no dump until a run starts
         self.regs.reset()  # the CSRs return to their reset values; the mirror follows
 
     # -- results -----------------------------------------------------------------------------
@@ -233,12 +234,12 @@ class EsactScoreboard(InOrderScoreboard):
                 self.run_ap.write({"kind": "illegal", "fields": f, "errors": errs})
                 return []
             return [self.predict_run(f)]
-        if f["sel"] > DUMP_SEL_MAX:
-            self.label = f"dump of no buffer (DEBUG.sel {f['sel']})"
+        if f["sel"] > DUMP_SEL_MAX or self.last is None:
+            # an unknown selector, or no run started since reset: the dump is refused
+            self.label = (f"dump of no buffer (DEBUG.sel {f['sel']})" if f["sel"] > DUMP_SEL_MAX
+                          else "dump before any run since reset")
             self.err_pred.add("dump_sel")
             self.run_ap.write({"kind": "illegal_dump", "fields": f, "errors": ["dump_sel"]})
-            return []
-        if self.last is None:
             return []
         self.run_ap.write({"kind": "dump", "fields": f, "errors": []})
         self.label = f"dump of {STAGE_OF[f['sel']][0]} after run {self.runs}"

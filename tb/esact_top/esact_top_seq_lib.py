@@ -6,6 +6,7 @@ reaching into the scoreboard's state."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import time
@@ -21,7 +22,7 @@ from tb.common.unit_env import ItemsSeq
 
 from .esact_top_item import LOAD_BURST, EsactLd
 from .esact_top_mem import LD_BYTES, VALS_PER_WORD, MemMap, input_beats, layer_beats
-from .esact_top_regs import DUMP_STAGES, field_values, reg_value
+from .esact_top_regs import DUMP_SEL_MAX, DUMP_STAGES, field_values, reg_value
 
 
 class EsactBaseVseq(uvm_sequence):
@@ -66,15 +67,34 @@ class EsactBaseVseq(uvm_sequence):
             raise AssertionError(f"APB read of {reg.get_name()} failed: {status}")
         return int(value)
 
-    async def configure(self, lq, t: int, cfg: SplsConfig) -> None:
+    async def apb_write(self, reg, data: int, strb: int) -> None:
+        """One APB write to ``reg`` with byte strobes ``strb`` (PSTRB), outside the register
+        model's frontdoor (which always writes every lane); the predictor mirrors only the
+        enabled lanes."""
+        from tb.agents.apb.apb_item import ApbItem
+
+        item = ApbItem("strobed_write", int(reg.get_address()), True, data, strb=strb, prot=random.getrandbits(3))
+        await ItemsSeq("strobed_write", [item]).start(self.v.apb)
+        if item.slverr:
+            raise AssertionError(f"APB write to {reg.get_name()} (strb 0x{strb:x}) answered PSLVERR")
+
+    async def configure(self, lq, t: int, cfg: SplsConfig, spls_raw: dict | None = None) -> None:
+        """Write the layer's configuration registers.  ``spls_raw``: the SPLS0/SPLS1 fields
+        (topk, window, thr) to write instead, for a dense run (which ignores them)."""
         d, h = lq.hidden, lq.heads
         k = cfg.k_for(t) if cfg.scheme == "spls" else 1
         thr = cfg.thr if cfg.thr is not None else similarity_threshold(cfg.tau, h, k)
+        spls = {"topk": k, "window": cfg.window if cfg.scheme == "spls" else 1, "thr": thr}
+        if spls_raw is not None:
+            if cfg.scheme == "spls" or set(spls_raw) - set(spls):
+                raise ValueError(f"spls_raw: the fields {sorted(spls)} of a dense run, got {spls_raw} "
+                                 f"for a {cfg.scheme} run")
+            spls.update(spls_raw)
         r = self.regs
         await self.wr(r.dim0, seq_len=t, hidden=d)
         await self.wr(r.dim1, heads=h, ffn=lq.ffn)
-        await self.wr(r.spls0, topk=k, window=cfg.window if cfg.scheme == "spls" else 1)
-        await self.wr(r.spls1, thr=thr)
+        await self.wr(r.spls0, topk=spls["topk"], window=spls["window"])
+        await self.wr(r.spls1, thr=spls["thr"])
         await self.wr(r.softmax, mult=lq.sm_mult, shift=lq.sm_shift)
         await self.wr(r.gelu0, qb=lq.gelu_qb)
         await self.wr(r.gelu1, qc=lq.gelu_qc)
@@ -88,10 +108,10 @@ class EsactBaseVseq(uvm_sequence):
         return int(10 * (4 * cycles + 200 * t * (h + 8) + 20000))
 
     async def start_and_wait(self, sparse: bool, ffn_reuse: bool, timeout_ns: int, overlap: bool = True,
-                             during=None):
-        """Start the run, wait for the interrupt and the output packet; clear done.
-        ``during``: a coroutine started once START is written (e.g. a load, which the
-        engine holds off until it is idle)."""
+                             during=None, clear_done: bool = True):
+        """Start the run, wait for the interrupt and the output packet; clear done (unless
+        ``clear_done`` is False).  ``during``: a coroutine started once START is written
+        (e.g. a load, which the engine holds off until it is idle)."""
         await self.wr(self.regs.ctrl, start=1, sparse=int(sparse), ffn_reuse=int(ffn_reuse), irq_en=1,
                       overlap=int(overlap))
         if during is not None:
@@ -105,7 +125,8 @@ class EsactBaseVseq(uvm_sequence):
             st = await self.rd(self.regs.status)
             raise AssertionError(f"layer run did not complete within {timeout_ns} ns "
                                  f"(STATUS=0x{st:x}, context: {self.context})") from None
-        await self.wr(self.regs.status, done=1)
+        if clear_done:
+            await self.wr(self.regs.status, done=1)
         return pkt
 
     async def counters(self) -> dict:
@@ -120,10 +141,12 @@ class EsactBaseVseq(uvm_sequence):
         return c
 
     async def layer(self, lq, x: np.ndarray, cfg: SplsConfig, context: str, load_weights: bool = True,
-                    overlap: bool = True, load_during=None) -> np.ndarray:
+                    overlap: bool = True, load_during=None, spls_raw: dict | None = None,
+                    clear_done: bool = True) -> np.ndarray:
         """Load (weights and) input, configure, run; returns the RTL output (T, d).
         ``load_during``: load beats offered as soon as the run starts (the engine takes
-        them once it is idle again: the run computes with the buffers it started with)."""
+        them once it is idle again: the run computes with the buffers it started with).
+        ``spls_raw``: SPLS register fields written instead of a dense run's (see configure)."""
         t, d = x.shape
         self.context = context
         self.v.logger.info(f"{context}: T={t} d={d} heads={lq.heads} ffn={lq.ffn} "
@@ -134,13 +157,14 @@ class EsactBaseVseq(uvm_sequence):
             await self.load(layer_beats(lq, self.mm))
         await self.load(input_beats(x, self.mm))
         load_wall = time.perf_counter() - t_load
-        await self.configure(lq, t, cfg)
+        await self.configure(lq, t, cfg, spls_raw)
         checked = len(self.v.results.checks)
         t0 = time.perf_counter()
         self._during = None
         pkt = await self.start_and_wait(cfg.scheme == "spls", cfg.ffn_reuse,
                                         self.timeout_ns(t, d, lq.ffn, lq.heads), overlap,
-                                        None if load_during is None else self._load_when_busy(load_during))
+                                        None if load_during is None else self._load_when_busy(load_during),
+                                        clear_done)
         wall = time.perf_counter() - t0
         out = pkt.matrix(t, d)
         c = await self.counters()  # checked by the scoreboard against the cycle model
@@ -253,22 +277,48 @@ class EsactRandomVseq(EsactBaseVseq):
 class EsactFullShapeVseq(EsactBaseVseq):
     """One sparse layer at the build's full shape: T = T_MAX, every head the hidden width
     holds (d = heads * HEAD_DIM <= D_MAX), f = F_MAX; then its debug taps.  The random and
-    directed tests run the small build and the trace test replays short sentences through
-    layer 0, which the default schedule keeps dense: in the MiniLM build no mask, row,
-    column or head index above those sizes ever changes without this run.  Its keep
+    directed tests run the small build with at most 3 heads and the trace test replays
+    short sentences through layer 0, which the default schedule keeps dense: no mask,
+    row, column or head index above those sizes ever changes without this run.  Its keep
     ratio, window and threshold are drawn at random (k <= T/4, a window of 2..8, a
     threshold inside 1..H*k-1), FFN reuse on, so the reuse paths run at full length.
     Then a second, skip-heavy layer at T_MAX (k <= T/16, a low threshold, a third of the
     heads, a short FFN): its start clears the first run's masks and its reuse rewrites
-    the representatives, so their high bits also fall.  Last, a short layer (T < T_MAX,
-    one head), so the sequence-length decode falls too."""
+    the representatives, so their high bits also fall.
+
+    Then four short layers (one to four heads, a short FFN) walk every configuration
+    field and every per-layer parameter field through its legal range, each bit up and
+    down again (the code-coverage holes of docs/coverage.md: fields no calibrated layer
+    reaches):
+
+    1. ``extremes``: T = T_MAX, sparse, k = T, the window and threshold registers written
+       all ones (they saturate at T_MAX and 2^OverlapW - 1), SOFTMAX.shift 63, GELU1.qc
+       above 2^31, and the parameter files perturbed: random prediction shifts 0..31,
+       requantization shifts of V 0..63, LayerNorm gains negative on a random half of the
+       channels;
+    2. ``upper half``: T in T_MAX/2..T_MAX-1, sparse, k and window in the upper half of
+       T, SOFTMAX.shift 32..39 (bit 3 clear), calibrated parameters (the perturbed bits
+       fall);
+    3. ``dense, raw fields``: a short dense layer with SPLS0.topk written all ones and a
+       random window and threshold (a dense run ignores them and checks none, as the
+       register block documents);
+    4. ``short``: T = min(32, T_MAX), sparse, threshold 0 and a window of 2..12 (every
+       row reuses its window's first row), so the sequence-length decode above 32, the
+       configuration fields of the layers above and the representative table fall.
+    """
 
     async def body(self):
         from models.synthetic import synthetic_layer
 
         p = self.v.params
-        h = min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"])
-        t, d, f = p["T_MAX"], h * p["HEAD_DIM"], p["F_MAX"]
+        hd = p["HEAD_DIM"]
+        h = min(p["H_MAX"], p["D_MAX"] // hd)
+        t, d, f = p["T_MAX"], h * hd, p["F_MAX"]
+
+        def layer_of(tt: int, heads: int, ff: int):
+            return synthetic_layer(np.random.default_rng(random.getrandbits(32)), tt, heads * hd, heads,
+                                   min(f, ff), 1.0)
+
         lq, x = synthetic_layer(np.random.default_rng(random.getrandbits(32)), t, d, h, f, 1.0)
         k = random.randint(max(1, t // 8), max(1, t // 4))
         cfg = SplsConfig("spls", k=k, window=random.randint(2, 8), thr=random.randint(1, max(1, h * k - 1)),
@@ -282,21 +332,57 @@ class EsactFullShapeVseq(EsactBaseVseq):
         # build's sizes also fall (1 -> 0), not only rise
         h2 = max(1, h // 3)
         f2 = min(f, 8 * random.randint(2, 8))
-        lq2, x2 = synthetic_layer(np.random.default_rng(random.getrandbits(32)), t, h2 * p["HEAD_DIM"], h2, f2, 1.0)
+        lq2, x2 = synthetic_layer(np.random.default_rng(random.getrandbits(32)), t, h2 * hd, h2, f2, 1.0)
         k2 = random.randint(1, max(1, t // 16))
         cfg2 = SplsConfig("spls", k=k2, window=random.randint(2, 8), thr=random.randint(0, max(0, h2 * k2 // 8)),
                           ffn_reuse=True)
-        await self.layer(lq2, x2, cfg2, f"full-shape skip-heavy run (T={t}, heads={h2}, d={h2 * p['HEAD_DIM']}, f={f2})")
-        # a third, short layer (T < T_MAX, one head, a short FFN): the sequence-length
-        # decode (`all_rows`) and the row masks above its length fall 1 -> 0 after a run
-        # at T_MAX (the two runs above have the same length)
-        t3 = random.randint(max(1, t // 4), max(1, t - 1))
-        f3 = 8 * random.randint(2, 4)
-        lq3, x3 = synthetic_layer(np.random.default_rng(random.getrandbits(32)), t3, p["HEAD_DIM"], 1, min(f, f3), 1.0)
-        k3 = random.randint(1, max(1, t3 // 4))
-        cfg3 = SplsConfig("spls", k=k3, window=random.randint(2, 8), thr=random.randint(0, max(0, k3 - 1)),
-                          ffn_reuse=True)
-        await self.layer(lq3, x3, cfg3, f"short run after the full shape (T={t3}, heads=1, f={min(f, f3)})")
+        await self.layer(lq2, x2, cfg2, f"full-shape skip-heavy run (T={t}, heads={h2}, d={h2 * hd}, f={f2})")
+
+        # 1. extremes: every field at the top of its range
+        h3 = min(h, 3)
+        lq3, x3 = layer_of(t, h3, 8 * random.randint(2, 4))
+        lq3 = perturbed_params(lq3, np.random.default_rng(random.getrandbits(32)))
+        cfg3 = SplsConfig("spls", k=t, window=255, thr=0xFFFF, ffn_reuse=False)
+        await self.layer(lq3, x3, cfg3, f"extreme fields (T={t}, heads={h3}, k=T, window 255, thr 0xFFFF, "
+                         f"softmax shift {lq3.sm_shift}, qc 0x{lq3.gelu_qc:x}, perturbed parameters)")
+        # 2. the upper half of the sequence: k, window and sequence length in T/2..T-1
+        h4 = min(h, 4)
+        t4 = random.randint(max(1, t // 2), max(1, t - 1))
+        lq4, x4 = layer_of(t4, h4, 8 * random.randint(2, 4))
+        lq4 = dataclasses.replace(lq4, sm_shift=32 + random.randint(0, 7), _cache={})
+        cfg4 = SplsConfig("spls", k=random.randint(max(1, t4 // 2), t4), window=random.randint(max(1, t // 2), max(1, t - 1)),
+                          thr=random.randint(0, h4 * t4), ffn_reuse=True)
+        await self.layer(lq4, x4, cfg4, f"upper half (T={t4}, heads={h4}, softmax shift {lq4.sm_shift})")
+        # 3. a dense layer with the SPLS registers written out of the sparse range
+        t5 = random.randint(max(1, t // 16), max(1, t // 4))
+        lq5, x5 = layer_of(t5, 1, 16)
+        raw = {"topk": 0xFFFF, "window": random.randint(1, 255), "thr": random.randint(0, 0xFFFF)}
+        await self.layer(lq5, x5, SplsConfig("dense"), f"dense run with raw SPLS fields (T={t5}, {raw})", spls_raw=raw)
+        # 4. short, every row reusing its window's first row
+        t6 = min(32, t)
+        lq6, x6 = layer_of(t6, h4, 16)
+        cfg6 = SplsConfig("spls", k=random.randint(1, t6), window=random.randint(2, 12), thr=0, ffn_reuse=True)
+        await self.layer(lq6, x6, cfg6, f"short run, threshold 0 (T={t6}, heads={h4}, window {cfg6.window})")
+
+
+def perturbed_params(lq, rng: np.random.Generator):
+    """``lq`` with parameter fields no calibration produces, each inside the width its
+    parameter-file field has (and the golden model accepts): prediction shifts 0..31,
+    requantization shifts of V 0..63, LayerNorm gains negated on a random half of the
+    channels, SOFTMAX.shift 63 and GELU1.qc in 2^31..2^32-1.  The output of such a layer
+    means nothing; it is checked bit for bit like any other."""
+    from models.quant import Requant
+
+    d = lq.hidden
+    neg1 = np.where(rng.random(d) < 0.5, -1, 1)
+    neg2 = np.where(rng.random(d) < 0.5, -1, 1)
+    return dataclasses.replace(
+        lq,
+        pshift_q=rng.integers(0, 32, d), pshift_k=rng.integers(0, 32, d),
+        rq_v=Requant(np.asarray(lq.rq_v.mult), rng.integers(0, 64, d), lq.rq_v.bits),
+        ln1_g=np.asarray(lq.ln1_g) * neg1, ln2_g=np.asarray(lq.ln2_g) * neg2,
+        sm_shift=63, gelu_qc=int(rng.integers(1 << 31, 1 << 32)),
+        _cache={})
 
 
 class EsactTraceVseq(EsactBaseVseq):
@@ -462,6 +548,7 @@ class EsactErrorVseq(EsactBaseVseq):
         await self.wr(self.regs.debug, sel=200)
         await self.wr(self.regs.ctrl, dump=1)
         await self.expect_error("dump_sel")
+        await self.byte_strobes(lq, x, good)
         # and the engine still computes correctly; a new input offered as soon as START
         # is written waits (LD_READY low) until the run is over: the run computes with the
         # input it started with, and the new one is in the buffer afterwards
@@ -489,6 +576,59 @@ class EsactErrorVseq(EsactBaseVseq):
             await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
             await self.expect_error("start_busy")
             await self.layer(lq, x, good, f"legal run after abort {i + 1} at a random point", load_weights=False)
+
+    async def byte_strobes(self, lq, x, good: SplsConfig) -> None:
+        """APB4 byte strobes (PSTRB): a write updates only its enabled byte lanes.  CTRL
+        written with lane 0 off carries START / DUMP and its read-write fields: nothing
+        starts, the fields keep their value (1 and 0).  ERROR with every bit set (an abort,
+        an illegal start with every field illegal, a load to no buffer, an unknown dump
+        selector) written all ones with no lane enabled and then all zeros: no bit clears
+        (the scoreboard compares the ERROR read with its prediction), then lane 0 alone
+        clears bits 0-7 and leaves dump_sel (bit 8).  STATUS.done likewise after a run."""
+        r = self.regs
+        rw_ones = dict(sparse=1, ffn_reuse=1, irq_en=1, overlap=1)
+        for fields in (rw_ones, {}):
+            await self.wr(r.ctrl, **fields)  # no START: only the read-write fields
+            flipped = {k: 1 - fields.get(k, 0) for k in rw_ones}
+            await self.apb_write(r.ctrl, reg_value(r.ctrl, start=1, dump=1, **flipped), strb=0b1110)
+            await ClockCycles(cocotb.top.clk_i, 20)
+            got, want = await self.rd(r.ctrl), reg_value(r.ctrl, **fields)
+            if got != want:
+                raise AssertionError(f"CTRL written with PSTRB 0b1110 changed: read 0x{got:x}, 0x{want:x} before")
+            if (await self.rd(r.status)) & 1:
+                raise AssertionError("CTRL.start written with its byte lane disabled started a run")
+        # every ERROR bit at once
+        await self.configure(lq, 6, good)
+        await self.wr(r.ctrl, start=1, sparse=1, irq_en=1)
+        await ClockCycles(cocotb.top.clk_i, random.randint(5, 50))
+        await self.wr(r.ctrl, start=1, sparse=1, irq_en=1)  # start_busy (aborts the run)
+        await self.wr(r.dim0, seq_len=0, hidden=0)
+        await self.wr(r.dim1, heads=0, ffn=0)
+        await self.wr(r.spls0, topk=0, window=0)
+        await self.wr(r.ctrl, start=1, sparse=1, irq_en=1)  # every configuration bit
+        await self.load([((40 << 24) | 3, 0x1234)])  # load_addr
+        await self.wr(r.debug, sel=random.randint(DUMP_SEL_MAX + 1, 255))
+        await self.wr(r.ctrl, dump=1)  # dump_sel
+        every = {k: 1 for k in field_values(r.error, 0)}
+        if await self.rd(r.error) != reg_value(r.error, **every):
+            raise AssertionError("ERROR does not hold every bit after one request of each kind")
+        await self.apb_write(r.error, reg_value(r.error, **every), strb=0)  # no lane: nothing clears
+        await self.apb_write(r.error, 0, strb=0xF)  # write-1-to-clear with zeros: nothing clears
+        await self.rd(r.error)  # the scoreboard compares it: still every bit
+        await self.apb_write(r.error, reg_value(r.error, **every), strb=0b0001)  # bits 0-7 clear, dump_sel stays
+        if await self.rd(r.error) != reg_value(r.error, dump_sel=1):
+            raise AssertionError("ERROR written all ones with PSTRB 0b0001 did not leave dump_sel alone")
+        await self.wr(r.error, dump_sel=1)
+        # STATUS.done after a run: kept by a write with lane 0 off and by a write of 0
+        await self.layer(lq, x, good, "legal run before the STATUS strobes", load_weights=False, clear_done=False)
+        await self.apb_write(r.status, reg_value(r.status, done=1), strb=0b1110)
+        await self.apb_write(r.status, 0, strb=0xF)
+        if not (await self.rd(r.status)) & 2:
+            raise AssertionError("STATUS.done cleared by a write with its lane off or a write of 0")
+        await self.wr(r.status, done=1)
+        await self.wr(r.status, done=1)  # a clear while already clear
+        if (await self.rd(r.status)) & 2:
+            raise AssertionError("STATUS.done did not clear")
 
     async def start_while_streaming(self, dump: bool, limit_ns: int, hold: int = 0) -> None:
         """START while a packet streams, the sink holding ready low; ``hold`` more clocks of

@@ -26,6 +26,7 @@ from .esact_top_seq_lib import (
     EsactRandomVseq,
     EsactTraceVseq,
 )
+from .esact_top_regs import DUMP_STAGES, reg_value
 
 
 class EsactBaseTest(uvm_test):
@@ -139,6 +140,17 @@ class EsactResetTest(EsactBaseTest):
         await reset(self.cfg.clk, self.cfg.rst_n)
         if int(cocotb.top.out_valid_o.value):
             raise AssertionError("output valid right after reset")
+        # a dump before any run since reset is refused (ERROR.dump_sel, nothing streams):
+        # the reset cleared the latched configuration the dump's geometry comes from
+        regs = seq.regs
+        await seq.wr(regs.debug, sel=random.choice([sel for sel, _, _ in DUMP_STAGES]))
+        await seq.wr(regs.ctrl, dump=1)
+        await ClockCycles(self.cfg.clk, 50)
+        if int(cocotb.top.out_valid_o.value) or (await seq.rd(regs.status)) & 1:
+            raise AssertionError("a dump before any run since reset started streaming")
+        if await seq.rd(regs.error) != reg_value(regs.error, dump_sel=1):  # the scoreboard compares it too
+            raise AssertionError("a dump before any run since reset did not set ERROR.dump_sel alone")
+        await seq.wr(regs.error, dump_sel=1)
         out = await seq.layer(lq, x, cfg, "clean run after reset", load_weights=False)
         if out.shape != x.shape:
             raise AssertionError("bad output shape")

@@ -31,10 +31,13 @@ def test_esact_directed(test, reseed):
 
 
 @pytest.mark.sim
-def test_esact_full_shape(reseed):
-    """One sparse layer at the MiniLM build's full shape (T_MAX, every head, F_MAX) and
-    its debug taps: the mask, row, column and head indices above the small build's."""
-    run(UNIT, "EsactFullShapeTest", MINILM, instance=reseed)
+@pytest.mark.parametrize("build", ["minilm", "small"])
+def test_esact_full_shape(build, reseed):
+    """One sparse layer at the build's full shape (T_MAX, every head, F_MAX) and its
+    debug taps, then short layers walking every configuration and parameter field through
+    its range: in the MiniLM build the mask, row, column and head indices above the small
+    build's; in the small build its fourth head (the random tests use at most three)."""
+    run(UNIT, "EsactFullShapeTest", MINILM if build == "minilm" else SMALL, instance=reseed)
 
 
 @pytest.mark.sim

@@ -24,7 +24,10 @@ class ApbRegAdapter(uvm_reg_adapter):
         return ApbItem("reg_apb", int(rw.addr), write, int(rw.data) if write else 0, prot=random.getrandbits(3))
 
     def bus2reg(self, bus_item, rw):
+        """The observed transfer as a register access; a write's byte enables are its
+        PSTRB (a read: -1, every byte) -- the predictor updates only the enabled lanes."""
         rw.kind = uvm_access_e.UVM_WRITE if bus_item.write else uvm_access_e.UVM_READ
         rw.addr = bus_item.addr
         rw.data = bus_item.data
+        rw.byte_en = bus_item.strb if bus_item.write else -1
         rw.status = uvm_status_e.UVM_NOT_OK if bus_item.slverr else uvm_status_e.UVM_IS_OK

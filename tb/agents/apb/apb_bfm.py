@@ -57,6 +57,8 @@ class ApbBfm:
                 await RisingEdge(self.psel)
             await RisingEdge(self.clk)
             if self.psel.value and self.penable.value and self.pready.value:
-                self.mon_q.put_nowait((int(self.paddr.value), bool(self.pwrite.value),
-                                       int(self.pwdata.value) if self.pwrite.value else int(self.prdata.value),
-                                       bool(self.pslverr.value), get_sim_time("step")))
+                write = bool(self.pwrite.value)
+                self.mon_q.put_nowait((int(self.paddr.value), write,
+                                       int(self.pwdata.value) if write else int(self.prdata.value),
+                                       bool(self.pslverr.value), get_sim_time("step"),
+                                       int(self.pstrb.value) if write else 0))

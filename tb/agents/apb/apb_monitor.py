@@ -17,7 +17,7 @@ class ApbMonitor(uvm_monitor):
 
     async def run_phase(self):
         while True:
-            addr, write, data, err, t = await self.bfm.mon_q.get()
-            item = ApbItem("apb_mon", addr, write, data)
+            addr, write, data, err, t, strb = await self.bfm.mon_q.get()
+            item = ApbItem("apb_mon", addr, write, data, strb=strb)
             item.slverr, item.time = err, t
             self.ap.write(item)
