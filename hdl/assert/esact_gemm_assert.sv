@@ -37,7 +37,13 @@ module esact_gemm_assert
   input  logic [Tiles-1:0]    cmd_ctile_mask,
   input  logic [F_MAX-1:0]    cmd_k_mask,
   input  logic                core_out_valid,
+  input  logic                core_out_ready,
   input  logic                core_out_err,
+  input  dst_e                dst,
+  input  logic                score_wr_o,
+  input  logic                rqa_out_valid,
+  input  logic                rqa_out_ready,
+  input  logic                rqa_wr_o,
   input  logic                res_active_q,
   input  logic                res_valid_q,
   input  logic [RowIdxW-1:0]  res_row_q,
@@ -52,6 +58,11 @@ module esact_gemm_assert
   // the issuer's key masks cover T_MAX keys zero-extended into gemm_core's F_MAX-wide
   // column masks: the score GEMM's N = seq_len needs F_MAX >= T_MAX
   `ASSERT_INIT(KeysFitGemmN_A, F_MAX >= T_MAX)
+  // a result buffer is written only by an accepted result beat of a job that targets it:
+  // the score buffer by the scores job's GEMM beats, the requantized buffers by requant
+  // A's beats (a write on any other cycle overwrites a buffer entry with a stale beat)
+  `ASSERT_IF(ScoreWriteOnScoreBeat_A, core_out_valid && core_out_ready && dst == DstS, score_wr_o, clk_i, rst_ni)
+  `ASSERT_IF(RqaWriteOnRqaBeat_A, rqa_out_valid && rqa_out_ready && dst != DstS, rqa_wr_o, clk_i, rst_ni)
   `ASSERT_IF(GemmNoError_A, !core_out_err, core_out_valid, clk_i, rst_ni)
   // the residual pass offers rows only while it owns requant B (set together by
   // res_req_i, valid cleared first by the last row, both by an abort)
