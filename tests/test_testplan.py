@@ -80,7 +80,10 @@ def test_point_exclusions_name_real_signals(ex):
     checked by `make coverage` (a stale or contradicted exclusion fails the run)."""
     assert ex["reason"].strip() and len(ex["reason"]) > 40, f"a point exclusion needs a specific reason: {ex}"
     files = coverage_report.point_files(ex)
-    name = re.match(r"\^?\(?([A-Za-z_][A-Za-z0-9_]*)", ex["match"])
+    # the identifier the pattern starts with, after its anchor and the (escaped) opening
+    # parentheses, braces and replication counts of an expression row
+    # ("^\\(\\(job_i != ...", "^\\(\\{32'h1\\{\\{core_out_err, ...")
+    name = re.match(r"\^?(?:\\?[({]|\d+'[hdbHDB][0-9a-fA-F]+)*([A-Za-z_][A-Za-z0-9_]*)", ex["match"])
     for f in files:
         if f.startswith("build/gen/"):  # the generated CSR block: its fields come from the RDL
             src = (REPO / "hdl" / "esact_csr.rdl").read_text()
