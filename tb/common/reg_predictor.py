@@ -78,8 +78,8 @@ class RegPredictor(uvm_reg_predictor):
     def predict_partial_write(self, reg, rw, data: int, be: int) -> int:
         """Predict a write whose byte enables leave some lanes of ``reg`` out; returns the
         effective value written (see the module doc)."""
-        lanes = 0
-        for b in range(4 * 8):
+        lanes = 0  # the bit mask of the enabled byte lanes
+        for b in range(be.bit_length()):
             if be >> b & 1:
                 lanes |= 0xFF << (8 * b)
         effective = 0
