@@ -79,6 +79,31 @@ class LocalSimCornerSeq(LocalSimBaseSeq):
         return self.sequence(keep, W, thr)
 
 
+    def directed(self) -> list:
+        """Two reuse patterns that random draws reach only by chance, by construction (so
+        every seed closes cg_seq): identical rows with window 2 and a threshold strictly
+        inside 0..H*k -- each representative covers one more row, so every second row
+        reuses (alternating x between) -- and threshold 0 with a window of 5..8 over more
+        than W + 1 rows -- runs of W - 1 reuses, a new representative at each window end
+        (long_runs x zero)."""
+        p = self.params
+        out = []
+        T = random.randint(3, p["T_MAX"])
+        H = random.randint(1, p["H_MAX"])
+        k = random.randint(1 if H > 1 else 2, T)  # H*k >= 2: a threshold strictly between
+        keep = np.repeat(local_keep(H, T, k, 0.0)[:, :1], T, axis=1)
+        out.append(self.sequence(keep, 2, random.randint(1, H * k - 1)))
+        if p["T_MAX"] >= 7:
+            W = random.randint(5, min(8, p["T_MAX"] - 2))
+            T = random.randint(W + 2, p["T_MAX"])
+            H = random.randint(1, p["H_MAX"])
+            out.append(self.sequence(local_keep(H, T, random.randint(1, T), random.random()), W, 0))
+        return out
+
+    async def body(self):
+        await self.send("in", self.directed() + [self.one() for _ in range(self.n)])
+
+
 class LocalSimErrorSeq(LocalSimBaseSeq):
     """Window 0, H = 0, H > H_MAX, wrong beats per row, interleaved with legal ones."""
 
