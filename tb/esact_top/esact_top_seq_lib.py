@@ -549,6 +549,10 @@ class EsactErrorVseq(EsactBaseVseq):
         await self.wr(self.regs.ctrl, dump=1)
         await self.expect_error("dump_sel")
         await self.byte_strobes(lq, x, good)
+        # a threshold written above what an overlap count can reach saturates at
+        # 2^OverlapW - 1 (no row is reused): it must not wrap in the OverlapW-bit compare
+        await self.layer(lq, x, SplsConfig("spls", k=2, window=6, thr=0xFFFF), "threshold 0xFFFF (saturates)",
+                         load_weights=False)
         # and the engine still computes correctly; a new input offered as soon as START
         # is written waits (LD_READY low) until the run is over: the run computes with the
         # input it started with, and the new one is in the buffer afterwards
