@@ -550,9 +550,12 @@ class EsactErrorVseq(EsactBaseVseq):
         await self.expect_error("dump_sel")
         await self.byte_strobes(lq, x, good)
         # a threshold written above what an overlap count can reach saturates at
-        # 2^OverlapW - 1 (no row is reused): it must not wrap in the OverlapW-bit compare
-        await self.layer(lq, x, SplsConfig("spls", k=2, window=6, thr=0xFFFF), "threshold 0xFFFF (saturates)",
-                         load_weights=False)
+        # 2^OverlapW - 1 (no row is reused): it must not wrap in the OverlapW-bit compare;
+        # T a multiple of PRED_LANES, so the PAM pass's last key group is full
+        t16 = min(p["T_MAX"], 16)
+        lq16, x16 = synthetic_layer(rng, t16, p["HEAD_DIM"], 1, 2 * p["PE_C"])
+        await self.layer(lq16, x16, SplsConfig("spls", k=2, window=6, thr=0xFFFF),
+                         f"threshold 0xFFFF (saturates), T={t16}")
         # and the engine still computes correctly; a new input offered as soon as START
         # is written waits (LD_READY low) until the run is over: the run computes with the
         # input it started with, and the new one is in the buffer afterwards
