@@ -80,7 +80,7 @@ module esact_regs
 
   logic                               start, dump, busy, streaming;
   logic                               ran;                     // a legal run started since reset
-  logic [5:0]                         cfg_err;                 // illegal: seq_len hidden heads ffn topk window
+  logic [6:0]                         cfg_err;                 // illegal: seq_len hidden heads ffn topk window gelu_qb
   cfg_t                               cfg_req;                 // the configuration a start latches
   cfg_t                               cfg_q;
   logic [31:0]                        cycles_d, cycles_q;
@@ -126,6 +126,9 @@ module esact_regs
     cfg_err[3] = (cfg_req.ffn == '0) || (32'(cfg_req.ffn) > F_MAX) || (32'(cfg_req.ffn) % PE_C != 0);
     cfg_err[4] = cfg_req.sparse && ((cfg_req.topk == '0) || (cfg_req.topk > cfg_req.seq_len));
     cfg_err[5] = cfg_req.sparse && (hwif_out.spls0.window.value == '0);
+    // the i-GELU clipping constant is <= 0 (gelu flags a positive qb only on its own
+    // result beats, too late for a run already under way)
+    cfg_err[6] = !cfg_req.gelu_qb[17] && (cfg_req.gelu_qb != '0);
   end
 
   // ---------------------------------------------------------------------------------
@@ -200,7 +203,7 @@ module esact_regs
                                   hwif_out.error.heads.value, hwif_out.error.ffn.value,
                                   hwif_out.error.topk.value, hwif_out.error.window.value,
                                   hwif_out.error.start_busy.value, hwif_out.error.load_addr.value,
-                                  hwif_out.error.dump_sel.value};
+                                  hwif_out.error.dump_sel.value, hwif_out.error.gelu_qb.value};
     hwif_in.status.stage.next = stage_i;
     hwif_in.error.seq_len.hwset    = start && !busy && cfg_err[0];
     hwif_in.error.hidden.hwset     = start && !busy && cfg_err[1];
@@ -208,6 +211,7 @@ module esact_regs
     hwif_in.error.ffn.hwset        = start && !busy && cfg_err[3];
     hwif_in.error.topk.hwset       = start && !busy && cfg_err[4];
     hwif_in.error.window.hwset     = start && !busy && cfg_err[5];
+    hwif_in.error.gelu_qb.hwset    = start && !busy && cfg_err[6];
     hwif_in.error.start_busy.hwset = (start || dump) && busy;
     hwif_in.error.load_addr.hwset  = ld_err_i;
     hwif_in.error.dump_sel.hwset   = dump && !busy && ((hwif_out.debug.sel.value > DumpSelMax)

@@ -3,7 +3,7 @@
 //
 // esact_gemm_assert (bound): the GEMM engine's rules: the issuer's command stream into
 // gemm_core (valid held, command stable while offered), no error beat from gemm_core
-// for the issuer's (legal) commands, and the residual pass inside the rows and column
+// for the issuer's (legal) commands nor from gelu (a positive qb is refused at start), and the residual pass inside the rows and column
 // tiles of the run, offering rows only while it is active.
 
 // checker code is not part of the RTL's code coverage
@@ -39,6 +39,8 @@ module esact_gemm_assert
   input  logic                core_out_valid,
   input  logic                core_out_ready,
   input  logic                core_out_err,
+  input  logic                gelu_out_valid,
+  input  logic                gelu_err,
   input  dst_e                dst,
   input  logic                score_wr_o,
   input  logic                rqa_out_valid,
@@ -64,6 +66,8 @@ module esact_gemm_assert
   `ASSERT_IF(ScoreWriteOnScoreBeat_A, core_out_valid && core_out_ready && dst == DstS, score_wr_o, clk_i, rst_ni)
   `ASSERT_IF(RqaWriteOnRqaBeat_A, rqa_out_valid && rqa_out_ready && dst != DstS, rqa_wr_o, clk_i, rst_ni)
   `ASSERT_IF(GemmNoError_A, !core_out_err, core_out_valid, clk_i, rst_ni)
+  // gelu's error beat (qb > 0) cannot come: esact_regs refuses such a start (ERROR.gelu_qb)
+  `ASSERT_IF(GeluNoError_A, !gelu_err, gelu_out_valid, clk_i, rst_ni)
   // the residual pass offers rows only while it owns requant B (set together by
   // res_req_i, valid cleared first by the last row, both by an abort)
   `ASSERT_IF(ResidualValidOnlyActive_A, res_active_q, res_valid_q, clk_i, rst_ni)

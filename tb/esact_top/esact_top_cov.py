@@ -13,7 +13,7 @@ from tb.common.unit_env import UnitCov
 PREFIX = "esact_top"
 
 
-ERROR_BITS = ["seq_len", "hidden", "heads", "ffn", "topk", "window", "start_busy", "load_addr", "dump_sel"]
+ERROR_BITS = ["seq_len", "hidden", "heads", "ffn", "topk", "window", "start_busy", "load_addr", "dump_sel", "gelu_qb"]
 
 
 def keep_bin(k: int, t: int) -> str:

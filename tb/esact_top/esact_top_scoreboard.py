@@ -84,6 +84,8 @@ def legal_errors(f: dict, p: dict) -> list[str]:
         errs.append("topk")
     if f["sparse"] and f["window"] == 0:
         errs.append("window")
+    if f["gelu_qb"] > 0:
+        errs.append("gelu_qb")
     return errs
 
 

@@ -488,6 +488,8 @@ class EsactErrorVseq(EsactBaseVseq):
             ("topk", dict(spls0=dict(topk=0, window=2))),
             ("topk", dict(spls0=dict(topk=7, window=2))),
             ("window", dict(spls0=dict(topk=2, window=0))),
+            ("gelu_qb", dict(gelu0=dict(qb=1))),
+            ("gelu_qb", dict(gelu0=dict(qb=(1 << 17) - 1))),
         ]
         # every bit of the dimension and SPLS register fields set once (toggle coverage of
         # the register values; the next case's legal configuration clears them again)
@@ -510,7 +512,7 @@ class EsactErrorVseq(EsactBaseVseq):
         await self.expect_error("start_busy")
         # the configuration check belongs to an accepted start and the selector check to
         # an accepted dump: a configuration with every checked field illegal (zero
-        # dimensions, k and window; a sparse start) or an unknown selector written during
+        # dimensions, k and window, a positive GELU qb; a sparse start) or an unknown selector written during
         # a run, then START (or DUMP) while busy, sets start_busy and nothing else (the
         # scoreboard compares every bit of ERROR)
         for req in ("start", "dump"):
@@ -521,6 +523,7 @@ class EsactErrorVseq(EsactBaseVseq):
                 await self.wr(self.regs.dim0, seq_len=0, hidden=0)
                 await self.wr(self.regs.dim1, heads=0, ffn=0)
                 await self.wr(self.regs.spls0, topk=0, window=0)
+                await self.wr(self.regs.gelu0, qb=1)
                 await self.wr(self.regs.ctrl, start=1, sparse=1, irq_en=1)
             else:
                 await self.wr(self.regs.debug, sel=200)
@@ -591,7 +594,7 @@ class EsactErrorVseq(EsactBaseVseq):
         an illegal start with every field illegal, a load to no buffer, an unknown dump
         selector) written all ones with no lane enabled and then all zeros: no bit clears
         (the scoreboard compares the ERROR read with its prediction), then lane 0 alone
-        clears bits 0-7 and leaves dump_sel (bit 8).  STATUS.done likewise after a run."""
+        clears bits 0-7 and leaves dump_sel and gelu_qb (bits 8, 9).  STATUS.done likewise after a run."""
         r = self.regs
         rw_ones = dict(sparse=1, ffn_reuse=1, irq_en=1, overlap=1)
         for fields in (rw_ones, {}):
@@ -612,6 +615,7 @@ class EsactErrorVseq(EsactBaseVseq):
         await self.wr(r.dim0, seq_len=0, hidden=0)
         await self.wr(r.dim1, heads=0, ffn=0)
         await self.wr(r.spls0, topk=0, window=0)
+        await self.wr(r.gelu0, qb=1)
         await self.wr(r.ctrl, start=1, sparse=1, irq_en=1)  # every configuration bit
         await self.load([((40 << 24) | 3, 0x1234)])  # load_addr
         await self.wr(r.debug, sel=random.randint(DUMP_SEL_MAX + 1, 255))
@@ -622,10 +626,10 @@ class EsactErrorVseq(EsactBaseVseq):
         await self.apb_write(r.error, reg_value(r.error, **every), strb=0)  # no lane: nothing clears
         await self.apb_write(r.error, 0, strb=0xF)  # write-1-to-clear with zeros: nothing clears
         await self.rd(r.error)  # the scoreboard compares it: still every bit
-        await self.apb_write(r.error, reg_value(r.error, **every), strb=0b0001)  # bits 0-7 clear, dump_sel stays
-        if await self.rd(r.error) != reg_value(r.error, dump_sel=1):
-            raise AssertionError("ERROR written all ones with PSTRB 0b0001 did not leave dump_sel alone")
-        await self.wr(r.error, dump_sel=1)
+        await self.apb_write(r.error, reg_value(r.error, **every), strb=0b0001)  # bits 0-7 clear, 8-9 stay
+        if await self.rd(r.error) != reg_value(r.error, dump_sel=1, gelu_qb=1):
+            raise AssertionError("ERROR written all ones with PSTRB 0b0001 did not leave dump_sel and gelu_qb alone")
+        await self.wr(r.error, dump_sel=1, gelu_qb=1)
         # STATUS.done after a run: kept by a write with lane 0 off and by a write of 0
         await self.layer(lq, x, good, "legal run before the STATUS strobes", load_weights=False, clear_done=False)
         await self.apb_write(r.status, reg_value(r.status, done=1), strb=0b1110)
