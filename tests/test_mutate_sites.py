@@ -317,3 +317,36 @@ def test_an_interrupted_campaign_resumes_from_its_journal(tmp_path, monkeypatch)
     assert mutate.main(["--n", "9"] + argv[2:] + ["--resume"]) == 2
     journal.unlink()
     assert mutate.main(argv + ["--resume"]) == 2
+
+
+def test_zero_valued_enum_constants_get_no_stuck_at_0(tmp_path):
+    """A flop assigned an enum constant of value 0 (the first member, or `= N'd0`),
+    stuck at 0, is the same statement: no such mutant; a nonzero constant keeps it.
+    --rescore's rule recognises one of an older campaign."""
+    p = tmp_path / "e.sv"
+    p.write_text("""module e (input logic clk_i, input logic rst_ni, input logic go_i, output logic [1:0] s_o);
+  typedef enum logic [1:0] {Idle, Busy, Done = 2'd3} state_e;
+  typedef enum logic [1:0] {Zero = 2'h0, One} other_e;
+  state_e state_q;
+  other_e o_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q <= Idle;
+      o_q     <= Zero;
+    end else if (go_i) begin
+      state_q <= Done;
+      o_q     <= One;
+    end
+  end
+  assign s_o = state_q ^ o_q;
+endmodule
+""")
+    assert mutate.enum_zero_constants(p.read_text()) == {"Idle", "Zero"}
+    stuck0 = {m.orig.strip() for m in mutate.sites(p) if m.op == "stuck0"}
+    stuck1 = {m.orig.strip() for m in mutate.sites(p) if m.op == "stuck1"}
+    assert not stuck0 & {"Idle", "Zero"}
+    assert {"Done", "One"} <= stuck0 and {"Idle", "Zero", "Done", "One"} <= stuck1
+    # the package enums count for every unit: esact_pkg's DumpRep is 4'd0
+    assert mutate.zero_enum_stuck({"op": "stuck0", "file": "esact_stream.sv", "orig": "DumpRep"})
+    assert not mutate.zero_enum_stuck({"op": "stuck1", "file": "esact_stream.sv", "orig": "DumpRep"})
+    assert not mutate.zero_enum_stuck({"op": "stuck0", "file": "esact_stream.sv", "orig": "stream_i"})

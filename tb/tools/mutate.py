@@ -107,6 +107,38 @@ def enum_names(text: str) -> dict[str, str]:
     return out
 
 
+ENUM_BODY = re.compile(r"\benum\b[^{;]*\{([^}]*)\}")
+_ENUM_VALUE = re.compile(r"(?:\d*'[sS]?([dDhHbB]))?([0-9a-fA-F_]+)")
+
+
+def enum_zero_constants(*texts: str) -> set[str]:
+    """Enum constants whose value is 0 (the first member without an explicit value, or
+    one written ``= 0`` / ``= N'd0``), from the enum declarations of the given sources
+    (a unit and the packages it imports): a flop whose reset value is such a constant,
+    stuck at 0, is its own reset value -- no mutant."""
+    out: set[str] = set()
+    for text in texts:
+        for m in ENUM_BODY.finditer(re.sub(r"//[^\n]*", "", text)):
+            nxt: int | None = 0
+            for member in m.group(1).split(","):
+                name, _, value = member.partition("=")
+                name = name.strip()
+                if not re.fullmatch(r"[A-Za-z_]\w*", name):
+                    nxt = None
+                    continue
+                if value.strip():
+                    v = _ENUM_VALUE.fullmatch(value.strip())
+                    radix = {"d": 10, "h": 16, "b": 2}.get((v.group(1) or "d").lower()) if v else None
+                    try:
+                        nxt = int(v.group(2).replace("_", ""), radix) if v else None
+                    except ValueError:
+                        nxt = None
+                if nxt == 0:
+                    out.add(name)
+                nxt = None if nxt is None else nxt + 1
+    return out
+
+
 LITERAL = re.compile(r"'[01xz]|\d+|\d*'[sS]?[dDhHbB][0-9a-fA-F_xzXZ]+|\{[^{}]*'[01]\s*\}")
 
 
@@ -200,15 +232,18 @@ def sites(path: Path) -> list[Mutant]:
         return False
 
     enum_typed = enum_names(text)
+    zero_consts = enum_zero_constants(text, *(p.read_text() for p in sorted(path.parent.glob("*_pkg.sv"))))
     # lint sinks (`assign unused_x = ^{...};`, lowRISC style) drive nothing: every
     # mutant inside one is equivalent by construction, so none is generated
     sinks: list[tuple[int, int]] = []
 
     def stuck(lhs: str, s: int, e: int) -> None:
         """Stuck-at-0/1 of a flop input or an assignment; an enum-typed target gets the
-        value cast to its type (a bare '0 is not an enum value: lint rejects it)."""
+        value cast to its type (a bare '0 is not an enum value: lint rejects it).  An
+        assignment of an enum constant whose value is 0 gets no stuck-at-0 (equivalent)."""
         typ = enum_typed.get(re.sub(r"\[.*", "", lhs).strip())
-        add("stuck0", s, e, f"{typ}'(0)" if typ else "'0")
+        if text[s:e].strip() not in zero_consts:
+            add("stuck0", s, e, f"{typ}'(0)" if typ else "'0")
         add("stuck1", s, e, f"{typ}'('1)" if typ else "'1")
 
     def visit(node):
@@ -507,6 +542,20 @@ def _simulate(units: list[str]) -> dict:
 LINT_SINK = re.compile(r"assign unused_\w* =")
 LINT_SINK_REASON = ("a lint sink (`assign unused_x = ^{...}`, lowRISC idiom): it drives nothing, so no mutant "
                     "of it can reach an output; the generator makes none since 2026-12-03")
+# a flop input or assignment that is an enum constant of value 0, stuck at 0: the same
+# value (the generator makes none since 2026-12-03; --rescore counts older ones by this rule)
+ZERO_ENUM_REASON = ("stuck at 0 of an enum constant whose value is 0 (e.g. a reset state listed first): "
+                    "the mutant assigns the same value; the generator makes none since 2026-12-03")
+
+
+def zero_enum_stuck(r: dict) -> bool:
+    """Whether the result ``r`` is a stuck-at-0 of a zero-valued enum constant."""
+    if r.get("op") != "stuck0":
+        return False
+    texts = [p.read_text() for p in sorted(HDL_SRC.glob("*_pkg.sv"))]
+    if (HDL_SRC / r["file"]).exists():
+        texts.append((HDL_SRC / r["file"]).read_text())
+    return r.get("orig", "").strip() in enum_zero_constants(*texts)
 
 
 def equivalent_section() -> list[str]:
@@ -794,6 +843,8 @@ def rescore(report: Path) -> int:
                 r["status"], r["detail"] = "equivalent", equiv[r["key"]]
             elif LINT_SINK.match(r.get("ctx", "")):
                 r["status"], r["detail"] = "equivalent", LINT_SINK_REASON
+            elif zero_enum_stuck(r):
+                r["status"], r["detail"] = "equivalent", ZERO_ENUM_REASON
             else:
                 r["status"], r["detail"] = "survived", "every test passed"
     args = argparse.Namespace(seed=rep["seed"], jobs=rep["jobs"])
