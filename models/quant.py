@@ -154,6 +154,15 @@ F32_EXACT = 1 << 24  # float32 holds every integer up to 2**24 exactly
 F64_EXACT = 1 << 53
 
 
+def _chunk_sum(part, K: int, chunk: int):
+    """Sum of ``part(k0, k0 + chunk)`` over the chunks of a reduction of length ``K`` >= 1
+    (each chunk's partial sums exact in float32, accumulated in an integer type)."""
+    out = part(0, chunk)
+    for k0 in range(chunk, K, chunk):
+        out = out + part(k0, k0 + chunk)
+    return out
+
+
 def imatmul(a, b, amax: int | None = None, bmax: int | None = None) -> np.ndarray:
     """Exact integer ``a @ b`` (int64 result), computed with float BLAS where exact.
 
@@ -178,11 +187,7 @@ def imatmul(a, b, amax: int | None = None, bmax: int | None = None) -> np.ndarra
     if chunk >= 64:
         a32 = a.astype(np.float32, copy=False)
         b32 = b.astype(np.float32, copy=False)
-        out = None
-        for k0 in range(0, K, chunk):
-            part = np.matmul(a32[..., k0 : k0 + chunk], b32[..., k0 : k0 + chunk, :]).astype(np.int64)
-            out = part if out is None else out + part
-        return out
+        return _chunk_sum(lambda s, e: np.matmul(a32[..., s:e], b32[..., s:e, :]).astype(np.int64), K, chunk)
     if prod * K < F64_EXACT:
         return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(np.int64)
     return np.matmul(a.astype(np.int64), b.astype(np.int64))
@@ -266,11 +271,7 @@ def _int8_mm_f32(a8, b8):
         return torch.zeros((a8.shape[0], b8.shape[-1]), dtype=torch.int32)
     af = a8.to(torch.float32)
     bf = b8.to(torch.float32)
-    out = None
-    for k0 in range(0, K, INT8_F32_CHUNK):
-        part = (af[:, k0 : k0 + INT8_F32_CHUNK] @ bf[k0 : k0 + INT8_F32_CHUNK]).to(torch.int32)
-        out = part if out is None else out + part
-    return out
+    return _chunk_sum(lambda s, e: (af[:, s:e] @ bf[s:e]).to(torch.int32), K, INT8_F32_CHUNK)
 
 
 def int8_operand(b):

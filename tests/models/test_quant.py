@@ -49,6 +49,20 @@ def test_imatmul_is_exact(m, k, n, seed):
     assert np.array_equal(imatmul(a, b), np.einsum("ik,kj->ij", a.astype(object), b.astype(object)).astype(np.int64))
 
 
+@pytest.mark.parametrize("k", [63, 64, 65, 200, 1000])
+def test_imatmul_chunked_float32_path_is_exact(k):
+    """|a|, |b| <= 512: products up to 2**18, so float32 is exact for 64-long chunks only;
+    K above 64 takes the chunked path (K = 63, 64: one chunk)."""
+    rng = np.random.default_rng(k)
+    a = rng.integers(-512, 513, (7, k))
+    b = rng.integers(-512, 513, (k, 5))
+    a[0, :] = 512
+    b[:, 0] = 512  # the worst case: every product 2**18
+    want = np.einsum("ik,kj->ij", a.astype(object), b.astype(object)).astype(np.int64)
+    assert np.array_equal(imatmul(a, b), want)
+    assert imatmul(a, b)[0, 0] == k * 2**18
+
+
 def test_imatmul_falls_back_to_int64_for_wide_values():
     a = np.array([[2**40, 3]])
     b = np.array([[2**12], [5]])
