@@ -85,18 +85,22 @@ class GemmDenseSeq(GemmBaseSeq):
 
 class GemmCornerSeq(GemmBaseSeq):
     """Extreme operands (-128, 127, unsigned 255), k = 1, M = N = 1, no selected k,
-    a single selected row or column tile."""
+    a single selected row or column tile, a column mask that skips tile 0 and ends with
+    the last two tiles (the first job, every seed: the column-tile walk to the array's
+    last tile, which random masks reach rarely)."""
 
-    def job(self):
+    KINDS = ("full", "no_k", "one_row", "one_tile", "sparse_k_last", "sparse_rows_dense_k", "tail_tiles")
+
+    def job(self, kind: str | None = None):
         g = self.rng()
         nt = self.P.n_tiles
+        kind = kind or random.choice(self.KINDS)
         m = random.choice([1, self.P.M_MAX])
-        n = random.choice([1, self.P.N_MAX])
+        n = self.P.N_MAX if kind == "tail_tiles" else random.choice([1, self.P.N_MAX])
         k = random.choice([1, 2, self.P.K_MAX])
         uns = random.random() < 0.5
         a = np.full((m, k), 255 if uns else random.choice([-128, 127]))
         b = g.choice([-128, 127, 0, 1, -1], (k, n))
-        kind = random.choice(["full", "no_k", "one_row", "one_tile", "sparse_k_last", "sparse_rows_dense_k"])
         rows, cts, ks = [True] * self.P.M_MAX, [True] * nt, [True] * self.P.K_MAX
         if kind == "sparse_k_last":
             # a sparse k mask whose last selected k is K_MAX - 1 (the k index wraps)
@@ -115,12 +119,15 @@ class GemmCornerSeq(GemmBaseSeq):
             rows = [i == m - 1 for i in range(self.P.M_MAX)]
         elif kind == "one_tile":
             cts = [t == (n - 1) // self.P.PE_C for t in range(nt)]
+        elif kind == "tail_tiles":
+            # not every tile (the masked walk, not the all-tiles count), the last two set
+            cts = [t >= nt - 2 or (t > 0 and random.random() < 0.5) for t in range(nt)]
         return a, b, self.command(m, n, k, uns, rows, cts, ks)
 
 
     async def body(self):
-        for _ in range(self.n):
-            a, b, cmd = self.job()
+        for i in range(self.n):
+            a, b, cmd = self.job("tail_tiles" if i == 0 else None)
             if random.random() < 0.5:
                 await self.run_job(a, b, cmd)
                 continue
