@@ -21,7 +21,7 @@ from models.spls import SplsConfig, similarity_threshold
 from tb.common.unit_env import ItemsSeq
 
 from .esact_top_item import LOAD_BURST, EsactLd
-from .esact_top_mem import LD_BYTES, VALS_PER_WORD, MemMap, input_beats, layer_beats
+from .esact_top_mem import LD_BYTES, VALS_PER_WORD, MemMap, input_beats, layer_beats, vector_beats
 from .esact_top_regs import DUMP_SEL_MAX, DUMP_STAGES, field_values, reg_value
 
 
@@ -559,12 +559,15 @@ class EsactErrorVseq(EsactBaseVseq):
         lq16, x16 = synthetic_layer(rng, t16, p["HEAD_DIM"], 1, 2 * p["PE_C"])
         await self.layer(lq16, x16, SplsConfig("spls", k=2, window=6, thr=0xFFFF),
                          f"threshold 0xFFFF (saturates), T={t16}")
-        # and the engine still computes correctly; a new input offered as soon as START
-        # is written waits (LD_READY low) until the run is over: the run computes with the
-        # input it started with, and the new one is in the buffer afterwards
+        # and the engine still computes correctly; a new Q bias and a new input offered as
+        # soon as START is written wait (LD_READY low) until the run is over: the run
+        # computes with the parameters and input it started with (a parameter buffer that
+        # took the waiting beat's payload would change Q mid-run), the new ones are in the
+        # buffers afterwards
         x2 = rng.integers(-128, 128, x.shape)
-        await self.layer(lq, x, good, "legal run after errors, a new input offered while it computes",
-                         load_weights=False, load_during=input_beats(x2, self.mm))
+        bq2 = rng.integers(-(1 << 20), 1 << 20, lq.bq.shape)
+        await self.layer(lq, x, good, "legal run after errors, a new Q bias and input offered while it computes",
+                         load_weights=False, load_during=vector_beats("bq", bq2) + input_beats(x2, self.mm))
         # START written while the layer output streams and while a debug dump streams:
         # the stream completes (the scoreboard checks it bit for bit), only
         # ERROR.start_busy is set, nothing is aborted
