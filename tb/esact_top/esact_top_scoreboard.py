@@ -292,6 +292,7 @@ class EsactScoreboard(InOrderScoreboard):
                 mask[r, : tm // 8] = True
             if sel == 2 and not sparse:
                 mask[:] = False  # keep masks are not computed in a dense run
+            mask[:, tm // 8 :] = True  # a mask has T_MAX bits: the bytes above are 0
         else:
             name = {3: "q", 4: "k", 5: "v", 6: "ctx", 7: "h1", 8: "out", 9: "g", 10: "pred_q8", 11: "pred_k8"}[sel]
             if name in ("pred_q8", "pred_k8") and not sparse:
