@@ -47,6 +47,7 @@ module esact_gemm_assert
   input  logic                rqa_out_ready,
   input  logic                rqa_wr_o,
   input  logic                res_active_q,
+  input  logic                res_done_o,
   input  logic                res_valid_q,
   input  logic [RowIdxW-1:0]  res_row_q,
   input  logic [TileIdxW-1:0] res_tile_q
@@ -71,6 +72,9 @@ module esact_gemm_assert
   // the residual pass offers rows only while it owns requant B (set together by
   // res_req_i, valid cleared first by the last row, both by an abort)
   `ASSERT_IF(ResidualValidOnlyActive_A, res_active_q, res_valid_q, clk_i, rst_ni)
+  // ... and reports done only for its own last beat (not for the GELU stream's last
+  // beat through the same requant B)
+  `ASSERT_IF(ResidualDoneOnlyActive_A, res_active_q, res_done_o, clk_i, rst_ni)
   `ASSERT_IF(ResidualInRows_A, 32'(res_row_q) < 32'(cfg_i.seq_len) && 32'(res_tile_q) * PE_C < 32'(cfg_i.hidden),
              res_valid_q, clk_i, rst_ni)
 
