@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import hashlib
 import json
 import os
@@ -548,14 +549,18 @@ ZERO_ENUM_REASON = ("stuck at 0 of an enum constant whose value is 0 (e.g. a res
                     "the mutant assigns the same value; the generator makes none since 2026-12-03")
 
 
+@functools.lru_cache(maxsize=None)
+def _zero_consts_of(file: str) -> frozenset[str]:
+    """The zero-valued enum constants a unit sees (its own and hdl/*_pkg.sv's)."""
+    texts = [p.read_text() for p in sorted(HDL_SRC.glob("*_pkg.sv"))]
+    if (HDL_SRC / file).exists():
+        texts.append((HDL_SRC / file).read_text())
+    return frozenset(enum_zero_constants(*texts))
+
+
 def zero_enum_stuck(r: dict) -> bool:
     """Whether the result ``r`` is a stuck-at-0 of a zero-valued enum constant."""
-    if r.get("op") != "stuck0":
-        return False
-    texts = [p.read_text() for p in sorted(HDL_SRC.glob("*_pkg.sv"))]
-    if (HDL_SRC / r["file"]).exists():
-        texts.append((HDL_SRC / r["file"]).read_text())
-    return r.get("orig", "").strip() in enum_zero_constants(*texts)
+    return r.get("op") == "stuck0" and r.get("orig", "").strip() in _zero_consts_of(r["file"])
 
 
 def equivalent_section() -> list[str]:
