@@ -131,7 +131,71 @@ def test_point_exclusion_matching_nothing_or_hit_points_fails(tmp_path, monkeypa
         assert got == rc, (exs, capsys.readouterr().out)
 
 
+def _branch_build(tmp_path, monkeypatch, src):
+    """One run of a file with two `else` arms never taken: on the lines of
+    ``if (a < N)`` and of the ``if (out_free)`` that follows ``Err: begin``."""
+    hdl = tmp_path / "hdl"
+    hdl.mkdir(exist_ok=True)
+    (hdl / "b.sv").write_text(src)
+    monkeypatch.setattr(cr, "REPO", tmp_path)
+    monkeypatch.setattr(cr, "BUILD", tmp_path / "build")
+    text = src.splitlines()
+    ln_a = next(i + 1 for i, t in enumerate(text) if "if (a < N)" in t)
+    ln_err = next(i + 1 for i, t in enumerate(text) if "Err: begin" in t) + 1
+    ln_cols = next(i + 1 for i, t in enumerate(text) if "Cols: begin" in t) + 1
+    f = str(hdl / "b.sv")
+    dat = [dat_line(f, ln, "branch", c, o=o) for ln in (ln_a, ln_err, ln_cols) for o, c in (("if", 3), ("else", 0))]
+    dat[5] = dat_line(f, ln_cols, "branch", 1, o="else")  # the Cols arm is taken: not excluded
+    build = tmp_path / "build"
+    if build.exists():
+        import shutil
+
+        shutil.rmtree(build)
+    write_run(build, "u", "T1", {"u.cg_a.p": point({"x": 1})}, dat)
+    return build
+
+
+SRC_B = "module b;\n  if (a < N) begin end\n  Cols: begin\n    if (out_free) begin end\n  end\n" \
+        "  Err: begin\n    if (out_free) begin end\n  end\nendmodule\n"
+
+
+@pytest.mark.parametrize("shift", [0, 7])
+def test_point_exclusion_at_source_text_survives_edits_elsewhere(tmp_path, monkeypatch, shift):
+    """`at:` names the source line of a point by its text (a pattern may span lines to
+    name its context), so lines inserted above it do not move the exclusion."""
+    build = _branch_build(tmp_path, monkeypatch, "// comment\n" * shift + SRC_B)
+    plan = _points_plan([
+        {"file": "hdl/b.sv", "type": "branch", "match": "^else$", "at": r"if \(a < N\)", "reason": "a < N always"},
+        {"file": "hdl/b.sv", "type": "branch", "match": "^else$", "at": r"Err: begin\n\s*if \(out_free\)",
+         "reason": "out_free in Err"}])
+    cr.check_point_exclusion(plan["exclusions"]["points"][1])
+    assert cr.point_exclusion_lines(plan["exclusions"]["points"][1], "hdl/b.sv") == {7 + shift}
+    rep = cr.build_report(build, plan)
+    assert [(e["points"], e["hit"]) for e in rep["excluded_points"]] == [(1, 0), (1, 0)]
+    assert rep["branch_pct"] == 100.0 and rep["code_points"]["branches"] == 4
+    assert rep["stale_point_exclusions"] == [] and rep["hit_point_exclusions"] == []
+    # the same exclusion by line numbers goes stale when the lines move
+    by_lines = _points_plan([{"file": "hdl/b.sv", "type": "branch", "match": "^else$", "lines": "2",
+                              "reason": "a < N always"}])
+    assert bool(cr.build_report(build, by_lines)["stale_point_exclusions"]) == (shift > 0)
+    # `at` and `lines` together: both must hold
+    both = {"file": "hdl/b.sv", "type": "branch", "match": "^else$", "at": r"if \(out_free\)", "lines": "1-5",
+            "reason": "r"}
+    assert cr.point_exclusion_lines(both, "hdl/b.sv") == ({4} if shift == 0 else set())
+    cr.write_markdown(rep, tmp_path / "c.md")
+    assert "hdl/b.sv at `if \\(a < N\\)`" in (tmp_path / "c.md").read_text()
+
+
+def test_point_exclusion_at_missing_source_is_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(cr, "REPO", tmp_path)
+    with pytest.raises(ValueError, match="hdl/none.sv does not exist"):
+        cr.point_exclusion_lines({"file": "hdl/none.sv", "type": "branch", "match": "x", "at": "y"}, "hdl/none.sv")
+
+
 @pytest.mark.parametrize("bad, word", [
+    ({"file": "hdl/a.sv", "type": "branch", "match": "x", "at": "("}, "at is not a regular expression"),
+    ({"file": "hdl/a.sv", "type": "branch", "match": "x", "at": " "}, "at must be"),
+    ({"file": "hdl/a.sv", "type": "branch", "match": "x", "at": 3}, "at must be"),
     ({"file": "a.sv", "type": "toggle", "match": "x"}, "file"),
     ({"file": "hdl/a.sv", "type": "line", "match": "x"}, "type"),
     ({"file": "hdl/a.sv", "type": "toggle", "match": "("}, "match"),

@@ -20,7 +20,10 @@ with their reasons.  A point exclusion (`exclusions: points:`) names a file, a p
 type (toggle, branch, expr), a regular expression searched in the point's comment
 (toggle: ``signal[bit]:0->1``; expr: the term and its value; branch: the arm),
 optionally the bits of a toggle point (``bits: "20-31"``, its last index) and the
-source lines; an exclusion that matches no point of a file the run has
+source lines the points sit on: ``at: <regex>`` searched in the file's text, the line a
+match ends on (robust to edits elsewhere in the file; a branch point sits on its
+``if``/``case`` line; a pattern may span lines to name a line's context),
+or ``lines: "120,166"``; an exclusion that matches no point of a file the run has
 points of is stale, and one that matches a point the run hit is contradicted: both
 fail the run (an exclusion states that no legal program reaches its points).  Each bin also records which stimulus source hit it ("random":
 random and directed tests, "trace": tests replaying real MiniLM traces).
@@ -68,7 +71,7 @@ SOURCES = ("random", "trace")
 PCT_FLOORS = {"line_pct": "line", "branch_pct": "branch", "toggle_pct": "toggle", "expr_pct": "expression"}
 FLOOR_KEYS = ("functional_bins", *PCT_FLOORS)
 POINT_TYPES = ("toggle", "branch", "expr")
-POINT_KEYS = ("file", "type", "match", "bits", "lines", "reason")
+POINT_KEYS = ("file", "type", "match", "bits", "at", "lines", "reason")
 _TOGGLE_BIT = re.compile(r"\[(\d+)\]:[01]->[01]$")  # the bit of a toggle point: sig[..][bit]:0->1
 
 
@@ -126,6 +129,15 @@ def check_point_exclusion(ex: dict, path: Path | str = TESTPLAN) -> None:
     for key, what, example in (("bits", "bit numbers", "20-31"), ("lines", "line numbers", "12-14,20")):
         if key in ex and not _is_ranges(ex[key]):
             raise ValueError(f"{where}: {key} must be {what} or ranges (\"{example}\"), got {ex[key]!r}")
+    if "at" in ex:
+        a = ex["at"]
+        if not isinstance(a, str) or not a.strip():
+            raise ValueError(f"{where}: at must be a regular expression searched in the text of the point's "
+                             "source line (e.g. 'if \\(ch < D_MAX\\)'), got {a!r}")
+        try:
+            re.compile(a)
+        except re.error as exc:
+            raise ValueError(f"{where}: at is not a regular expression: {exc}") from None
 
 
 def parse_lines(spec: str | int) -> set[int]:
@@ -237,6 +249,33 @@ def merge_code(files: list[Path]) -> dict:
     return pts
 
 
+def source_lines_at(f: str, at: str) -> set[int]:
+    """Lines (1-based) of RTL source ``f`` (repo-relative) on which a match of ``at`` in the
+    file's text ends (multiline: ``^``/``$`` anchor lines, and a pattern may span lines to
+    name the context of a line, e.g. ``Err: begin\\n\\s*if \\(out_free\\)``).
+    The generated CSR block is generated first when a clean checkout has none."""
+    path = REPO / f
+    if not path.exists() and f.startswith("build/gen/"):
+        from tb.common import csr
+
+        csr.generate()
+    if not path.exists():
+        raise ValueError(f"exclusion `at: {at}`: source {f} does not exist")
+    text = path.read_text(errors="replace")
+    return {text.count("\n", 0, max(m.end() - 1, m.start())) + 1 for m in re.finditer(at, text, re.MULTILINE)}
+
+
+def point_exclusion_lines(e: dict, f: str) -> set[int] | None:
+    """The source lines of file ``f`` a point exclusion is limited to (``at`` and/or
+    ``lines``: both must hold), or None when it names none."""
+    out = None
+    if "at" in e:
+        out = source_lines_at(f, e["at"])
+    if "lines" in e:
+        out = parse_lines(e["lines"]) if out is None else out & parse_lines(e["lines"])
+    return out
+
+
 def point_files(e: dict) -> list[str]:
     """The files of a point exclusion (``file``: one path or a list)."""
     return list(e["file"]) if isinstance(e["file"], list) else [e["file"]]
@@ -247,10 +286,9 @@ def point_exclusion_matcher(excluded_points: Sequence[dict]):
     matches the point, or None."""
     by_key: dict[tuple[str, str], list] = defaultdict(list)
     for i, e in enumerate(excluded_points):
-        lines = parse_lines(e["lines"]) if "lines" in e else None
         bits = parse_lines(e["bits"]) if "bits" in e else None
         for f in point_files(e):
-            by_key[(f, e["type"])].append((i, re.compile(e["match"]), lines, bits))
+            by_key[(f, e["type"])].append((i, re.compile(e["match"]), point_exclusion_lines(e, f), bits))
 
     def match(src: str, t: str, line: int, comment: str) -> int | None:
         for i, rx, lines, bits in by_key.get((src, t), ()):
@@ -439,7 +477,7 @@ def build_report(root: Path | Iterable[Path], plan: dict) -> dict:
     excluded_points, stale_points, hit_points = [], [], []
     for e, st in zip(ex_points, code["excluded_points"]):
         excluded_points.append({"file": ", ".join(point_files(e)), "type": e["type"], "match": e["match"],
-                                **{k: str(e[k]) for k in ("bits", "lines") if k in e},
+                                **{k: str(e[k]) for k in ("bits", "at", "lines") if k in e},
                                 "points": st["points"], "hit": len(st["hit"]), "applies": st["applies"],
                                 "reason": e["reason"]})
         label = f"{', '.join(point_files(e))} {e['type']} /{e['match']}/" + (f" bits {e['bits']}" if "bits" in e else "")
@@ -706,7 +744,8 @@ def write_markdown(rep: dict, path: Path) -> None:
           "| file | type | match | points | hit | reason |", "|---|---|---|---|---|---|"]
     for e in rep.get("excluded_points", []):
         n = e["points"] if e["applies"] else "(no points of this file in the run)"
-        where = e["file"] + (f":{e['lines']}" if e.get("lines") else "")
+        where = e["file"] + (f":{e['lines']}" if e.get("lines") else "") \
+            + (f" at `{e['at'].replace('|', chr(92) + '|')}`" if e.get("at") else "")
         what = f"`{e['match'].replace('|', chr(92) + '|')}`" + (f" bits {e['bits']}" if e.get("bits") else "")
         L.append(f"| {where} | {e['type']} | {what} | {n} | {e['hit']} | "
                  f"{e['reason']} |")
