@@ -107,3 +107,25 @@ def test_point_exclusions_name_real_signals(ex):
         assert name, f"pattern does not start with a signal name: {ex}"
         assert re.search(rf"\b{name.group(1)}", (REPO / f).read_text()), \
             f"{f} has no signal {name.group(1)}: {ex}"
+
+
+AT_EXCLUSIONS = [(ex, f) for ex in PLAN["exclusions"]["points"] if "at" in ex for f in coverage_report.point_files(ex)]
+
+
+@pytest.mark.parametrize("ex, f", AT_EXCLUSIONS, ids=lambda x: x if isinstance(x, str) else f"{x['type']}:{x['at']}")
+def test_point_exclusion_at_names_a_line_the_point_can_sit_on(ex, f):
+    """A branch point sits on the line of its `if` / `case` / `?:`, an expression point on
+    the line of its expression: an `at` that resolves to other lines (an assignment after
+    the generated block moved, say) is wrong before any coverage run shows it stale."""
+    lines = coverage_report.point_exclusion_lines(ex, f)
+    assert lines, f"{f}: `at` matches no source line: {ex}"
+    text = (REPO / f).read_text().splitlines()
+    for ln in sorted(lines):
+        src = text[ln - 1]
+        if ex["type"] == "branch":
+            assert re.search(r"\b(if|case|else)\b|\?", src), f"{f}:{ln} is not a branch line ({src.strip()!r}): {ex}"
+        elif ex["type"] == "expr":
+            names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", re.sub(r"\\.", " ", ex["match"])))
+            names -= {"d", "h", "b", "sd"}
+            assert any(re.search(rf"\b{n}\b", src) for n in names), \
+                f"{f}:{ln} names none of the signals of the expression ({src.strip()!r}): {ex}"
