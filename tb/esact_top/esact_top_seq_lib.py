@@ -388,6 +388,39 @@ def perturbed_params(lq, rng: np.random.Generator):
         _cache={})
 
 
+# pre-saturation values r of the prediction's INT8 bound (esact_pred: r > 127 -> 127,
+# r < -128 -> -128): each side of both bounds, far beyond them
+PRED_SAT_TARGETS = (126, 127, 128, 129, 1000, -127, -128, -129, -1000)
+
+
+def saturating_prediction(lq, rng: np.random.Generator):
+    """``lq`` with Q^ and K^ channels whose prediction lands on the INT8 saturation bounds:
+    a channel with all-zero weights predicts r = round_shift(bias, shift) for every token,
+    so its bias sets r exactly (``PRED_SAT_TARGETS``, shift 0 or the channel's own shift
+    where target << shift fits the INT32 bias) and two more channels take the INT32
+    extremes.  The Q^ / K^ debug taps show the saturated values (HLog maps 126 and 127
+    to one level, so the masks alone cannot tell them apart)."""
+    out = {}
+    for m in ("q", "k"):
+        w = np.array(getattr(lq, f"w{m}"), copy=True)
+        b = np.array(getattr(lq, f"b{m}"), dtype=np.int64, copy=True)
+        sh = np.array(getattr(lq, f"pshift_{m}"), dtype=np.int64, copy=True)
+        targets = [*PRED_SAT_TARGETS, None, None]  # None: the INT32 extremes
+        chans = rng.choice(w.shape[0], size=min(len(targets), w.shape[0]), replace=False)
+        for c, r in zip(chans, targets):
+            w[c] = 0
+            if r is None:
+                b[c] = (1 << 31) - 1 if c % 2 else -(1 << 31)
+                continue
+            if rng.random() < 0.5 or abs(r) << int(sh[c]) >= 1 << 31:
+                sh[c] = 0
+            b[c] = r << int(sh[c])
+        like = {k: np.asarray(getattr(lq, k)).dtype for k in (f"w{m}", f"b{m}", f"pshift_{m}")}
+        out |= {f"w{m}": w.astype(like[f"w{m}"]), f"b{m}": b.astype(like[f"b{m}"]),
+                f"pshift_{m}": sh.astype(like[f"pshift_{m}"])}
+    return dataclasses.replace(lq, **out, _cache={})
+
+
 class EsactTraceVseq(EsactBaseVseq):
     """All layers for the sentences of a trace set (default: the committed MiniLM ones;
     ``$ESACT_TRACE_SET``: one `make trace` wrote), dense and SPLS, each layer fed with
@@ -562,6 +595,13 @@ class EsactErrorVseq(EsactBaseVseq):
         lq16, x16 = synthetic_layer(rng, t16, p["HEAD_DIM"], 1, 2 * p["PE_C"])
         await self.layer(lq16, x16, SplsConfig("spls", k=2, window=6, thr=0xFFFF),
                          f"threshold 0xFFFF (saturates), T={t16}")
+        # the saturation boundary: 2^OverlapW, the smallest threshold that saturates (its
+        # OverlapW low bits are 0: a `>` for the `>=` would compare with threshold 0, every
+        # row reused), where OverlapW = clog2(H_MAX * T_MAX + 1) bits hold any overlap count
+        thr_sat = 1 << (p["H_MAX"] * p["T_MAX"]).bit_length()
+        await self.layer(lq16, x16, SplsConfig("spls", k=2, window=6, thr=thr_sat),
+                         f"threshold 2^OverlapW = {thr_sat} (the smallest that saturates), T={t16}",
+                         load_weights=False)
         # and the engine still computes correctly; a new Q bias and a new input offered as
         # soon as START is written wait (LD_READY low) until the run is over: the run
         # computes with the parameters and input it started with (a parameter buffer that
@@ -698,6 +738,11 @@ class EsactDumpVseq(EsactBaseVseq):
         await self.localize()
         # a dense run is dumped too (identity reuse map, all-ones column masks)
         await self.layer(lq, x, SplsConfig("dense"), "dump source run (dense)", load_weights=False)
+        await self.localize()
+        # the prediction's INT8 saturation bounds (126 / 127 / 128 / 129 before saturation
+        # and their negatives, the INT32 bias extremes), dumped: the Q^ / K^ taps hold them
+        lq3 = saturating_prediction(lq, np.random.default_rng(random.getrandbits(32)))
+        await self.layer(lq3, x, cfg, "dump source run (Q^/K^ on the INT8 saturation bounds)")
         await self.localize()
 
 
