@@ -20,10 +20,10 @@ def test_apb_prot_in_range():
 
 
 def test_stream_idle_payload_refused():
-    with pytest.raises(ValueError, match="idle_payload must be 'random' or 'hold'"):
+    with pytest.raises(ValueError, match="idle_payload must be 'random', 'mixed' or 'hold'"):
         StreamCfg(prefix="in", signals=SIGNALS, item_type=dict, idle_payload="zero")
 
 
-@pytest.mark.parametrize("mode", ["random", "hold"])
+@pytest.mark.parametrize("mode", ["random", "mixed", "hold"])
 def test_stream_idle_payload_accepted(mode):
     assert StreamCfg(prefix="in", signals=SIGNALS, item_type=dict, idle_payload=mode).idle_payload == mode

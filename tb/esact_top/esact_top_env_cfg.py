@@ -51,7 +51,10 @@ class EsactEnvCfg:
         ld = StreamCfg(
             prefix="ld", signals={"valid": "valid_i", "ready": "ready_o", "addr": "addr_i", "data": "data_i"},
             item_type=EsactLd, role="source", flow=flow_from_env("IN_GAP", "0.05:6"), queue_depth=16,
-            en_cov=True, cov_name=f"{PREFIX}.cg_handshake.ld", burst_beats=LOAD_BURST)
+            en_cov=True, cov_name=f"{PREFIX}.cg_handshake.ld", burst_beats=LOAD_BURST,
+            # between bursts the address often still names a real buffer place (new data)
+            # or the data goes with a new address: a buffer write without LD_VALID shows
+            idle_payload="mixed")
         out = StreamCfg(
             prefix="out", signals={"valid": "valid_o", "ready": "ready_i", "data": "data_o", "tag": "tag_o",
                                    "last": "last_o"},

@@ -163,10 +163,19 @@ class StreamBfm:
 
         def scramble() -> None:
             # while valid is low the payload is don't-care: random bits, not the last
-            # beat held, so a DUT that takes payload without valid takes garbage
-            if self.cfg.idle_payload == "random":
-                for name, write in ports.items():
-                    write(random.getrandbits(widths[name]))
+            # beat held, so a DUT that takes payload without valid takes garbage.
+            # "mixed": half of the idle stretches keep the last beat with one field
+            # redrawn (a real address with new data, or real data for a new address),
+            # garbage a DUT that ignores valid writes to a place that is read later
+            mode = self.cfg.idle_payload
+            if mode == "hold" or not ports:
+                return
+            if mode == "mixed" and len(ports) > 1 and random.getrandbits(1):
+                redraw = [random.choice(sorted(ports))]
+            else:
+                redraw = list(ports)
+            for name in redraw:
+                ports[name](random.getrandbits(widths[name]))
 
         while True:
             if self._tx_q.empty():

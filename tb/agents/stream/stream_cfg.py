@@ -67,7 +67,10 @@ class StreamCfg:
     (item, analysis write, coverage, scoreboard) are paid per burst, not per beat.
     ``idle_payload``: what a source drives on the payload while valid is low --
     ``"random"`` bits (default: a DUT that takes payload without valid takes garbage,
-    not a copy of the last beat) or ``"hold"`` the last beat.
+    not a copy of the last beat), ``"mixed"`` (each idle stretch either random bits or
+    the last beat with one field redrawn: an address stream's idle payload then often
+    names a real place, so a DUT that writes without valid corrupts what it reads
+    later) or ``"hold"`` the last beat.
     """
 
     prefix: str
@@ -82,7 +85,7 @@ class StreamCfg:
     cov_name: str = ""  # its coverpoint, e.g. "topk.cg_handshake.in"
     watch_valid: bool = False  # the monitor also reports every change of valid (valid_ap)
     burst_beats: int = 1  # streams without `last`: beats per transaction (a burst), see above
-    idle_payload: str = "random"  # source payload while valid is low: "random" bits or "hold" the last beat
+    idle_payload: str = "random"  # source payload while valid is low: "random", "mixed" or "hold" (see above)
 
     def __post_init__(self) -> None:
         if self.role not in ("source", "sink"):
@@ -95,8 +98,8 @@ class StreamCfg:
                              f"got {self.burst_beats}")
         if self.en_cov and not self.cov_name:
             raise ValueError("StreamCfg.en_cov needs a cov_name (<unit>.cg_handshake.<stream>)")
-        if self.idle_payload not in ("random", "hold"):
-            raise ValueError(f"StreamCfg.idle_payload must be 'random' or 'hold', got {self.idle_payload!r}")
+        if self.idle_payload not in ("random", "mixed", "hold"):
+            raise ValueError(f"StreamCfg.idle_payload must be 'random', 'mixed' or 'hold', got {self.idle_payload!r}")
 
     @property
     def data_fields(self) -> list[str]:
