@@ -116,28 +116,26 @@ def check_point_exclusion(ex: dict, path: Path | str = TESTPLAN) -> None:
                          f"or a list of them, got {f!r}")
     if ex.get("type") not in POINT_TYPES:
         raise ValueError(f"{where}: type must be one of {', '.join(POINT_TYPES)}, got {ex.get('type')!r}")
-    m = ex.get("match")
-    if not isinstance(m, str) or not m.strip():
-        raise ValueError(f"{where}: match must be a regular expression searched in the point's comment "
-                         "(e.g. '^stage_cycles_q\\[\\d+\\]\\[(2[4-9]|3[01])\\]'), got {m!r}")
-    try:
-        re.compile(m)
-    except re.error as exc:
-        raise ValueError(f"{where}: match is not a regular expression: {exc}") from None
+    _check_regex(ex.get("match"), "match", where, "a regular expression searched in the point's comment "
+                 "(e.g. '^stage_cycles_q\\[\\d+\\]\\[(2[4-9]|3[01])\\]')")
     if "bits" in ex and ex["type"] != "toggle":
         raise ValueError(f"{where}: bits selects bits of toggle points; type is {ex['type']!r}")
     for key, what, example in (("bits", "bit numbers", "20-31"), ("lines", "line numbers", "12-14,20")):
         if key in ex and not _is_ranges(ex[key]):
             raise ValueError(f"{where}: {key} must be {what} or ranges (\"{example}\"), got {ex[key]!r}")
     if "at" in ex:
-        a = ex["at"]
-        if not isinstance(a, str) or not a.strip():
-            raise ValueError(f"{where}: at must be a regular expression searched in the text of the point's "
-                             "source line (e.g. 'if \\(ch < D_MAX\\)'), got {a!r}")
-        try:
-            re.compile(a)
-        except re.error as exc:
-            raise ValueError(f"{where}: at is not a regular expression: {exc}") from None
+        _check_regex(ex["at"], "at", where, "a regular expression searched in the text of the point's "
+                     "source line (e.g. 'if \\(ch < D_MAX\\)')")
+
+
+def _check_regex(value, key: str, where: str, what: str) -> None:
+    """``value`` is a non-empty regular expression, or a ValueError naming ``key``."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}: {key} must be {what}, got {value!r}")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{where}: {key} is not a regular expression: {exc}") from None
 
 
 def parse_lines(spec: str | int) -> set[int]:
