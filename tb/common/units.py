@@ -72,7 +72,7 @@ UNITS: dict[str, SimUnit] = {
                   "div_seq_assert.sv", "isqrt_seq_assert.sv", "topk_assert.sv", "local_sim_assert.sv",
                   "softmax_assert.sv", "layernorm_assert.sv", "esact_pipe_ctrl_assert.sv", "gelu_assert.sv",
                   "requant_assert.sv", "gemm_core_assert.sv",
-                  "spls_predict_assert.sv", "esact_pred_assert.sv", "esact_param_buf_assert.sv", "esact_gemm_assert.sv",
+                  "spls_predict_assert.sv", "esact_pred_assert.sv", "esact_param_buf_assert.sv", "esact_gemm_jobs_assert.sv", "esact_gemm_assert.sv",
                   "esact_row_feed_assert.sv", "esact_softmax_stage_assert.sv", "esact_ln_stage_assert.sv",
                   "esact_stream_assert.sv", "esact_top_assert.sv"),
     ),
