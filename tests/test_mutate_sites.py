@@ -350,3 +350,27 @@ endmodule
     assert mutate.zero_enum_stuck({"op": "stuck0", "file": "esact_stream.sv", "orig": "DumpRep"})
     assert not mutate.zero_enum_stuck({"op": "stuck1", "file": "esact_stream.sv", "orig": "DumpRep"})
     assert not mutate.zero_enum_stuck({"op": "stuck0", "file": "esact_stream.sv", "orig": "stream_i"})
+
+
+def test_progress_line_reports_a_documented_equivalent_as_equivalent(tmp_path, monkeypatch, capsys):
+    """A survivor documented in docs/mutation.md is journalled as equivalent, and its
+    progress line says so (not "survived"); an undocumented survivor still reads survived."""
+    import types
+
+    monkeypatch.setattr(mutate, "WORK", tmp_path / "work")
+    monkeypatch.setattr(mutate, "run_tool", lambda *a, **k: types.SimpleNamespace(
+        stdout='{"status": "survived"}\n', stderr="", returncode=0))
+    monkeypatch.setattr(mutate, "_SLOTS", __import__("queue").Queue())
+    monkeypatch.setattr(mutate, "run_mutant", lambda m, limit, seed: {"status": "survived", "detail": "d", "seconds": 1.0})
+    files = {p.name: mutate.sites(p) for p in mutate.rtl_files()}
+    muts = mutate.sample({f: v for f, v in files.items() if mutate.units_using(f)}, 2, 3)
+    monkeypatch.setattr(mutate, "load_equivalent", lambda: {muts[0].key(): "a documented reason"})
+    rep = tmp_path / "m.json"
+    assert mutate.main(["--n", "2", "--seed", "3", "--jobs", "1", "--timeout", "600", "--report", str(rep)]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("[mutate ") and "/2 " in ln]
+    verdict = {f"{m.file}:{m.line} {m.op} `{m.orig.strip()[:40]}`": m for m in muts}
+    said = {k: ln.split("min] ")[1].split()[0] for ln in lines for k in verdict if k in ln}
+    assert said == {f"{muts[0].file}:{muts[0].line} {muts[0].op} `{muts[0].orig.strip()[:40]}`": "equivalent",
+                    f"{muts[1].file}:{muts[1].line} {muts[1].op} `{muts[1].orig.strip()[:40]}`": "survived"}
+    out = json.loads(rep.read_text())
+    assert [r["status"] for r in out["results"]] == ["equivalent", "survived"]

@@ -757,7 +757,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(r)
             el = time.time() - t_start
             journal.add(r, el)
-            print(f"[mutate {done:3d}/{len(muts)} {el / 60:5.1f} min] {v['status']:9s} {m.file}:{m.line} {m.op} "
+            # the journal's verdict: a survivor documented as equivalent says so
+            print(f"[mutate {done:3d}/{len(muts)} {el / 60:5.1f} min] {r['status']:10s} {m.file}:{m.line} {m.op} "
                   f"`{m.orig.strip()[:40]}` -> `{m.repl.strip()[:40]}` ({v['seconds']} s)"
                   + (f" by {v['killer']}" if v.get("killer") else ""), flush=True)
     results.sort(key=lambda r: r["index"])
