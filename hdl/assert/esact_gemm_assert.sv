@@ -3,8 +3,10 @@
 //
 // esact_gemm_assert (bound): the GEMM engine's rules: the issuer's command stream into
 // gemm_core (valid held, command stable while offered), no error beat from gemm_core
-// for the issuer's (legal) commands nor from gelu (a positive qb is refused at start), and the residual pass inside the rows and column
-// tiles of the run, offering rows only while it is active.
+// for the issuer's (legal) commands nor from gelu (a positive qb is refused at start),
+// requant B never stalled and not offered GELU beats while the residual pass owns it,
+// and the residual pass inside the rows and column tiles of the run, offering rows only
+// while it is active.
 
 // checker code is not part of the RTL's code coverage
 /* verilator coverage_off */
@@ -40,6 +42,7 @@ module esact_gemm_assert
   input  logic                core_out_ready,
   input  logic                core_out_err,
   input  logic                gelu_out_valid,
+  input  logic                rqb_in_ready,
   input  logic                gelu_err,
   input  dst_e                dst,
   input  logic                score_wr_o,
@@ -75,6 +78,12 @@ module esact_gemm_assert
   // ... and reports done only for its own last beat (not for the GELU stream's last
   // beat through the same requant B)
   `ASSERT_IF(ResidualDoneOnlyActive_A, res_active_q, res_done_o, clk_i, rst_ni)
+  // requant B's results are written (out_ready tied 1), so it never refuses a beat; and
+  // the GELU stream has nothing to offer while the residual pass owns requant B (FFN1
+  // is done, its last GELU beat written, before the residual step starts; an abort
+  // resets both): gelu_out_ready = !res_active_q && rqb_in_ready never drops a beat
+  `ASSERT(RqbAlwaysReady_A, rqb_in_ready, clk_i, rst_ni)
+  `ASSERT_IF(GeluIdleInResidual_A, !gelu_out_valid, res_active_q, clk_i, rst_ni)
   `ASSERT_IF(ResidualInRows_A, 32'(res_row_q) < 32'(cfg_i.seq_len) && 32'(res_tile_q) * PE_C < 32'(cfg_i.hidden),
              res_valid_q, clk_i, rst_ni)
 
