@@ -136,11 +136,13 @@ report: $(STAMP) report-deps
 
 # RTL mutation testing (pyslang syntax-tree mutants, fast regression subset per mutant):
 # reports/mutation.json.  MUTANTS=<n> (default 200), MUTATE_SEED=<sampling seed>;
-# RESUME=1 continues a campaign cut short from its journal (reports/mutation.journal.jsonl)
+# RESUME=1 continues a campaign cut short from its journal (reports/mutation.journal.jsonl);
+# ESCALATE=0: no second tier (a subset survivor of esact_top is not rerun in the MiniLM build)
 MUTANTS     ?= 200
 MUTATE_SEED ?= 1
+ESCALATE    ?= 1
 mutate: $(STAMP) ccache-deps
-	$(VPY) -m tb.tools.mutate --n $(MUTANTS) --seed $(MUTATE_SEED) --jobs $(JOBS) $(if $(filter 1,$(RESUME)),--resume,)
+	$(VPY) -m tb.tools.mutate --n $(MUTANTS) --seed $(MUTATE_SEED) --jobs $(JOBS) $(if $(filter 1,$(RESUME)),--resume,) $(if $(filter 0,$(ESCALATE)),--no-escalate,)
 
 BENCH_LAYERS ?= all
 bench: $(STAMP) ccache-deps

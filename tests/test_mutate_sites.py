@@ -374,3 +374,62 @@ def test_progress_line_reports_a_documented_equivalent_as_equivalent(tmp_path, m
                     f"{muts[1].file}:{muts[1].line} {muts[1].op} `{muts[1].orig.strip()[:40]}`": "survived"}
     out = json.loads(rep.read_text())
     assert [r["status"] for r in out["results"]] == ["equivalent", "survived"]
+
+
+def test_a_subset_survivor_is_escalated_to_the_full_shape_build(tmp_path, monkeypatch):
+    """The second tier: a mutant of a file esact_top uses that survives the small-build
+    subset runs ESCALATE's tests (the MiniLM EsactFullShapeTest) before it is a survivor;
+    a kill there names the build; the runner gets the extra time.  A documented
+    equivalent, a mutant of a unit without a second tier and --no-escalate stay at the
+    subset."""
+    import tb.common.sim as sim
+
+    ran = []
+
+    def fake_run(unit, test, params, seed=None, x_unique=False, **kw):
+        ran.append((unit.name if hasattr(unit, "name") else unit, test, dict(params)))
+        if test == "EsactFullShapeTest":
+            raise AssertionError("MISMATCH dump byte 16")
+
+    monkeypatch.setattr(sim, "run", fake_run)
+    from tb.common.units import PARAM_SETS
+    v = mutate._simulate(["esact_top"], "both")
+    assert v["status"] == "killed" and v["killer"] == "test"
+    assert v["detail"] == "esact_top[minilm]:EsactFullShapeTest: MISMATCH dump byte 16"
+    assert [t for _, t, _ in ran] == ["EsactRandomTest", "EsactErrorTest", "EsactDumpTest", "EsactFullShapeTest"]
+    assert ran[-1][2] == PARAM_SETS["esact_top"]["minilm"] and ran[0][2] == PARAM_SETS["esact_top"]["small"]
+    ran.clear()
+    assert mutate._simulate(["esact_top"], "subset")["status"] == "survived"
+    assert "EsactFullShapeTest" not in [t for _, t, _ in ran]
+
+    # the runner's command and time limit per mutant
+    seen = []
+
+    class FakePopen:
+        def __init__(self, cmd, **kw):
+            seen.append(cmd)
+            self.pid, self.returncode = 0, 0
+
+        def communicate(self, timeout=None):
+            seen[-1] = (seen[-1], timeout)
+            return '{"status": "survived", "detail": "x"}\n', ""
+
+    monkeypatch.setattr(mutate, "WORK", tmp_path)
+    monkeypatch.setattr(mutate.subprocess, "Popen", FakePopen)
+    top_sites = mutate.sites(mutate.HDL_SRC / "esact_gemm_jobs.sv")
+    equiv = mutate.load_equivalent()
+    plain = next(m for m in top_sites if m.key() not in equiv)
+    documented = next(m for m in top_sites if m.key() in equiv)
+    assert "esact_top" not in mutate.units_using("hlog_quant.sv")  # its own unit only
+    unit_only = mutate.sites(mutate.HDL_SRC / "hlog_quant.sv")[0]
+
+    def tier_of(m):
+        mutate._run_in_slot(m, 600.0, 1, 0)
+        cmd, limit = seen[-1]
+        return cmd[cmd.index("--tier") + 1], limit
+
+    assert tier_of(plain) == ("both", 600.0 + mutate.ESCALATE_TIMEOUT)
+    assert tier_of(documented) == ("subset", 600.0)
+    assert tier_of(unit_only) == ("subset", 600.0)
+    monkeypatch.setattr(mutate, "_NO_ESCALATE", [True])
+    assert tier_of(plain) == ("subset", 600.0)

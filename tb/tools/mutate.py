@@ -80,6 +80,17 @@ SUBSET: dict[str, tuple[str, tuple[str, ...]]] = {
     "esact_top": ("small", ("EsactRandomTest", "EsactErrorTest", "EsactDumpTest")),
 }
 
+# the second tier: a mutant that survives its unit's subset runs these tests at the full
+# parameter set before it is called a survivor (only survivors pay for the larger build).
+# The small esact_top build cannot show a mutant that differs only at larger maxima:
+# T_MAX / 8 and T_MAX / 7 are both 4 at T_MAX = 32, a row, column or head index bit
+# above the small build's widths never toggles.  A documented equivalent is not escalated
+# (it would survive again); --no-escalate turns the tier off (CI's 20-mutant sample)
+ESCALATE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "esact_top": ("minilm", ("EsactFullShapeTest",)),
+}
+ESCALATE_TIMEOUT = 1800.0  # added to a mutant's limit when the tier may run (a MiniLM build and test)
+
 BINOPS = {
     "AddExpression": ["-"], "SubtractExpression": ["+"],
     "LessThanExpression": ["<="], "LessThanEqualExpression": ["<"],
@@ -378,6 +389,7 @@ def units_using(file: str) -> list[str]:
 # so ccache finds the objects of every unmodified module of the previous mutants
 _SLOTS: "queue.SimpleQueue[int]" = queue.SimpleQueue()
 _LINT_ONLY: list = []  # non-empty: the campaign only lints its mutants (--lint-only)
+_NO_ESCALATE: list = []  # non-empty: no second tier (--no-escalate)
 
 
 def materialize(m: Mutant, slot: int) -> Path:
@@ -400,6 +412,9 @@ def run_mutant(m: Mutant, timeout_s: float, seed: int) -> dict:
 
 
 def _run_in_slot(m: Mutant, timeout_s: float, seed: int, slot: int) -> dict:
+    escalate = (not _NO_ESCALATE and not _LINT_ONLY and m.key() not in load_equivalent()
+                and any(u in ESCALATE for u in units_using(m.file)))
+    timeout_s += ESCALATE_TIMEOUT if escalate else 0.0
     d = materialize(m, slot)
     env = dict(os.environ, ESACT_HDL_DIR=str(d / "hdl"), ESACT_SIM_BUILD=str(d / "build"), SEED=str(seed),
                PYTHONPATH=str(REPO))
@@ -408,7 +423,8 @@ def _run_in_slot(m: Mutant, timeout_s: float, seed: int, slot: int) -> dict:
     t0 = time.time()
     # own process group: a hung mutant's simulator is killed with its runner, so it neither
     # keeps a core busy nor writes into the slot the next mutant uses
-    cmd = [sys.executable, "-m", "tb.tools.mutate", "--run-one", m.file] + (["--lint-only"] if _LINT_ONLY else [])
+    cmd = ([sys.executable, "-m", "tb.tools.mutate", "--run-one", m.file, "--tier", "both" if escalate else "subset"]
+           + (["--lint-only"] if _LINT_ONLY else []))
     log = WORK / "logs" / f"{Path(m.file).stem}_{hashlib.sha1(m.key().encode()).hexdigest()[:12]}.log"
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
@@ -485,9 +501,11 @@ def formal_verdict(file: str) -> dict | None:
     return out
 
 
-def run_one(file: str, lint_only: bool = False) -> dict:
+def run_one(file: str, lint_only: bool = False, tier: str = "subset") -> dict:
     """Inside the mutant's environment: lint, then the subset of each unit using file
-    (with ``lint_only``: the lint verdict alone, ``lint-clean`` or ``invalid``)."""
+    (with ``lint_only``: the lint verdict alone, ``lint-clean`` or ``invalid``); ``tier``
+    ``both``: a survivor of the subset runs ESCALATE's tests too, ``escalation``: only
+    those (the clean run's check of the second tier)."""
     from tb.common.units import PARAM_SETS, UNITS
     from tb.tools.lint import lint_one, slang_one
 
@@ -502,7 +520,7 @@ def run_one(file: str, lint_only: bool = False) -> dict:
             return {"status": "invalid", "detail": f"lint ({u}): {msgs[0][:300]}"}
     if lint_only:
         return {"status": "lint-clean", "detail": ", ".join(units)}
-    verdict = _simulate(units)
+    verdict = _simulate(units, tier)
     if os.environ.get("ESACT_MUTATE_FORMAL") == "1" and verdict["status"] in ("killed", "survived"):
         fv = formal_verdict(file)
         if fv is not None:
@@ -513,13 +531,14 @@ def run_one(file: str, lint_only: bool = False) -> dict:
     return verdict
 
 
-def _simulate(units: list[str]) -> dict:
+def _simulate(units: list[str], tier: str = "subset") -> dict:
     from tb.common.sim import get_seed, run
     from tb.common.units import PARAM_SETS, UNITS
 
     seed = get_seed()
-    for u in units:
-        pset, tests = SUBSET[u]
+    runs = [(u, *SUBSET[u]) for u in units] if tier in ("subset", "both") else []
+    runs += [(u, *ESCALATE[u]) for u in units if u in ESCALATE] if tier in ("escalation", "both") else []
+    for u, pset, tests in runs:
         for j, t in enumerate(tests):
             try:
                 # the X-randomizing build: uninitialized state and X assignments get random
@@ -530,11 +549,13 @@ def _simulate(units: list[str]) -> dict:
                 run(UNITS[u], t, PARAM_SETS[u][pset], seed=seed + j, x_unique=True)
             except AssertionError as exc:
                 msg = str(exc)
+                tag = f"{u}[{pset}]" if (u, pset) != (u, SUBSET[u][0]) else u
                 return {"status": "killed", "killer": killer(msg),
-                        "detail": f"{u}:{t}: " + " ".join(msg.split("\n")[:3])[:400]}
+                        "detail": f"{tag}:{t}: " + " ".join(msg.split("\n")[:3])[:400]}
             except Exception as exc:  # the build failed
                 return {"status": "invalid", "detail": f"build ({u}): {type(exc).__name__}: {str(exc)[:300]}"}
-    return {"status": "survived", "detail": ", ".join(units)}
+    return {"status": "survived", "detail": ", ".join(units) + (" (+ full shape)" if tier == "both" and any(
+        u in ESCALATE for u in units) else "")}
 
 
 # a lint sink (lowRISC `unused_*` idiom): drives nothing.  The generator no longer mutates
@@ -613,7 +634,8 @@ class Journal:
         self.header = {"campaign": {
             "hdl_sha256": digest(p for p in HDL_SRC.rglob("*") if p.is_file()),
             "tb_sha256": digest([*(REPO / "tb").rglob("*.py"), *(REPO / "tests" / "sim").rglob("*.py")]),
-            "n": args.n, "seed": args.seed, "sample": keys}}
+            "n": args.n, "seed": args.seed, "sample": keys,
+            "escalate": not getattr(args, "no_escalate", False)}}
         self.prior_seconds = 0.0
         self._session = 0
 
@@ -671,7 +693,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="continue an interrupted campaign from its journal (<report>.journal.jsonl): the "
                          "mutants it already judged are not rerun; the RTL, --n and --seed must be the "
                          "journal's")
+    ap.add_argument("--no-escalate", action="store_true",
+                    help="no second tier: a survivor of its unit's subset is not rerun at the full "
+                         "parameter set (ESCALATE: esact_top's MiniLM EsactFullShapeTest)")
     ap.add_argument("--run-one", metavar="FILE", help=argparse.SUPPRESS)
+    ap.add_argument("--tier", choices=("subset", "both", "escalation"), default="subset", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.rescore:
         return rescore(args.report)
@@ -680,8 +706,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.formal:
         os.environ["ESACT_MUTATE_FORMAL"] = "1"  # inherited by every mutant's runner
     if args.run_one:
-        print(json.dumps(run_one(args.run_one, lint_only=args.lint_only)))
+        print(json.dumps(run_one(args.run_one, lint_only=args.lint_only, tier=args.tier)))
         return 0
+    _NO_ESCALATE.clear()
+    if args.no_escalate:
+        _NO_ESCALATE.append(True)
 
     all_sites = {p.name: sites(p) for p in rtl_files()}
     all_sites = {f: v for f, v in all_sites.items() if units_using(f)}
@@ -712,19 +741,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # a clean run first: every unit's subset must pass on the unmutated RTL (a failing
     # subset would count each mutant of its unit as killed).  The esact_top subset (its
-    # build included, which ccache may serve) sets the timeout; the other units follow
+    # build included, which ccache may serve) sets the timeout; the other units follow,
+    # then the second tier's tests (a failing one would kill every survivor)
     clean_log = WORK / "clean.log"
     clean_env = dict(os.environ, SEED=str(args.seed), ESACT_SIM_BUILD=str(WORK / "clean"))
     base = 0.0
-    for what in ("esact_top.sv", CLEAN_RUN):
+    clean = [("esact_top.sv", "subset"), (CLEAN_RUN, "subset")]
+    if not _NO_ESCALATE and any(u in ESCALATE for m in muts for u in units_using(m.file)):
+        clean.append(("esact_top.sv", "escalation"))
+    for what, tier in clean:
         t0 = time.time()
-        env_ok = run_tool([sys.executable, "-m", "tb.tools.mutate", "--run-one", what], clean_log,
-                          "the clean RTL's subset run", check=False, cwd=REPO, env=clean_env)
+        env_ok = run_tool([sys.executable, "-m", "tb.tools.mutate", "--run-one", what, "--tier", tier], clean_log,
+                          f"the clean RTL's {tier} run", check=False, cwd=REPO, env=clean_env)
         base = base or time.time() - t0
         out = env_ok.stdout.strip().splitlines()
         verdict = json.loads(out[-1]) if out and out[-1].startswith("{") else {"status": "?"}
         if verdict["status"] != "survived":
-            print(f"mutate: the clean RTL does not pass the subset: {verdict}\n"
+            print(f"mutate: the clean RTL does not pass the {tier}: {verdict}\n"
                   + failure("the clean RTL's subset run", exit_status(env_ok.returncode), clean_log, env_ok.stderr))
             return 2
     # the floor: a mutant rebuilds its units (ccache misses the mutated module) while the
