@@ -1,8 +1,9 @@
 // Copyright ESACT verification project contributors.
 // SPDX-License-Identifier: Apache-2.0
 //
-// esact_gemm_jobs_assert (bound): the GEMM job issuer's rules: the state is legal, and a
-// job step's command holds for the whole job.  The issuer prepares the command once, in
+// esact_gemm_jobs_assert (bound): the GEMM job issuer's rules: the state is legal, a
+// job's last result comes only while the job runs, and a job step's command holds for
+// the whole job.  The issuer prepares the command once, in
 // the idle cycle of a request, and keeps it while it offers and runs the job; the
 // sequencer holds the step (req_i, job_i, head_i) and the inputs the command is made of
 // (configuration, representative and key masks, the head's column mask) until the job
@@ -31,6 +32,7 @@ module esact_gemm_jobs_assert
   input logic              clk_i,
   input logic              rst_ni,
   input logic              req_i,
+  input logic              last_i,
   input logic [1:0]        state_q,
   input a_src_e            a_src_d,
   input a_src_e            a_src_q,
@@ -59,6 +61,9 @@ module esact_gemm_jobs_assert
   localparam logic [1:0] JobIdle = 2'd0, JobRun = 2'd2;
 
   `ASSERT(StateLegal_A, state_q <= JobRun, clk_i, rst_ni)
+  // a job's last result comes only while the issuer runs that job (results flow only
+  // for a taken command, and the job is done with its last one)
+  `ASSERT_IF(LastOnlyInRun_A, state_q == JobRun, last_i, clk_i, rst_ni)
   `ASSERT_IF(JobCmdHeld_A,
              {a_src_d, b_src_d, dst_d, off_d, m_d, n_d, k_d, aus_d, rows_d, ctiles_d, kmask_d} ==
              {a_src_q, b_src_q, dst_q, off_q, m_q, n_q, k_q, aus_q, rows_q, ctiles_q, kmask_q},

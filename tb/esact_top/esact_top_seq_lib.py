@@ -118,8 +118,11 @@ class EsactBaseVseq(uvm_sequence):
             self._during = cocotb.start_soon(during)
         irq = cocotb.top.irq_o
         try:
-            if not irq.value:
+            if irq.value:  # only a done left set by the previous run (clear_done=False)
+                await self.check_irq("after START")
+            else:
                 await with_timeout(RisingEdge(irq), timeout_ns, "ns")
+            await self.check_irq("at its rising edge")
             pkt = await with_timeout(self.v.out_fifo.get(), timeout_ns, "ns")
         except SimTimeoutError:
             st = await self.rd(self.regs.status)
@@ -127,7 +130,16 @@ class EsactBaseVseq(uvm_sequence):
                                  f"(STATUS=0x{st:x}, context: {self.context})") from None
         if clear_done:
             await self.wr(self.regs.status, done=1)
+            await ClockCycles(cocotb.top.clk_i, 2)  # irq_o is registered from STATUS.done
+            if irq.value:
+                raise AssertionError(f"irq_o still high after STATUS.done was cleared (context: {self.context})")
         return pkt
+
+    async def check_irq(self, when: str) -> None:
+        """irq_o is STATUS.done with CTRL.irq_en (the CSR map): high only while done is set."""
+        st = field_values(self.regs.status, await self.rd(self.regs.status))
+        if not st["done"]:
+            raise AssertionError(f"irq_o high {when} while STATUS.done = 0 (STATUS {st}, context: {self.context})")
 
     async def counters(self) -> dict:
         r = self.regs
