@@ -41,6 +41,7 @@ module esact_gemm_assert
   input  logic                core_out_valid,
   input  logic                core_out_ready,
   input  logic                core_out_err,
+  input  logic                core_out_none,
   input  logic                gelu_out_valid,
   input  logic                rqb_in_ready,
   input  logic                gelu_err,
@@ -70,6 +71,11 @@ module esact_gemm_assert
   `ASSERT_IF(ScoreWriteOnScoreBeat_A, core_out_valid && core_out_ready && dst == DstS, score_wr_o, clk_i, rst_ni)
   `ASSERT_IF(RqaWriteOnRqaBeat_A, rqa_out_valid && rqa_out_ready && dst != DstS, rqa_wr_o, clk_i, rst_ni)
   `ASSERT_IF(GemmNoError_A, !core_out_err, core_out_valid, clk_i, rst_ni)
+  // ... nor a "nothing computed" beat: every job selects a row (row 0, the first
+  // representative, is in every row mask) and a column tile (topk keeps k >= 1 keys of
+  // each row, so every head's key mask is non-empty); the tags' MSB, which would mark
+  // such a beat not to be written, stays 0 through requant A, GELU and requant B
+  `ASSERT_IF(GemmSomethingComputed_A, !core_out_none, core_out_valid, clk_i, rst_ni)
   // gelu's error beat (qb > 0) cannot come: esact_regs refuses such a start (ERROR.gelu_qb)
   `ASSERT_IF(GeluNoError_A, !gelu_err, gelu_out_valid, clk_i, rst_ni)
   // the residual pass offers rows only while it owns requant B (set together by
