@@ -18,7 +18,10 @@ values in the register model's mirror are compared with the analytical cycle mod
 (models/cycle_model.py) evaluated on the golden trace of that run (its SPLS masks and
 LayerNorm rows): every computing stage, CYCLES, EXEC_MACS and SKIP_MACS exactly; the
 OUT stage at least the model's (the sink's back-pressure only adds cycles).  A latency
-change in the RTL is a mismatch like a data change.
+change in the RTL is a mismatch like a data change.  Between a completed run and the
+next start or dump the counters are frozen: a counter read again in that time must read
+the value it first read (a counter that runs while the engine is idle -- e.g. the OUT
+count, which the model bounds only from below -- is an error).
 
 Results leave through analysis ports: ``run_ap`` every request it classified (a
 predicted run with its golden trace, a dump, an illegal start or dump, an abort, a
@@ -120,6 +123,8 @@ class EsactScoreboard(InOrderScoreboard):
         self.runs = 0
         self.completed = False  # the last start's output packet has arrived
         self.counters_read: set[str] = set()
+        self.idle_values: dict[str, int] = {}  # counter values first read since the last completion
+        self.model_checked = False  # the counters since the last completion met the cycle model check
         self.counter_checks = 0
         self.err_pred: set[str] = set()  # ERROR bits the DUT must hold
         self.out_valid: list = [(0, False)]  # (time, level) of the output's last valid changes
@@ -132,6 +137,8 @@ class EsactScoreboard(InOrderScoreboard):
         self.running = False
         self.completed = False
         self.counters_read.clear()
+        self.idle_values.clear()
+        self.model_checked = False
         self.err_pred.clear()
         self.last = None  # the latched configuration is cleared: no dump until a run starts
         self.regs.reset()  # the CSRs return to their reset values; the mirror follows
@@ -196,8 +203,14 @@ class EsactScoreboard(InOrderScoreboard):
                 self.check_error(value)
             elif name in self.counter_regs:
                 self.counters_read.add(name)
-                if self.completed and len(self.counters_read) == len(self.counter_regs):
-                    self.check_counters()
+                if self.completed:
+                    first = self.idle_values.setdefault(name, int(value))
+                    if int(value) != first:
+                        self._error(f"{self.label}: {name.upper()} reads {int(value)}, first read {first} after "
+                                    f"the run completed: a counter runs while the engine is idle")
+                if self.completed and len(self.counters_read) == len(self.counter_regs) and not self.model_checked:
+                    self.check_counters()  # once per run (a later read is checked against the first)
+                    self.model_checked = True
             return []
         if name == "error":  # write 1 to clear
             self.err_pred -= {k for k, v in field_values(reg, value).items() if v}
@@ -219,6 +232,8 @@ class EsactScoreboard(InOrderScoreboard):
             self.run_ap.write({"kind": "dropped", "fields": f, "errors": ["start_busy"]})
             return []
         self.counters_read.clear()
+        self.idle_values.clear()
+        self.model_checked = False
         self.completed = False
         if self.running:  # start/dump while computing: the job is aborted, nothing comes
             self.label = f"{what} aborting run {self.runs}"
@@ -330,6 +345,8 @@ class EsactScoreboard(InOrderScoreboard):
         if layer:
             self.running = False
             self.completed = True
+            self.idle_values.clear()
+            self.model_checked = False
         self._publish("out" if layer else "dump", self._stage)
 
     def check_error(self, value: int) -> None:

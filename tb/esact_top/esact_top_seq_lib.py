@@ -141,7 +141,9 @@ class EsactBaseVseq(uvm_sequence):
         if not st["done"]:
             raise AssertionError(f"irq_o high {when} while STATUS.done = 0 (STATUS {st}, context: {self.context})")
 
-    async def counters(self) -> dict:
+    async def counters(self, again_after: int = 8) -> dict:
+        """Every counter after a completed run; with ``again_after`` > 0 read once more that
+        many cycles later (the scoreboard requires an idle engine's counters to hold)."""
         r = self.regs
         c = {
             "cycles": await self.rd(r.cycles),
@@ -150,6 +152,9 @@ class EsactBaseVseq(uvm_sequence):
         }
         names = ["pred", "qkv", "attn", "oproj", "ln1", "ffn", "ln2", "out"]
         c["stage_cycles"] = {n: await self.rd(r.stage_cycles[i]) for i, n in enumerate(names)}
+        if again_after:
+            await ClockCycles(cocotb.top.clk_i, again_after)
+            await self.counters(again_after=0)
         return c
 
     async def layer(self, lq, x: np.ndarray, cfg: SplsConfig, context: str, load_weights: bool = True,
