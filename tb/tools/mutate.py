@@ -549,7 +549,7 @@ def _simulate(units: list[str], tier: str = "subset") -> dict:
                 run(UNITS[u], t, PARAM_SETS[u][pset], seed=seed + j, x_unique=True)
             except AssertionError as exc:
                 msg = str(exc)
-                tag = f"{u}[{pset}]" if (u, pset) != (u, SUBSET[u][0]) else u
+                tag = f"{u}[{pset}]" if pset != SUBSET[u][0] else u  # the second tier names its build
                 return {"status": "killed", "killer": killer(msg),
                         "detail": f"{tag}:{t}: " + " ".join(msg.split("\n")[:3])[:400]}
             except Exception as exc:  # the build failed
