@@ -5,7 +5,8 @@
 // indices of the keep-mask, reuse-map and column-mask buffers inside the configured
 // sizes (checked in the cycle of the write, before the index could wrap), a
 // representative never after its row, and no error from topk or local_sim for the
-// engine's (legal) packets, and every Q^/K^ result beat addressed inside the run (row
+// engine's (legal) packets, the row masks changed only by a local_sim result beat or
+// the run's clear, and every Q^/K^ result beat addressed inside the run (row
 // below the sequence length, first channel of the lane group below the hidden size).  Covers: a reused row, reuse at the window edge.
 
 // checker code is not part of the RTL's code coverage
@@ -43,7 +44,12 @@ module esact_pred_assert
   input  logic                lsim_kind,
   input  logic                lsim_err,
   input  logic [LenW-1:0]     lsim_row,
-  input  logic [LenW-1:0]     lsim_rep
+  input  logic [LenW-1:0]     lsim_rep,
+  input  logic                clear_i,
+  input  logic [T_MAX-1:0]    rep_mask_d,
+  input  logic [T_MAX-1:0]    rep_mask_q,
+  input  logic [T_MAX-1:0]    kv_mask_d,
+  input  logic [T_MAX-1:0]    kv_mask_q
 );
 
   localparam logic [2:0] PredDone = 3'd4;
@@ -60,6 +66,11 @@ module esact_pred_assert
   // a Q^/K^ result beat writes row res_row_q, channels res_grp_q * Lanes ..: inside the run
   `ASSERT_IF(QkResInDepth_A, 32'(res_row_q) < 32'(cfg_i.seq_len) && 32'(res_grp_q) * Lanes < 32'(cfg_i.hidden),
              predict_out_valid && predict_out_ready && !pam, clk_i, rst_ni)
+  // the representative and K/V row masks change only with a result beat of local_sim of
+  // their kind or the run's clear (a stale local_sim output register is never re-applied)
+  `ASSERT_IF(RepMaskOnRowBeat_A, rep_mask_d == rep_mask_q, !clear_i && !(lsim_out_valid && !lsim_kind), clk_i,
+             rst_ni)
+  `ASSERT_IF(KvMaskOnColBeat_A, kv_mask_d == kv_mask_q, !clear_i && !(lsim_out_valid && lsim_kind), clk_i, rst_ni)
   `ASSERT_IF(TopkNoError_A, !topk_err, topk_out_valid, clk_i, rst_ni)
   `ASSERT_IF(LocalSimNoError_A, !lsim_err, lsim_out_valid, clk_i, rst_ni)
 

@@ -4,8 +4,9 @@
 // local_sim_assert: port rules of local_sim and its invariants: legal FSM state, the
 // column-mask index inside the heads (buffer index checked before the read), and the
 // reuse map's rules: a representative never follows its row, and a reused row lies
-// inside the window of its representative.  Covers: a skipped (reused) row and reuse at
-// the window edge (i - r = W - 1).
+// inside the window of its representative; an illegal sequence (a beat past the last
+// head) stays an error to its end and makes no representative.  Covers: a skipped
+// (reused) row and reuse at the window edge (i - r = W - 1).
 
 // checker code is not part of the RTL's code coverage
 /* verilator coverage_off */
@@ -41,7 +42,13 @@ module local_sim_assert #(
   input logic [1:0]        state_q,
   input logic [HW-1:0]     col_idx_q,
   input logic [HW-1:0]     heads_q,
-  input logic [IdxW-1:0]   window_q
+  input logic [IdxW-1:0]   window_q,
+  input logic              accept,
+  input logic [HW-1:0]     cur_head,
+  input logic              first_q,
+  input logic              err_d,
+  input logic              err_q,
+  input logic              new_rep
 );
 
   localparam logic [1:0] Cols = 2'd1, Err = 2'd2;
@@ -65,6 +72,12 @@ module local_sim_assert #(
   `ASSERT_IF(ReuseInsideWindow_A, out_row_o - out_rep_o < window_q, row_beat && out_rep_o != out_row_o, clk_i,
              rst_ni)
   `ASSERT_IF(ErrBeatIsLast_A, out_last_o, out_valid_o && out_err_o, clk_i, rst_ni)
+  // an illegal sequence stays illegal to its end: a beat past the last head is an error,
+  // the error is held until the next sequence, and only an error-free row becomes a
+  // representative (so a row mask is read only after every head of its row wrote it)
+  `ASSERT_IF(HeadPastMaxErr_A, err_d, accept && 32'(cur_head) >= H_MAX, clk_i, rst_ni)
+  `ASSERT_IF(ErrHeldInSequence_A, err_d, err_q && !first_q, clk_i, rst_ni)
+  `ASSERT_IF(NewRepOnlyLegal_A, !err_d, new_rep, clk_i, rst_ni)
   `COVER(SkippedRow_C, row_beat && out_rep_o != out_row_o, clk_i, rst_ni)
   `COVER(ReuseAtWindowEdge_C, row_beat && out_rep_o != out_row_o && out_row_o - out_rep_o == window_q - 1,
          clk_i, rst_ni)

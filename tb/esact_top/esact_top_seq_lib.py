@@ -742,7 +742,9 @@ class EsactErrorVseq(EsactBaseVseq):
 
 
 class EsactDumpVseq(EsactBaseVseq):
-    """A sparse run, then every debug tap dumped and compared with the golden model."""
+    """A sparse run, then every debug tap dumped and compared with the golden model; a
+    dense run and a run on the prediction's saturation bounds, dumped; then a one-key
+    sparse run right after a keep-all one, dumped (sparse_after_keep_all)."""
 
     async def body(self):
         lq, x, cfg = EsactRandomVseq.random_config(self)
@@ -760,6 +762,29 @@ class EsactDumpVseq(EsactBaseVseq):
         # and their negatives, the INT32 bias extremes), dumped: the Q^ / K^ taps hold them
         lq3 = saturating_prediction(lq, np.random.default_rng(random.getrandbits(32)))
         await self.layer(lq3, x, cfg, "dump source run (Q^/K^ on the INT8 saturation bounds)")
+        await self.localize()
+        await self.sparse_after_keep_all()
+
+    async def sparse_after_keep_all(self) -> None:
+        """Two sparse runs at T = T_MAX back to back, every row reusing row 0 (threshold
+        0, window T): first keeping every key (k = T: each head's column-needed mask is all
+        ones, and so is local_sim's last result beat), then one key per row (k = 1: each
+        head needs one K/V row).  The second run's K/V row mask must start from its clear,
+        not from the first run's last beat (its counters are checked against the cycle
+        model), and its column-mask dump has bytes that are neither all ones nor zero."""
+        from models.synthetic import synthetic_layer
+
+        p = self.v.params
+        t = p["T_MAX"]
+        h = min(p["H_MAX"], p["D_MAX"] // p["HEAD_DIM"], 3)
+        lq, x = synthetic_layer(np.random.default_rng(random.getrandbits(32)), t, h * p["HEAD_DIM"], h,
+                                p["PE_C"], 1.0)
+        # no progressive generation: K/V are generated after the prediction, for the rows
+        # of the K/V row mask only
+        await self.layer(lq, x, SplsConfig("spls", k=t, window=t, thr=0), "keep-all run (k = T, one representative)",
+                         overlap=False)
+        await self.layer(lq, x, SplsConfig("spls", k=1, window=t, thr=0),
+                         "one key after keep-all (k = 1, one representative)", load_weights=False, overlap=False)
         await self.localize()
 
 
