@@ -59,3 +59,29 @@ def test_testplan_assertion_covers_exist():
             job, name = c.split(":")
             assert job in jobs, c
             assert name.rsplit(".", 1)[1] in defined, c
+
+
+def test_stub_is_the_module_header_only(tmp_path):
+    """A stubbed engine (esact_top's control job) is its module's parameters and ports
+    and nothing else: an empty module that read_slang imports as a black box; a file
+    that does not hold that module is refused."""
+    from pyslang import syntax
+
+    from tb.common.tools import HDL
+
+    job = next(j for j in formal.JOBS if j.name == "esact_top_ctrl")
+    assert "esact_gemm" in job.stub
+    for m in job.stub:
+        text = formal.stub_text(m)
+        root = syntax.SyntaxTree.fromText(text).root
+        assert root.kind == syntax.SyntaxKind.ModuleDeclaration and root.header.name.valueText == m
+        assert len(root.members) == 0, m  # no declaration, assignment or process
+        real = syntax.SyntaxTree.fromText((HDL / f"{m}.sv").read_text()).root
+        assert str(root.header.ports) == str(real.header.ports), m
+    assert "job_done_o" in formal.stub_text("esact_gemm")
+    (tmp_path / "esact_gemm.sv").write_text("module other (input logic a);\nendmodule\n")
+    with pytest.raises(ValueError, match="esact_gemm"):
+        formal.stub_text("esact_gemm", tmp_path)
+    text = formal._sby_text(job)
+    assert "--empty-blackboxes" in text and "cutpoint -blackbox" in text and "-D ESACT_FPV_CTRL" in text
+    assert all(formal._stub_name(m) in text for m in job.stub)
