@@ -377,11 +377,20 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "2") or 2))
     ap.add_argument("--report", default=str(REPORT))
     args = ap.parse_args(argv)
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be >= 1, got {args.jobs}")
+    unknown = sorted(set(args.only or ()) - {j.name for j in JOBS})
+    if unknown:
+        raise ValueError(f"--only: no FPV job {unknown}; the jobs are {[j.name for j in JOBS]}")
     jobs = [j for j in JOBS if (not args.fast or j.fast) and (not args.only or j.name in args.only)]
     if any("build/gen" in f for j in jobs for f in j.rtl):
         from tb.common.csr import generate
 
         generate()
+    missing = sorted({str(p) for j in jobs for p in _files(j) if not p.is_file()})
+    if missing:
+        # refused here: sby would die on the first one and report no property at all
+        raise FileNotFoundError(f"formal: input file(s) missing: {', '.join(missing)}")
     t0 = time.time()
     print(f"[formal] {len(jobs)} FPV job(s), {args.jobs} at a time (yowasp-sby, smtbmc + yices)", flush=True)
     results = []
@@ -407,6 +416,7 @@ def main(argv=None) -> int:
         "totals": {k: sum(u[k] for u in units.values()) for k in
                    ("proven", "bounded", "failed", "unknown", "covers", "covers_reached", "antecedents",
                     "antecedents_reached")},
+        "died": [r["job"] for r in results if r["sby"].get("died")],
         "units": units,
         "jobs": results,
     }
@@ -429,7 +439,9 @@ def main(argv=None) -> int:
     print(f"\n[formal] {len(units)} units: {t['proven']} proven, {t['bounded']} bounded, {t['failed']} failed, "
           f"{t['unknown']} unknown; covers {t['covers_reached']}/{t['covers']}, antecedents "
           f"{t['antecedents_reached']}/{t['antecedents']}; {wall:.0f} s -> {out.relative_to(REPO) if out.is_relative_to(REPO) else out}")
-    return 1 if t["failed"] or t["unknown"] else 0
+    if report["died"]:
+        print(f"[formal] sby died without a property status in: {', '.join(report['died'])}", flush=True)
+    return 1 if t["failed"] or t["unknown"] or report["died"] else 0
 
 
 if __name__ == "__main__":
