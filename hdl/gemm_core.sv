@@ -142,7 +142,10 @@ module gemm_core #(
   logic [TW:0]         ct_after;
   logic                tile_last;        // this issue is the final k step of the tile
   logic                job_last;         // ... of the final tile of the job
-  logic [MW-1:0]       rt_next;
+  // first list entry of the next row tile, in 32 bits: rt_q + PE_R passes 2**MW when
+  // M_MAX is not a multiple of PE_R (M_MAX 3, PE_R 2: 2 + 2 wrapped to row tile 0, and
+  // the job restarted its rows forever; gemm_core_assert RowTileAdvances_A)
+  logic [31:0]         rt_next;
   logic                any_tile;
 
   // pipe register (operands of one k step)
@@ -178,8 +181,8 @@ module gemm_core #(
         ct_after = {1'b1, TW'(0)};
       end
     end
-    rt_next   = rt_q + MW'(PE_R);
-    job_last  = tile_last && ct_after[TW] && (rt_next >= nrows_q);
+    rt_next   = 32'(rt_q) + PE_R;
+    job_last  = tile_last && ct_after[TW] && (rt_next >= 32'(nrows_q));
   end
 
   // the pipe register is free unless it holds a tile end the drain cannot take yet
@@ -239,7 +242,7 @@ module gemm_core #(
               ct_d = ct_after[TW-1:0];
             end else begin
               ct_d = next_ct(ctm_q, '0)[TW-1:0];
-              rt_d = rt_next;
+              rt_d = MW'(rt_next);  // < nrows_q (not the job's last tile)
             end
             if (job_last) begin
               state_d = Flush;

@@ -96,11 +96,13 @@ module esact_top_assert
   `ASSERT_IF(ConfigStableDuringRun_A, cfg_same, run && run_q, clk_i, rst_ni)
   `ASSERT_IF(HeadInRange_A, 32'(head_q) < 32'(cfg.heads), stage == StageAttn, clk_i, rst_ni)
   // ... and the invariants that make it inductive: the latched configuration is its
-  // reset value (no rows) or a legal one (esact_regs latches it only at a legal start),
+  // reset value (no rows) or a legal one (esact_regs latches it only at a legal start;
+  // heads, and d and f for the output streamer's geometry),
   // the sequencer leaves idle only after such a start (a run, or a dump after one), and
   // the head counter is 0 until the attention starts (cleared at the start, advanced
   // only in PV)
   `ASSERT_IF(CfgHeadsLegal_A, cfg.heads != '0 && 32'(cfg.heads) <= H_MAX, cfg.seq_len != '0, clk_i, rst_ni)
+  `ASSERT_IF(CfgSizesLegal_A, cfg.hidden != '0 && cfg.ffn != '0, cfg.seq_len != '0, clk_i, rst_ni)
   `ASSERT_IF(BusyAfterStart_A, cfg.seq_len != '0, stage != StageIdle, clk_i, rst_ni)
   `ASSERT_IF(HeadZeroBeforeAttn_A, head_q == '0, stage == StagePred || stage == StageQkv, clk_i, rst_ni)
   `ASSERT_KNOWN(IrqKnown_A, irq_o, clk_i, rst_ni)

@@ -147,13 +147,14 @@ JOBS: list[Job] = [
     Job("esact_csr", "esact_csr", "esact_csr", ("../build/gen/esact_csr_pkg.sv", "../build/gen/esact_csr.sv"),
         ("esact_apb_chk.sv",), ("esact_csr_fpv.sv",), params={}, depth=4, cover=6, bind=CSR_BIND, clk="clk",
         rst="rst_n", fast=True),
-    # ---- bounded proofs of the larger units
+    # ---- the larger units: k-induction where the helper invariants close it, a bmc task
+    #      for the rest (and for a trace of any bug deeper than the induction depth)
     Job("spls_predict", "spls_predict", "spls_predict", (REG, "hlog_enc.sv", "hlog_mul.sv", "spls_predict.sv"),
         (STREAM, REG_CHK, "spls_predict_assert.sv"), params=dict(LANES=1, ELEMS=1, ACC_W=18), depth=4, bmc=12,
         cover=10),
+    # M_MAX 3 with PE_R 2: the row tile after the last passes 2**MW (RowTileAdvances_A)
     Job("gemm_core", "gemm_core", "gemm_core", (REG, "gemm_core.sv"), (STREAM, REG_CHK, "gemm_core_assert.sv"),
-        params=dict(PE_R=2, PE_C=2, M_MAX=3, N_MAX=4, K_MAX=3), depth=4, bmc=16, cover=16,
-        prove_skip=("ColTileInDepth_A", "DrainRowInTile_A", "RowTileInJob_A", "KStepInJob_A", "MacsInsideArray_A")),
+        params=dict(PE_R=2, PE_C=2, M_MAX=3, N_MAX=4, K_MAX=3), depth=4, bmc=16, cover=16),
     Job("softmax", "softmax", "softmax", (REG, ROW_IN, ROW, "softmax_pkg.sv", ITER, "div_seq.sv", "softmax.sv"),
         (STREAM, REG_CHK, ROW_IN_CHK, ROW_CHK, "softmax_assert.sv"), params=dict(T_MAX=2, LANES=1, IN_W=4), depth=4, bmc=16, cover=44,
         cut=("u_div",), prove_skip=("DivisorNonZero_A",)),
@@ -162,24 +163,22 @@ JOBS: list[Job] = [
     # WebAssembly, 4 GiB address space, runs out of memory flattening the buffers even at
     # T 8, d 128, f 128, the smallest sizes the 64-byte load geometry elaborates with).
     # Their outputs are free, so the streamed words are too: ESACT_FPV_CTRL checks only
-    # the tag's stability on the output port (the words' in every simulation)
+    # the tag's stability on the output port (the words' in every simulation).
+    # Every rule is proven (k-induction at depth 4), with the helper invariants of
+    # esact_top_assert (a legal latched configuration, busy only after a legal start,
+    # the head counter), esact_stream_assert (valid only while streaming, the row and
+    # word counters inside the streamed geometry) and esact_csr_fpv (the CSR block's
+    # APB front end against the protocol).  The bmc task stays: a bug deeper than the
+    # induction depth fails the induction step without a trace; the bmc task writes one
     Job("esact_top_ctrl", "esact_top", "esact_top",
         ("../build/gen/esact_csr_pkg.sv", "../build/gen/esact_csr.sv", "esact_pkg.sv", REG, "esact_regs.sv",
          "esact_load.sv", "esact_stream.sv", "esact_top.sv"),
         (STREAM, REG_CHK, "esact_apb_chk.sv", "esact_stream_assert.sv", "esact_top_assert.sv"),
+        ("esact_csr_fpv.sv",),
         params=dict(T_MAX=8, D_MAX=128, F_MAX=128, H_MAX=4, PE_R=2, PE_C=2), depth=4, bmc=30, cover=40,
         stub=("esact_param_buf", "esact_pred", "esact_gemm", "esact_softmax_stage", "esact_ln_stage",
               "esact_act_buf"),
-        defines=("ESACT_FPV_CTRL",), timeout=1800,
-        # the rest is bounded by the bmc task (not inductive at depth 4: the stream's
-        # row / word counters against the latched geometry, the output tag's stability,
-        # an APB access completing, the done flag and the head counter against states
-        # no run reaches)
-        prove_only=("StepLegal_A", "LoadOnlyWhenIdle_A", "DumpAfterRun_A",
-                    "ConfigStableDuringRun_A", "PreadyOnlyInAccess_A", "PslverrOnlyWithPready_A",
-                    "ValidHeldUntilReady_A", "HeadInRange_A", "CfgHeadsLegal_A", "BusyAfterStart_A",
-                    "HeadZeroBeforeAttn_A",
-                    "DoneAtOutStart_A")),
+        defines=("ESACT_FPV_CTRL",), timeout=1800),
     Job("layernorm", "layernorm", "layernorm", (REG, ROW_IN, ROW, ITER, "div_seq.sv", "isqrt_seq.sv", "layernorm.sv"),
         (STREAM, REG_CHK, ROW_IN_CHK, ROW_CHK, "layernorm_assert.sv"), params=dict(N_MAX=2, LANES=2, IN_W=18, G_W=4, B_W=4), depth=4,
         bmc=20, cover=20, cut=("u_div_n", "u_sqrt", "u_div_r")),
