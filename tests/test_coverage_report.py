@@ -230,3 +230,41 @@ def test_toggle_holes_group_by_signal_largest_first():
     assert holes[0]["bits"] == "3-5,9" and holes[0]["directions"] == "0->1, 1->0"
     assert holes[1]["bits"] == "6-7" and holes[2]["bits"] == ""
     assert len(toggle_holes(pts, top=2)) == 2
+
+
+def test_assertion_corner_covers_become_functional_bins(tmp_path, monkeypatch):
+    """The testplan's assertion corners (`assertion_covers`) are merged as bins of
+    ``<unit>.cg_assert.corner``: a bin per listed cover, hit by the COVER's count
+    (`t=user` points of the coverage.dat) summed over the unit's runs and sources; a
+    gemm_core cover is counted in the gemm unit's runs; an unhit cover is an uncovered
+    bin the gate reports; a unit whose runs counted no COVER at all gets no bins."""
+    from tb.common.units import UNITS
+
+    monkeypatch.setattr(cr, "REPO", tmp_path)
+    monkeypatch.setattr(cr, "BUILD", tmp_path / "build")
+    build = tmp_path / "build"
+    f = str(tmp_path / "hdl" / "assert" / "x_assert.sv")
+    cov = "u_chk.g_last_cov.StallOnLast_C"
+    write_run(build, "softmax", "T1", {"softmax.cg_a.p": point({"x": 1})},
+              [dat_line(f, 3, "user", 2, o="StallOnLast_C", h=f"softmax.u_softmax_assert.{cov}"),
+               dat_line(f, 4, "user", 0, o="GapInPacket_C", h="softmax.u_softmax_assert.u_in_chk.GapInPacket_C")])
+    write_run(build, "softmax", "T2", {"softmax.cg_a.p": point({"x": 1})},
+              [dat_line(f, 3, "user", 5, o="StallOnLast_C", h=f"softmax.u_softmax_assert.{cov}")], source="trace")
+    write_run(build, "gemm", "T1", {"gemm.cg_a.p": point({"x": 1})},
+              [dat_line(f, 5, "user", 1, o="DrainWhileRunning_C", h="gemm.u_core.u_gemm_core_assert.DrainWhileRunning_C")])
+    write_run(build, "topk", "T1", {"topk.cg_a.p": point({"x": 1})}, [dat_line(f, 1, "line", 1, s="1")])
+    plan = {"features": [], "exclusions": {"bins": [], "lines": []}, "assertion_covers": [
+        {"corner": "back-pressure on the last beat", "covers": [f"softmax:u_softmax_assert.{cov}"]},
+        {"corner": "a gap", "covers": ["softmax:u_softmax_assert.u_in_chk.GapInPacket_C",
+                                       "topk:u_topk_assert.u_in_chk.GapInPacket_C"]},
+        {"corner": "idle while streaming", "covers": ["gemm_core:u_gemm_core_assert.DrainWhileRunning_C"]}]}
+    rep = cr.build_report(build, plan)
+    assert rep["covergroups"]["softmax.cg_assert"] == {"bins": 2, "hit": 1, "excluded": 0, "pct": 50.0}
+    assert rep["covergroups"]["gemm.cg_assert"]["hit"] == 1
+    assert "topk.cg_assert" not in rep["covergroups"]  # its runs counted no COVER
+    assert rep["uncovered_bins"] == ["softmax.cg_assert.corner/a gap: u_softmax_assert.u_in_chk.GapInPacket_C"]
+    items = cr.assertion_cover_items(cr.result_files(build, "coverage.dat"), plan)
+    st = items["softmax.cg_assert.corner"]["bins"][f"back-pressure on the last beat: u_softmax_assert.{cov}"]
+    assert st.hits == 7 and st.by_source == {"random": 2, "trace": 5}
+    g = cr.gate(rep, plan, units=["softmax"])
+    assert not g["passed"] and any("GapInPacket_C" in x for x in g["failures"]) and "softmax" in UNITS

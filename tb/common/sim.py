@@ -239,7 +239,9 @@ def build(unit: SimUnit, parameters: dict[str, object] | None = None, waves: boo
             hdl_toplevel=unit.toplevel,
             parameters=parameters,
             build_args=list(unit.build_args) + (list(ASSERT_ARGS) if asserts else []) + (list(COVERAGE_ARGS) if cov else [])
-            + (["--coverage-user"] if asserts and assert_covers_enabled() else [])
+            # the checkers' COVERs: counted in coverage builds (make coverage merges the
+            # testplan's corners into the functional report) and in ASSERT_COVER=1 builds
+            + (["--coverage-user"] if asserts and (cov or assert_covers_enabled()) else [])
             + (list(X_UNIQUE_ARGS) if x_unique else []),
             build_dir=build_dir / "sim_build",
             always=False,

@@ -419,6 +419,54 @@ def result_files(root: Path | Iterable[Path], name: str, units: Iterable[str] | 
     return [f for _, _, f in sorted(found)]
 
 
+# the testplan's assertion corners (docs/testplan.yml `assertion_covers`) name a cover as
+# `<FPV job>:<path below the job's top>`; in simulation the same checker sits in the
+# unit's own build (gemm_core: inside the gemm unit)
+ASSERT_COVER_UNIT = {"gemm_core": "gemm"}
+ASSERT_COVER_ITEM = "cg_assert.corner"
+
+
+def _dat_source(dat: Path) -> str:
+    """Stimulus source of a run's coverage.dat: its fcov.json's (random when it has none)."""
+    fcov = dat.with_name("fcov.json")
+    if fcov.exists():
+        return json.loads(fcov.read_text())["meta"].get("source", "random")
+    return "random"
+
+
+def assertion_cover_items(dat_files: Sequence[Path], plan: dict) -> dict:
+    """The testplan's assertion corners as functional bins: item ``<unit>.cg_assert.corner``,
+    one bin ``<corner>: <cover path>`` per listed cover of a simulated unit, its hits the
+    COVER's count (Verilator --coverage-user, `t=user` points) summed over the unit's
+    runs.  A unit whose runs hold no COVER count at all (built with ASSERTS=0, or a
+    coverage.dat from before the covers were counted) gets no bins; the gate's bin floor
+    then reports them missing."""
+    from tb.common.units import UNITS
+
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for f in dat_files:
+        unit, src = f.parents[2].name, _dat_source(f)
+        for kv, c in parse_dat(f):
+            if kv.get("t") == "user":
+                counts[unit][kv.get("h", "").replace("__DOT__", ".")][src] += c
+    items: dict[str, dict] = {}
+    for corner in plan.get("assertion_covers") or []:
+        for cov in corner["covers"]:
+            job, path = cov.split(":", 1)
+            unit = ASSERT_COVER_UNIT.get(job, job)
+            if unit not in UNITS or unit not in counts:
+                continue
+            st = BinStat()
+            for name, by in counts[unit].items():
+                if name.endswith("." + path):
+                    for src, c in by.items():
+                        st.hits += c
+                        st.by_source[src] = st.by_source.get(src, 0) + c
+            it = items.setdefault(f"{unit}.{ASSERT_COVER_ITEM}", {"type": "CoverPoint", "at_least": 1, "bins": {}})
+            it["bins"][f"{corner['corner']}: {path}"] = st
+    return items
+
+
 def unit_of(name: str) -> str:
     """'topk.cg_row.k_x_len/1 x 8' -> 'topk'."""
     return name.split(".", 1)[0]
@@ -438,6 +486,7 @@ def build_report(root: Path | Iterable[Path], plan: dict) -> dict:
         for f in files:
             units.setdefault(f.parents[2].name, {"runs": 0, "coverage_dat_files": 0})[key] += 1
     items, meta = merge_functional(fcov_files)
+    items.update(assertion_cover_items(dat_files, plan))
     ex_bins = {e["bin"]: e["reason"] for e in plan["exclusions"]["bins"]}
     ex_lines: dict[str, set[int]] = defaultdict(set)
     for e in plan["exclusions"]["lines"]:

@@ -799,6 +799,8 @@ def build(build_dir: Path, out: Path, docs: Path, use_genhtml: bool = True) -> d
                "test": "last make test/sim"}[kind]
         log(f"functional coverage: merging {len(fcov_files)} fcov.json ({run} run)")
         items, _meta = cr.merge_functional(fcov_files)
+        if kind != "test":  # the testplan's assertion corners (COVER counts of the coverage builds)
+            items.update(cr.assertion_cover_items(cr.result_files(roots, "coverage.dat"), plan))
         rows = bin_table(items, plan)
         fun = {"source": kind, "rows": rows, "figures": figures_of(rows)}
         if kind != "test":
