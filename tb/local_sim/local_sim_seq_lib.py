@@ -85,7 +85,8 @@ class LocalSimCornerSeq(LocalSimBaseSeq):
         inside 0..H*k -- each representative covers one more row, so every second row
         reuses (alternating x between) -- and threshold 0 with a window of 5..8 over more
         than W + 1 rows -- runs of W - 1 reuses, a new representative at each window end
-        (long_runs x zero)."""
+        (long_runs x zero) -- and threshold 0 with the window spanning the sequence: every
+        row reuses row 0 (all_reuse x zero; SEED=23 of 2026-12-04 missed it by chance)."""
         p = self.params
         out = []
         T = random.randint(3, p["T_MAX"])
@@ -98,6 +99,9 @@ class LocalSimCornerSeq(LocalSimBaseSeq):
             T = random.randint(W + 2, p["T_MAX"])
             H = random.randint(1, p["H_MAX"])
             out.append(self.sequence(local_keep(H, T, random.randint(1, T), random.random()), W, 0))
+        T = random.randint(2, p["T_MAX"])
+        H = random.randint(1, p["H_MAX"])
+        out.append(self.sequence(local_keep(H, T, random.randint(1, T), random.random()), T, 0))
         return out
 
     async def body(self):
