@@ -16,28 +16,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 from tb.common.tools import REPO, SIM_BUILD
-from tb.tools.coverage_report import parse_dat
+from tb.tools.coverage_report import cover_counts
 
 REPORT = REPO / "reports" / "assert_cover.json"
 
 
 def collect(units: list[str] | None = None) -> dict[str, dict[str, int]]:
     """{unit: {cover hierarchical name: count}} over every *_acov build's coverage.dat."""
-    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for dat in sorted(SIM_BUILD.glob("*/*_acov/*/coverage.dat")):
-        unit = dat.parents[2].name
-        if units and unit not in units:
-            continue
-        for kv, count in parse_dat(dat):
-            if kv.get("t") != "user":
-                continue
-            name = kv.get("h", kv.get("o", "?")).replace("__DOT__", ".")
-            out[unit][name] += count
-    return out
+    dats = [d for d in sorted(SIM_BUILD.glob("*/*_acov/*/coverage.dat")) if not units or d.parents[2].name in units]
+    return {unit: {name: sum(by.values()) for name, by in covers.items()} for unit, covers in cover_counts(dats).items()}
 
 
 def main(argv=None) -> int:

@@ -434,6 +434,18 @@ def _dat_source(dat: Path) -> str:
     return "random"
 
 
+def cover_counts(dat_files: Sequence[Path]) -> dict[str, dict[str, dict[str, int]]]:
+    """{unit: {cover hierarchical name: {stimulus source: count}}}: the `COVER`s and
+    antecedent covers (`t=user` points, Verilator --coverage-user) of the runs' coverage.dat."""
+    counts: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for f in dat_files:
+        unit, src = f.parents[2].name, _dat_source(f)
+        for kv, c in parse_dat(f):
+            if kv.get("t") == "user":
+                counts[unit][kv.get("h", kv.get("o", "?")).replace("__DOT__", ".")][src] += c
+    return counts
+
+
 def assertion_cover_items(dat_files: Sequence[Path], plan: dict) -> dict:
     """The testplan's assertion corners as functional bins: item ``<unit>.cg_assert.corner``,
     one bin ``<corner>: <cover path>`` per listed cover of a simulated unit, its hits the
@@ -443,12 +455,7 @@ def assertion_cover_items(dat_files: Sequence[Path], plan: dict) -> dict:
     then reports them missing."""
     from tb.common.units import UNITS
 
-    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    for f in dat_files:
-        unit, src = f.parents[2].name, _dat_source(f)
-        for kv, c in parse_dat(f):
-            if kv.get("t") == "user":
-                counts[unit][kv.get("h", "").replace("__DOT__", ".")][src] += c
+    counts = cover_counts(dat_files)
     items: dict[str, dict] = {}
     for corner in plan.get("assertion_covers") or []:
         for cov in corner["covers"]:
